@@ -1,0 +1,123 @@
+// The backend plugin interface. A backend knows how to read and change one kind of
+// cluster (simulated, over SSH, ...). It implements primitives only; the rules of the
+// orchestrator (validation, device selection, placement, upgrade order, sequencing,
+// progress) live in src/domain and call these primitives. Every write primitive must be
+// idempotent: running a step that already happened again changes nothing.
+import type { Logger } from "pino";
+import type { Host } from "../../gen/ts/ceph_orchestrator/v1/host.js";
+import type { DeviceLightLocation, InventoryHost, LightType } from "../../gen/ts/ceph_orchestrator/v1/inventory.js";
+import type { CreatedOsd, PlannedOsd } from "../../gen/ts/ceph_orchestrator/v1/osd.js";
+import type {
+  DaemonDescription,
+  ServiceAction,
+  ServiceDescription,
+  ServiceType,
+} from "../../gen/ts/ceph_orchestrator/v1/service.js";
+
+/** What a backend is given while it carries out part of an operation. */
+export interface StepContext {
+  readonly operationId: string;
+  /** A child logger whose every line carries the operation id. */
+  readonly log: Logger;
+  /** Aborted when the operation is cancelled or the service shuts down. */
+  readonly signal: AbortSignal;
+  /** Report progress of this step, 0..1, with a short message. */
+  progress(fraction: number, message?: string): void;
+}
+
+export interface BackendStatus {
+  available: boolean;
+  /** Why not available; empty when available. */
+  reason: string;
+  details: Record<string, string>;
+}
+
+/** A service as the backend records it; `running` and `size` are computed from daemons. */
+export type ServiceRecord = Omit<ServiceDescription, "running" | "size" | "lastRefresh">;
+
+/** A daemon to create on a host. */
+export interface DaemonDeployment {
+  serviceType: ServiceType;
+  serviceName: string;
+  daemonId: string;
+  hostname: string;
+  /** For a mon: the address or network it binds to. */
+  network: string;
+  /** The service record, with its type-specific settings (RGW port, NFS pool, ...). */
+  service: ServiceRecord;
+}
+
+/** How far an OSD is from being safe to destroy. */
+export interface OsdSafety {
+  safeToDestroy: boolean;
+  /** Placement groups still mapped to the OSD. */
+  pgCount: number;
+}
+
+/**
+ * A backend plugin. Optional methods are capabilities: an RPC whose primitives a backend
+ * lacks answers UNIMPLEMENTED (see src/domain/capabilities.ts).
+ */
+export interface Backend {
+  readonly name: string;
+  readonly version: string;
+  /**
+   * Request fields this backend does not support, per RPC full name
+   * (e.g. {"ceph_orchestrator.v1.OsdService.CreateOsds": ["spec.encrypted"]}).
+   */
+  readonly unsupportedOptions?: Readonly<Record<string, readonly string[]>>;
+
+  /** Cheap: may be called on every request. */
+  status(): Promise<BackendStatus>;
+  /** Release connections and timers. */
+  close(): Promise<void>;
+
+  // Hosts
+  listHosts(): Promise<Host[]>;
+  addHost?(ctx: StepContext, host: Host): Promise<Host>;
+  removeHost?(ctx: StepContext, hostname: string): Promise<void>;
+  setHostLabels?(ctx: StepContext, hostname: string, labels: string[]): Promise<Host>;
+
+  // Inventory. `hostnames` empty means every host. `refresh` rescans before answering.
+  getInventory?(hostnames: string[], refresh: boolean): Promise<InventoryHost[]>;
+  setDeviceLight?(ctx: StepContext, location: DeviceLightLocation, light: LightType, on: boolean): Promise<void>;
+
+  // Services and daemons
+  listServices?(): Promise<ServiceRecord[]>;
+  listDaemons?(refresh: boolean): Promise<DaemonDescription[]>;
+  /** Record (create or replace) a service's spec. */
+  saveService?(ctx: StepContext, service: ServiceRecord): Promise<void>;
+  /** Forget a service's spec (its daemons are removed first, one by one). */
+  deleteService?(ctx: StepContext, serviceName: string): Promise<void>;
+  /** Create and start one daemon; resolves when the cluster reports it up. */
+  deployDaemon?(ctx: StepContext, daemon: DaemonDeployment): Promise<DaemonDescription>;
+  /** Stop and remove one daemon. */
+  removeDaemon?(ctx: StepContext, daemon: DaemonDescription): Promise<void>;
+  /** Start, stop, restart, reload or redeploy one daemon. */
+  daemonAction?(ctx: StepContext, daemon: DaemonDescription, action: ServiceAction): Promise<void>;
+
+  // OSDs
+  /** Create one planned OSD on a host; resolves when it is up and in. */
+  createOsd?(ctx: StepContext, hostname: string, osd: PlannedOsd, serviceName: string, encrypted: boolean): Promise<CreatedOsd>;
+  markOsdOut?(ctx: StepContext, osdId: number): Promise<void>;
+  osdSafety?(osdId: number): Promise<OsdSafety>;
+  /** Remove the OSD from the cluster for good (the daemon is stopped already). */
+  purgeOsd?(ctx: StepContext, osdId: number): Promise<void>;
+  /** Mark the OSD destroyed, keeping its id for a replacement. */
+  destroyOsd?(ctx: StepContext, osdId: number): Promise<void>;
+
+  // Upgrades
+  /** The versions the cluster can move to, oldest first. */
+  availableVersions?(): Promise<string[]>;
+  /** Restart one daemon on the given version; resolves when it is back up on it. */
+  upgradeDaemon?(ctx: StepContext, daemon: DaemonDescription, version: string): Promise<void>;
+}
+
+/** What a backend module exports: `export default createBackend`. */
+export type BackendFactory = (options: BackendOptions) => Promise<Backend>;
+
+export interface BackendOptions {
+  /** The backend's own configuration, from the service's configuration file or flags. */
+  config: Record<string, unknown>;
+  log: Logger;
+}
