@@ -1,0 +1,53 @@
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class GetCapabilitiesRequest(_message.Message):
+    __slots__ = []
+    def __init__(self) -> None: ...
+
+class GetCapabilitiesResponse(_message.Message):
+    __slots__ = ["backend", "rpcs", "version"]
+    BACKEND_FIELD_NUMBER: _ClassVar[int]
+    RPCS_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    backend: str
+    rpcs: _containers.RepeatedCompositeFieldContainer[RpcCapability]
+    version: str
+    def __init__(self, backend: _Optional[str] = ..., version: _Optional[str] = ..., rpcs: _Optional[_Iterable[_Union[RpcCapability, _Mapping]]] = ...) -> None: ...
+
+class GetStatusRequest(_message.Message):
+    __slots__ = []
+    def __init__(self) -> None: ...
+
+class GetStatusResponse(_message.Message):
+    __slots__ = ["available", "backend", "details", "reason"]
+    class DetailsEntry(_message.Message):
+        __slots__ = ["key", "value"]
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    AVAILABLE_FIELD_NUMBER: _ClassVar[int]
+    BACKEND_FIELD_NUMBER: _ClassVar[int]
+    DETAILS_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    available: bool
+    backend: str
+    details: _containers.ScalarMap[str, str]
+    reason: str
+    def __init__(self, available: bool = ..., reason: _Optional[str] = ..., backend: _Optional[str] = ..., details: _Optional[_Mapping[str, str]] = ...) -> None: ...
+
+class RpcCapability(_message.Message):
+    __slots__ = ["method", "supported", "unsupported_options"]
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    SUPPORTED_FIELD_NUMBER: _ClassVar[int]
+    UNSUPPORTED_OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    method: str
+    supported: bool
+    unsupported_options: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, method: _Optional[str] = ..., supported: bool = ..., unsupported_options: _Optional[_Iterable[str]] = ...) -> None: ...
