@@ -1,0 +1,150 @@
+// Configuration from flags, environment variables and an optional YAML file, in that order
+// of precedence over the defaults.
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { parse as parseYaml } from "yaml";
+
+export interface Config {
+  listen: string;
+  /** A backend name from backends/, a module path, or "none". */
+  backend: string;
+  backendConfig: Record<string, unknown>;
+  logLevel: string;
+  maxParallelHosts: number;
+  retentionMaxAgeSeconds: number;
+  retentionMaxCount: number;
+  shutdownGraceMs: number;
+  maxMessageBytes: number;
+  reflection: boolean;
+}
+
+interface Option {
+  flag: string;
+  env: string;
+  key: keyof Config;
+  help: string;
+  kind: "string" | "number" | "boolean";
+}
+
+const OPTIONS: Option[] = [
+  { flag: "listen", env: "CEPH_ORCH_LISTEN", key: "listen", kind: "string", help: "address to serve on, host:port (default 127.0.0.1:50051)" },
+  { flag: "backend", env: "CEPH_ORCH_BACKEND", key: "backend", kind: "string", help: "backend: a name from backends/ (sim, ssh), a module path, or 'none' (default sim)" },
+  { flag: "log-level", env: "CEPH_ORCH_LOG_LEVEL", key: "logLevel", kind: "string", help: "pino log level: trace, debug, info, warn, error, silent (default info)" },
+  { flag: "max-parallel-hosts", env: "CEPH_ORCH_MAX_PARALLEL_HOSTS", key: "maxParallelHosts", kind: "number", help: "how many hosts operations work on at once (default 8)" },
+  { flag: "retention-max-age", env: "CEPH_ORCH_RETENTION_MAX_AGE", key: "retentionMaxAgeSeconds", kind: "number", help: "seconds a finished operation is kept (default 86400)" },
+  { flag: "retention-max-count", env: "CEPH_ORCH_RETENTION_MAX_COUNT", key: "retentionMaxCount", kind: "number", help: "how many finished operations are kept at most (default 10000)" },
+  { flag: "shutdown-grace", env: "CEPH_ORCH_SHUTDOWN_GRACE_MS", key: "shutdownGraceMs", kind: "number", help: "milliseconds streams and operations get to finish on SIGTERM/SIGINT (default 10000)" },
+  { flag: "max-message-bytes", env: "CEPH_ORCH_MAX_MESSAGE_BYTES", key: "maxMessageBytes", kind: "number", help: "largest message sent or received (default 16777216)" },
+  { flag: "reflection", env: "CEPH_ORCH_REFLECTION", key: "reflection", kind: "boolean", help: "serve gRPC server reflection (default true)" },
+];
+
+const DEFAULTS: Config = {
+  listen: "127.0.0.1:50051",
+  backend: "sim",
+  backendConfig: {},
+  logLevel: "info",
+  maxParallelHosts: 8,
+  retentionMaxAgeSeconds: 86400,
+  retentionMaxCount: 10000,
+  shutdownGraceMs: 10000,
+  maxMessageBytes: 16 * 1024 * 1024,
+  reflection: true,
+};
+
+export class ConfigError extends Error {}
+
+export function helpText(): string {
+  const lines = [
+    "Usage: npm start -- [options]   (or: tsx src/main.ts [options])",
+    "",
+    "Serves Ceph's orchestrator interface over gRPC.",
+    "",
+    "Options (flag / environment variable):",
+    "  --config FILE / CEPH_ORCH_CONFIG",
+    "      a YAML file with any of the keys below in camelCase (listen, backend, logLevel, ...)",
+    "      and `backendConfig:` holding the backend's own settings",
+  ];
+  for (const o of OPTIONS) lines.push(`  --${o.flag}${o.kind === "boolean" ? "[=true|false]" : " VALUE"} / ${o.env}`, `      ${o.help}`);
+  lines.push(
+    "  --backend-opt KEY=VALUE (repeatable) / CEPH_ORCH_BACKEND_CONFIG (a JSON object)",
+    "      a setting of the backend; VALUE is parsed as JSON when it can be, e.g.",
+    "      --backend-opt fixture=./my-cluster.yaml --backend-opt delays=0",
+    "  --help   this text",
+  );
+  return lines.join("\n");
+}
+
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | "help" {
+  const { values: parsed } = parseArgs({
+    args: argv,
+    options: {
+      help: { type: "boolean" },
+      config: { type: "string" },
+      "backend-opt": { type: "string", multiple: true },
+      ...Object.fromEntries(OPTIONS.map((o) => [o.flag, { type: "string" as const }])),
+    },
+    allowPositionals: false,
+    strict: true,
+  });
+  const values = parsed as Record<string, string | string[] | boolean | undefined>;
+  if (values.help) return "help";
+  const config: Config = { ...DEFAULTS, backendConfig: {} };
+
+  const file = (values.config as string | undefined) ?? env.CEPH_ORCH_CONFIG;
+  if (file) Object.assign(config, readConfigFile(file));
+  for (const o of OPTIONS) {
+    const raw = (values[o.flag] as string | undefined) ?? env[o.env];
+    if (raw !== undefined) (config as unknown as Record<string, unknown>)[o.key] = convert(o, raw);
+  }
+  if (env.CEPH_ORCH_BACKEND_CONFIG) Object.assign(config.backendConfig, parseJsonObject(env.CEPH_ORCH_BACKEND_CONFIG, "CEPH_ORCH_BACKEND_CONFIG"));
+  for (const kv of (values["backend-opt"] as string[] | undefined) ?? []) {
+    const eq = kv.indexOf("=");
+    if (eq <= 0) throw new ConfigError(`--backend-opt '${kv}': expected KEY=VALUE`);
+    config.backendConfig[kv.slice(0, eq)] = parseValue(kv.slice(eq + 1));
+  }
+  if (!/^[^\s]+:\d{1,5}$/.test(config.listen)) throw new ConfigError(`listen '${config.listen}': expected host:port`);
+  if (config.maxParallelHosts < 1) throw new ConfigError("max-parallel-hosts must be at least 1");
+  return config;
+}
+
+function readConfigFile(path: string): Partial<Config> {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new ConfigError(`config file ${path}: ${(err as Error).message}`);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== "object" || Array.isArray(parsed)) throw new ConfigError(`config file ${path}: expected a mapping`);
+  const known = new Set<string>([...Object.keys(DEFAULTS)]);
+  for (const key of Object.keys(parsed)) {
+    if (!known.has(key)) throw new ConfigError(`config file ${path}: unknown key '${key}'; known: ${[...known].join(", ")}`);
+  }
+  return parsed as Partial<Config>;
+}
+
+function convert(o: Option, raw: string): unknown {
+  if (o.kind === "string") return raw;
+  if (o.kind === "boolean") {
+    if (["true", "1", "yes", ""].includes(raw)) return true;
+    if (["false", "0", "no"].includes(raw)) return false;
+    throw new ConfigError(`--${o.flag}: expected true or false, got '${raw}'`);
+  }
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new ConfigError(`--${o.flag}: expected a non-negative number, got '${raw}'`);
+  return n;
+}
+
+function parseValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function parseJsonObject(raw: string, what: string): Record<string, unknown> {
+  const v = parseValue(raw);
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ConfigError(`${what}: expected a JSON object`);
+  return v as Record<string, unknown>;
+}

@@ -1,0 +1,64 @@
+// What every use case of the orchestrator works with.
+import { createHash } from "node:crypto";
+import type { Logger } from "pino";
+import type { Backend } from "../backend/backend.js";
+import type { OperationsEngine } from "../operations/engine.js";
+import { CancelledError, ExecutionError } from "./errors.js";
+import type { RemovalEntry } from "./osds.js";
+import type { UpgradeState } from "./upgrades.js";
+
+export interface Deps {
+  backend: Backend;
+  engine: OperationsEngine;
+  log: Logger;
+  /** What the orchestrator itself keeps between requests. */
+  state: OrchestratorState;
+}
+
+export interface OrchestratorState {
+  /** The OSD removal queue, by OSD id. */
+  removals: Map<number, RemovalEntry>;
+  /** The upgrade in progress, if any. */
+  upgrade: UpgradeState | undefined;
+}
+
+export function newOrchestratorState(): OrchestratorState {
+  return { removals: new Map(), upgrade: undefined };
+}
+
+/** A stable digest of a request, so that a reused request_id can be told apart. */
+export function fingerprint(request: object): string {
+  const { requestId: _ignored, ...rest } = request as { requestId?: string };
+  return createHash("sha256").update(stableJson(rest)).digest("hex");
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+/**
+ * Waits for every part of an operation, so that one failing host never leaves the others'
+ * work unobserved, then fails with all the failures named, or returns every result.
+ */
+export async function settleAll<T>(parts: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(parts);
+  const failures = settled.filter((s): s is PromiseRejectedResult => s.status === "rejected").map((s) => s.reason as unknown);
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) {
+    const cancelled = failures.find((f) => f instanceof CancelledError);
+    if (cancelled && failures.every((f) => f instanceof CancelledError)) throw cancelled;
+    const hostnames = failures.flatMap((f) => (f instanceof ExecutionError && f.hostname ? [f.hostname] : []));
+    throw new ExecutionError(
+      `${failures.length} of ${parts.length} parts failed: ${failures.map((f) => (f instanceof Error ? f.message : String(f))).join("; ")}`,
+      hostnames.length === 1 ? hostnames[0] : undefined,
+    );
+  }
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+}

@@ -1,0 +1,144 @@
+// Hosts: add, remove, list, label.
+import type { Host } from "../../gen/ts/ceph_orchestrator/v1/host.js";
+import type {
+  AddHostLabelRequest,
+  AddHostRequest,
+  ListHostsRequest,
+  ListHostsResponse,
+  RemoveHostLabelRequest,
+  RemoveHostRequest,
+} from "../../gen/ts/ceph_orchestrator/v1/host_service.js";
+import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
+import { ensureSupported, rpcName } from "./capabilities.js";
+import { fingerprint, type Deps } from "./context.js";
+import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from "./errors.js";
+import { Violations, validateAddress, validateHostname, validateLabel, validatePageSize, validateRequestId } from "./fields.js";
+import { paginate } from "./pagination.js";
+
+const MAX_LABELS = 100;
+
+export async function findHost(deps: Deps, hostname: string): Promise<Host> {
+  const host = (await deps.backend.listHosts()).find((h) => h.hostname === hostname);
+  if (!host) throw new NotFoundError("host", hostname);
+  return host;
+}
+
+export async function addHost(deps: Deps, req: AddHostRequest): Promise<Operation> {
+  const rpc = rpcName("HostService", "AddHost");
+  const v = new Violations();
+  v.check(req.host !== undefined, "host", "is required");
+  const host = req.host ?? { hostname: "", addr: "", labels: [], status: 0, statusMessage: "" };
+  v.addAll(validateHostname(host.hostname, "host.hostname"));
+  if (host.addr !== "") v.addAll(validateAddress(host.addr, "host.addr"));
+  v.check(host.labels.length <= MAX_LABELS, "host.labels", `at most ${MAX_LABELS} labels`);
+  host.labels.forEach((l, i) => v.addAll(validateLabel(l, `host.labels[${i}]`)));
+  v.addAll(validateRequestId(req.requestId));
+  v.throwIfAny();
+  ensureSupported(deps.backend, rpc);
+
+  const wanted: Host = { ...host, labels: [...new Set(host.labels)].sort(), status: 0, statusMessage: "" };
+  const existing = (await deps.backend.listHosts()).find((h) => h.hostname === wanted.hostname);
+  if (existing && (existing.addr !== wanted.addr || !sameSet(existing.labels, wanted.labels))) {
+    throw new AlreadyExistsError("host", wanted.hostname, `host '${wanted.hostname}' exists with another address or labels`);
+  }
+  return deps.engine.submit({
+    method: rpc,
+    description: `Add host '${wanted.hostname}'`,
+    requestId: req.requestId,
+    requestFingerprint: fingerprint(req),
+    hosts: [wanted.hostname],
+    run: async (run) => {
+      const added = await run.onHost(wanted.hostname, `host ${wanted.hostname}`, (ctx) => deps.backend.addHost!(ctx, wanted));
+      return { result: { $case: "host", value: added } };
+    },
+  });
+}
+
+export async function removeHost(deps: Deps, req: RemoveHostRequest): Promise<Operation> {
+  const rpc = rpcName("HostService", "RemoveHost");
+  const v = new Violations();
+  v.addAll(validateHostname(req.hostname, "hostname"));
+  v.addAll(validateRequestId(req.requestId));
+  v.throwIfAny();
+  ensureSupported(deps.backend, rpc);
+  await findHost(deps, req.hostname);
+  const daemons = (await deps.backend.listDaemons!(false)).filter((d) => d.hostname === req.hostname);
+  if (daemons.length > 0 && !req.force) {
+    throw new FailedPreconditionError(
+      `host/${req.hostname}`,
+      `host '${req.hostname}' still has ${daemons.length} daemons (${daemons.slice(0, 5).map((d) => d.daemonName).join(", ")}${daemons.length > 5 ? ", ..." : ""}); remove them first or set force`,
+    );
+  }
+  return deps.engine.submit({
+    method: rpc,
+    description: `Remove host '${req.hostname}'${req.force ? " (forced)" : ""}`,
+    requestId: req.requestId,
+    requestFingerprint: fingerprint(req),
+    hosts: [req.hostname],
+    run: async (run) => {
+      await run.onHost(req.hostname, `host ${req.hostname}`, (ctx) => deps.backend.removeHost!(ctx, req.hostname));
+      return { result: { $case: "removedHost", value: { hostname: req.hostname } } };
+    },
+  });
+}
+
+export async function listHosts(deps: Deps, req: ListHostsRequest): Promise<ListHostsResponse> {
+  const v = new Violations();
+  if (req.label !== "") v.addAll(validateLabel(req.label, "label"));
+  v.addAll(validatePageSize(req.pageSize));
+  v.throwIfAny();
+  ensureSupported(deps.backend, rpcName("HostService", "ListHosts"));
+  const hosts = (await deps.backend.listHosts())
+    .filter((h) => req.label === "" || h.labels.includes(req.label))
+    .sort((a, b) => compare(a.hostname, b.hostname));
+  const { page, nextPageToken, totalSize } = paginate(hosts, req.pageSize, req.pageToken, `hosts:${req.label}`);
+  return { hosts: page, nextPageToken, totalSize };
+}
+
+export async function addHostLabel(deps: Deps, req: AddHostLabelRequest): Promise<Operation> {
+  return changeLabel(deps, req, "AddHostLabel", (labels) => [...new Set([...labels, req.label])].sort());
+}
+
+export async function removeHostLabel(deps: Deps, req: RemoveHostLabelRequest): Promise<Operation> {
+  return changeLabel(deps, req, "RemoveHostLabel", (labels) => labels.filter((l) => l !== req.label));
+}
+
+async function changeLabel(
+  deps: Deps,
+  req: AddHostLabelRequest | RemoveHostLabelRequest,
+  method: "AddHostLabel" | "RemoveHostLabel",
+  change: (labels: string[]) => string[],
+): Promise<Operation> {
+  const rpc = rpcName("HostService", method);
+  const v = new Violations();
+  v.addAll(validateHostname(req.hostname, "hostname"));
+  v.addAll(validateLabel(req.label, "label"));
+  v.addAll(validateRequestId(req.requestId));
+  v.throwIfAny();
+  ensureSupported(deps.backend, rpc);
+  await findHost(deps, req.hostname);
+  const adding = method === "AddHostLabel";
+  return deps.engine.submit({
+    method: rpc,
+    description: `${adding ? "Add" : "Remove"} label '${req.label}' ${adding ? "to" : "from"} host '${req.hostname}'`,
+    requestId: req.requestId,
+    requestFingerprint: fingerprint(req),
+    hosts: [req.hostname],
+    run: async (run) => {
+      const host = await run.onHost(req.hostname, `host ${req.hostname}`, async (ctx) => {
+        const current = await findHost(deps, req.hostname);
+        return deps.backend.setHostLabels!(ctx, req.hostname, change(current.labels));
+      });
+      return { result: { $case: "host", value: host } };
+    },
+  });
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  const sa = new Set(a);
+  return sa.size === new Set(b).size && b.every((x) => sa.has(x));
+}
+
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,95 @@
+// Inventory and device lights.
+import { LightType } from "../../gen/ts/ceph_orchestrator/v1/inventory.js";
+import type {
+  BlinkDeviceLightRequest,
+  GetInventoryRequest,
+  GetInventoryResponse,
+} from "../../gen/ts/ceph_orchestrator/v1/inventory_service.js";
+import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
+import { ensureSupported, rpcName } from "./capabilities.js";
+import { fingerprint, settleAll, type Deps } from "./context.js";
+import { NotFoundError } from "./errors.js";
+import { Violations, validateAbsolutePath, validateEnum, validateHostname, validateLabel, validatePageSize, validateRequestId } from "./fields.js";
+import { compare } from "./hosts.js";
+import { paginate } from "./pagination.js";
+
+const MAX_LOCATIONS = 1000;
+
+export async function getInventory(deps: Deps, req: GetInventoryRequest): Promise<GetInventoryResponse> {
+  const v = new Violations();
+  req.hostnames.forEach((h, i) => v.addAll(validateHostname(h, `hostnames[${i}]`)));
+  req.labels.forEach((l, i) => v.addAll(validateLabel(l, `labels[${i}]`)));
+  v.addAll(validatePageSize(req.pageSize));
+  v.throwIfAny();
+  ensureSupported(deps.backend, rpcName("InventoryService", "GetInventory"));
+
+  const hosts = await deps.backend.listHosts();
+  const known = new Set(hosts.map((h) => h.hostname));
+  const missing = req.hostnames.find((h) => !known.has(h));
+  if (missing !== undefined) throw new NotFoundError("host", missing);
+  const selected = hosts
+    .filter((h) => req.hostnames.length === 0 || req.hostnames.includes(h.hostname))
+    .filter((h) => req.labels.every((l) => h.labels.includes(l)))
+    .sort((a, b) => compare(a.hostname, b.hostname));
+  const query = `inventory:${[...req.hostnames].sort().join(",")}:${[...req.labels].sort().join(",")}:${req.refresh}`;
+  const { page, nextPageToken, totalSize } = paginate(selected, req.pageSize, req.pageToken, query);
+  if (page.length === 0) return { hosts: [], nextPageToken, totalSize };
+
+  const inventory = await deps.backend.getInventory!(
+    page.map((h) => h.hostname),
+    req.refresh,
+  );
+  const byName = new Map(inventory.map((i) => [i.hostname, i]));
+  return {
+    hosts: page.map((h) => ({
+      hostname: h.hostname,
+      addr: h.addr,
+      labels: h.labels,
+      devices: byName.get(h.hostname)?.devices ?? [],
+      lastRefresh: byName.get(h.hostname)?.lastRefresh,
+    })),
+    nextPageToken,
+    totalSize,
+  };
+}
+
+export async function blinkDeviceLight(deps: Deps, req: BlinkDeviceLightRequest): Promise<Operation> {
+  const rpc = rpcName("InventoryService", "BlinkDeviceLight");
+  const v = new Violations();
+  v.addAll(validateEnum(req.light, LightType, "light", true));
+  v.check(req.locations.length > 0, "locations", "at least one device is required");
+  v.check(req.locations.length <= MAX_LOCATIONS, "locations", `at most ${MAX_LOCATIONS} devices`);
+  req.locations.forEach((loc, i) => {
+    v.addAll(validateHostname(loc.hostname, `locations[${i}].hostname`));
+    v.check(loc.deviceId !== "" || loc.path !== "", `locations[${i}].device_id`, "device_id or path is required");
+    if (loc.path !== "") v.addAll(validateAbsolutePath(loc.path, `locations[${i}].path`));
+    v.check(loc.deviceId.length <= 256 && !loc.deviceId.includes("\0"), `locations[${i}].device_id`, "at most 256 characters, no NUL");
+  });
+  v.addAll(validateRequestId(req.requestId));
+  v.throwIfAny();
+  ensureSupported(deps.backend, rpc);
+  const known = new Set((await deps.backend.listHosts()).map((h) => h.hostname));
+  const missing = req.locations.find((l) => !known.has(l.hostname));
+  if (missing) throw new NotFoundError("host", missing.hostname);
+
+  const kind = req.light === LightType.LIGHT_TYPE_FAULT ? "fault" : "ident";
+  const state = req.on ? "on" : "off";
+  const hosts = [...new Set(req.locations.map((l) => l.hostname))];
+  return deps.engine.submit({
+    method: rpc,
+    description: `Set ${kind} light ${state} on ${req.locations.length} device(s)`,
+    requestId: req.requestId,
+    requestFingerprint: fingerprint(req),
+    hosts,
+    run: async (run) => {
+      const messages = await settleAll(
+        req.locations.map(async (loc) => {
+          const dev = loc.deviceId || loc.path;
+          await run.onHost(loc.hostname, `${loc.hostname}:${dev}`, (ctx) => deps.backend.setDeviceLight!(ctx, loc, req.light, req.on));
+          return `Set ${kind} light for ${loc.hostname}:${dev} ${state}`;
+        }),
+      );
+      return { result: { $case: "deviceLights", value: { messages } } };
+    },
+  });
+}

@@ -1,0 +1,47 @@
+// The OperationService use cases: validation in front of the engine's queries.
+import { Operation_State } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
+import type {
+  ListOperationsRequest,
+  ListOperationsResponse,
+  WaitOperationsRequest,
+  WaitOperationsResponse,
+} from "../../gen/ts/ceph_orchestrator/v1/operation_service.js";
+import type { Deps } from "./context.js";
+import { Violations, validateEnum, validateHostname, validatePageSize, validateString } from "./fields.js";
+import { paginate } from "./pagination.js";
+
+const MAX_WAIT_IDS = 1000;
+export const MAX_WAIT_MS = 3600 * 1000;
+
+export function checkOperationId(id: string, field = "id"): void {
+  const v = new Violations();
+  v.check(id !== "", field, "is required");
+  v.check(/^[0-9a-fA-F-]{0,64}$/.test(id), field, "must be an operation id (a UUID)");
+  v.throwIfAny();
+}
+
+export function listOperations(deps: Deps, req: ListOperationsRequest): ListOperationsResponse {
+  const v = new Violations();
+  req.states.forEach((s, i) => v.addAll(validateEnum(s, Operation_State, `states[${i}]`, true)));
+  v.addAll(validateString(req.method, "method", 256));
+  if (req.hostname !== "") v.addAll(validateHostname(req.hostname, "hostname"));
+  v.addAll(validatePageSize(req.pageSize));
+  v.throwIfAny();
+  const all = deps.engine.list({ states: req.states, method: req.method, hostname: req.hostname });
+  const query = `operations:${[...req.states].sort().join(",")}:${req.method}:${req.hostname}`;
+  const { page, nextPageToken, totalSize } = paginate(all, req.pageSize, req.pageToken, query);
+  return { operations: page, nextPageToken, totalSize };
+}
+
+export async function waitOperations(deps: Deps, req: WaitOperationsRequest, signal: AbortSignal): Promise<WaitOperationsResponse> {
+  const v = new Violations();
+  v.check(req.ids.length > 0, "ids", "at least one operation id is required");
+  v.check(req.ids.length <= MAX_WAIT_IDS, "ids", `at most ${MAX_WAIT_IDS} ids`);
+  const seconds = Number(req.timeout?.seconds ?? "0");
+  const nanos = req.timeout?.nanos ?? 0;
+  v.check(Number.isFinite(seconds) && seconds >= 0 && nanos >= 0 && nanos < 1e9, "timeout", "must be a non-negative duration");
+  v.throwIfAny();
+  req.ids.forEach((id, i) => checkOperationId(id, `ids[${i}]`));
+  const timeoutMs = Math.min(seconds * 1000 + nanos / 1e6, MAX_WAIT_MS);
+  return deps.engine.wait(req.ids, timeoutMs, signal);
+}

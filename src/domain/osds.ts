@@ -1,0 +1,221 @@
+// OSDs: create from drive groups (and preview), replace, remove through a removal queue.
+import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
+import { type DriveGroupSpec, type OsdHostPlan, type OsdRemoval, OsdRemoval_State } from "../../gen/ts/ceph_orchestrator/v1/osd.js";
+import type {
+  CreateOsdsRequest,
+  GetOsdRemovalStatusResponse,
+  PreviewOsdsRequest,
+  PreviewOsdsResponse,
+  RemoveOsdsRequest,
+  ReplaceOsdsRequest,
+} from "../../gen/ts/ceph_orchestrator/v1/osd_service.js";
+import { type DaemonDescription, ServiceAction, ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
+import type { StepContext } from "../backend/backend.js";
+import type { OperationRun } from "../operations/engine.js";
+import { ensureOptionsSupported, ensureSupported, rpcName } from "./capabilities.js";
+import { fingerprint, settleAll, type Deps } from "./context.js";
+import { nowTimestamp, stepContext } from "./ceph-services.js";
+import { matchHosts, planOsds, validateDriveGroup } from "./drive-group.js";
+import { CancelledError, NotFoundError, ValidationError } from "./errors.js";
+import { Violations, validateRequestId } from "./fields.js";
+import { serviceName } from "./service-types.js";
+
+const MAX_OSD_IDS = 1000;
+/** How often a removal looks again whether its OSD is safe to destroy. */
+const SAFETY_POLL_MS = 200;
+/** Finished removals stay visible in the queue this long. */
+const FINISHED_REMOVAL_TTL_MS = 60 * 60 * 1000;
+
+async function validatedSpec(deps: Deps, spec: DriveGroupSpec | undefined, requireClaims = false): Promise<DriveGroupSpec> {
+  if (!spec) throw new ValidationError([{ field: "spec", description: "is required" }]);
+  const hostnames = (await deps.backend.listHosts()).map((h) => h.hostname);
+  const violations = validateDriveGroup(spec, hostnames, "spec");
+  if (requireClaims && Object.keys(spec.osdIdClaims).length === 0) {
+    violations.push({ field: "spec.osd_id_claims", description: "name the OSDs to replace, per host" });
+  }
+  if (violations.length > 0) throw new ValidationError(violations);
+  return spec;
+}
+
+async function plan(deps: Deps, spec: DriveGroupSpec): Promise<OsdHostPlan[]> {
+  const hosts = matchHosts(spec.hostPattern, (await deps.backend.listHosts()).map((h) => h.hostname));
+  return planOsds(spec, await deps.backend.getInventory!(hosts, false));
+}
+
+export async function previewOsds(deps: Deps, req: PreviewOsdsRequest): Promise<PreviewOsdsResponse> {
+  const spec = await validatedSpec(deps, req.spec);
+  ensureSupported(deps.backend, rpcName("OsdService", "PreviewOsds"));
+  return { hosts: await plan(deps, spec) };
+}
+
+export async function createOsds(deps: Deps, req: CreateOsdsRequest): Promise<Operation> {
+  const rpc = rpcName("OsdService", "CreateOsds");
+  const spec = await validatedSpec(deps, req.spec);
+  const v = new Violations();
+  v.addAll(validateRequestId(req.requestId));
+  v.throwIfAny();
+  ensureSupported(deps.backend, rpc);
+  ensureOptionsSupported(deps.backend, rpc, req);
+  const hosts = (await plan(deps, spec)).map((p) => p.hostname);
+  return deps.engine.submit({
+    method: rpc,
+    description: `Create OSDs from drive group '${spec.serviceId || "default"}' on ${hosts.length} host(s)`,
+    requestId: req.requestId,
+    requestFingerprint: fingerprint(req),
+    hosts,
+    run: async (run) => ({ result: { $case: "osds", value: { osds: await runCreate(deps, run, spec) } } }),
+  });
+}
+
+/** Plans again when it runs, so a repeated or resumed request skips consumed devices. */
+async function runCreate(deps: Deps, run: OperationRun, spec: DriveGroupSpec) {
+  const name = serviceName(ServiceType.SERVICE_TYPE_OSD, spec.serviceId || "default");
+  await deps.backend.saveService!(stepContext(run), {
+    serviceType: ServiceType.SERVICE_TYPE_OSD,
+    serviceId: spec.serviceId || "default",
+    serviceName: name,
+    placement: { label: "", hosts: [], count: 0, hostPattern: spec.hostPattern },
+    created: nowTimestamp(),
+    radosConfigLocation: "",
+    serviceUrl: "",
+    details: undefined,
+  });
+  const plans = await plan(deps, spec);
+  const total = plans.reduce((n, p) => n + p.osds.length, 0);
+  let done = 0;
+  const perHost = await settleAll(
+    plans
+      .filter((p) => p.osds.length > 0)
+      .map((p) =>
+        run.onHost(p.hostname, `host ${p.hostname}`, async (ctx) => {
+          const created = [];
+          for (const [i, osd] of p.osds.entries()) {
+            if (ctx.signal.aborted) throw new CancelledError();
+            ctx.progress(i / p.osds.length, `creating OSD on ${osd.data}`);
+            created.push(await deps.backend.createOsd!(ctx, p.hostname, osd, name, spec.encrypted));
+            run.progress(++done / total, `${done} of ${total} OSDs created`);
+          }
+          return created;
+        }),
+      ),
+  );
+  return perHost.flat();
+}
+
+export async function replaceOsds(deps: Deps, req: ReplaceOsdsRequest): Promise<Operation> {
+  const rpc = rpcName("OsdService", "ReplaceOsds");
+  const spec = await validatedSpec(deps, req.spec, true);
+  const v = new Violations();
+  v.addAll(validateRequestId(req.requestId));
+  v.throwIfAny();
+  ensureSupported(deps.backend, rpc);
+  ensureOptionsSupported(deps.backend, rpc, req);
+  const claimed = Object.values(spec.osdIdClaims).flatMap((c) => c.osdIds);
+  const osds = await osdDaemons(deps);
+  const targets = claimed.flatMap((id) => osds.filter((d) => d.daemonId === String(id)));
+  return deps.engine.submit({
+    method: rpc,
+    description: `Replace OSDs ${claimed.join(", ")}`,
+    requestId: req.requestId,
+    requestFingerprint: fingerprint(req),
+    hosts: Object.keys(spec.osdIdClaims),
+    run: async (run) => {
+      await settleAll(targets.map((d) => removeOne(deps, run, d, { replace: true, force: false })));
+      return { result: { $case: "osds", value: { osds: await runCreate(deps, run, spec) } } };
+    },
+  });
+}
+
+/** An entry of the OSD removal queue (upstream's), shared by every removing operation. */
+export type RemovalEntry = OsdRemoval & { finishedAt?: number };
+
+function queue(deps: Deps): Map<number, RemovalEntry> {
+  return deps.state.removals;
+}
+
+export async function removeOsds(deps: Deps, req: RemoveOsdsRequest): Promise<Operation> {
+  const rpc = rpcName("OsdService", "RemoveOsds");
+  const v = new Violations();
+  v.check(req.osdIds.length > 0, "osd_ids", "at least one OSD id is required");
+  v.check(req.osdIds.length <= MAX_OSD_IDS, "osd_ids", `at most ${MAX_OSD_IDS} ids`);
+  req.osdIds.forEach((id, i) => v.check(Number.isInteger(id) && id >= 0, `osd_ids[${i}]`, "must be 0 or more"));
+  v.check(new Set(req.osdIds).size === req.osdIds.length, "osd_ids", "ids must be unique");
+  v.addAll(validateRequestId(req.requestId));
+  v.throwIfAny();
+  ensureSupported(deps.backend, rpc);
+  const osds = await osdDaemons(deps);
+  const targets = req.osdIds.map((id) => {
+    const d = osds.find((o) => o.daemonId === String(id));
+    if (!d) throw new NotFoundError("osd", `osd.${id}`);
+    return d;
+  });
+  return deps.engine.submit({
+    method: rpc,
+    description: `Remove OSDs ${req.osdIds.join(", ")}${req.replace ? " for replacement" : ""}${req.force ? " (forced)" : ""}`,
+    requestId: req.requestId,
+    requestFingerprint: fingerprint(req),
+    hosts: [...new Set(targets.map((d) => d.hostname))],
+    run: async (run) => {
+      const done = await settleAll(targets.map((d) => removeOne(deps, run, d, req)));
+      return { result: { $case: "osdRemovals", value: { removals: done } } };
+    },
+  });
+}
+
+/** Out, wait until safe to destroy (unless forced), stop, then purge or destroy. */
+async function removeOne(deps: Deps, run: OperationRun, daemon: DaemonDescription, opts: { replace: boolean; force: boolean }): Promise<OsdRemoval> {
+  const id = Number(daemon.daemonId);
+  const entry: RemovalEntry = {
+    osdId: id,
+    hostname: daemon.hostname,
+    state: OsdRemoval_State.STATE_PENDING,
+    replace: opts.replace,
+    force: opts.force,
+    pgCount: 0,
+    started: nowTimestamp(),
+    message: "waiting to start",
+    operationId: run.id,
+  };
+  queue(deps).set(id, entry);
+  const set = (state: OsdRemoval_State, message: string) => Object.assign(entry, { state, message });
+  try {
+    await run.onHost(daemon.hostname, daemon.daemonName, async (ctx: StepContext) => {
+      set(OsdRemoval_State.STATE_DRAINING, "marking out");
+      await deps.backend.markOsdOut!(ctx, id);
+      for (;;) {
+        const safety = await deps.backend.osdSafety!(id);
+        entry.pgCount = safety.pgCount;
+        if (safety.safeToDestroy || opts.force) break;
+        set(OsdRemoval_State.STATE_DRAINING, `draining: ${safety.pgCount} PGs left`);
+        ctx.progress(0.2, entry.message);
+        if (ctx.signal.aborted) throw new CancelledError();
+        await new Promise((r) => setTimeout(r, SAFETY_POLL_MS));
+      }
+      if (ctx.signal.aborted) throw new CancelledError();
+      set(OsdRemoval_State.STATE_STOPPING, "stopping the daemon");
+      ctx.progress(0.6, entry.message);
+      await deps.backend.daemonAction!(ctx, daemon, ServiceAction.SERVICE_ACTION_STOP);
+      if (opts.replace) await deps.backend.destroyOsd!(ctx, id);
+      else await deps.backend.purgeOsd!(ctx, id);
+    });
+    set(OsdRemoval_State.STATE_DONE, opts.replace ? "destroyed; its id is kept for a replacement" : "purged");
+    return { ...entry };
+  } catch (err) {
+    if (err instanceof CancelledError) set(OsdRemoval_State.STATE_CANCELLED, "removal stopped");
+    else set(OsdRemoval_State.STATE_FAILED, err instanceof Error ? err.message : String(err));
+    throw err;
+  } finally {
+    entry.finishedAt = Date.now();
+  }
+}
+
+export async function getOsdRemovalStatus(deps: Deps): Promise<GetOsdRemovalStatusResponse> {
+  ensureSupported(deps.backend, rpcName("OsdService", "GetOsdRemovalStatus"));
+  const q = queue(deps);
+  for (const [id, r] of q) if (r.finishedAt !== undefined && Date.now() - r.finishedAt > FINISHED_REMOVAL_TTL_MS) q.delete(id);
+  return { removals: [...q.values()].sort((a, b) => a.osdId - b.osdId).map(({ finishedAt: _f, ...r }) => r) };
+}
+
+async function osdDaemons(deps: Deps): Promise<DaemonDescription[]> {
+  return (await deps.backend.listDaemons!(false)).filter((d) => d.daemonType === ServiceType.SERVICE_TYPE_OSD);
+}

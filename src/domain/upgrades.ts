@@ -1,0 +1,200 @@
+// Upgrades: roll every daemon to a target version in upstream's order, one daemon at a
+// time, pausable, stoppable, with "x of y daemons" progress.
+import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
+import type { DaemonDescription } from "../../gen/ts/ceph_orchestrator/v1/service.js";
+import type { UpgradeStatus } from "../../gen/ts/ceph_orchestrator/v1/upgrade.js";
+import type {
+  GetAvailableUpgradesResponse,
+  GetUpgradeStatusResponse,
+  PauseUpgradeRequest,
+  ResumeUpgradeRequest,
+  StartUpgradeRequest,
+  StopUpgradeRequest,
+} from "../../gen/ts/ceph_orchestrator/v1/upgrade_service.js";
+import { ensureSupported, rpcName } from "./capabilities.js";
+import { fingerprint, type Deps } from "./context.js";
+import { CancelledError, FailedPreconditionError } from "./errors.js";
+import { Violations, validateRequestId, validateString } from "./fields.js";
+import { typeName } from "./service-types.js";
+import { UPGRADE_ORDER, compareCephVersions, orderDaemonsForUpgrade } from "./upgrade-order.js";
+
+export interface UpgradeState {
+  target: string;
+  from: string;
+  operationId: string;
+  paused: boolean;
+  message: string;
+  upgraded: number;
+  total: number;
+  /** Wakes the upgrade loop when it is resumed. */
+  resume: (() => void) | undefined;
+}
+
+async function currentVersion(deps: Deps): Promise<string> {
+  const versions = (await deps.backend.listDaemons!(false)).map((d) => d.version).filter((v) => v !== "");
+  return versions.sort(compareCephVersions)[0] ?? "";
+}
+
+export async function getAvailableUpgrades(deps: Deps): Promise<GetAvailableUpgradesResponse> {
+  ensureSupported(deps.backend, rpcName("UpgradeService", "GetAvailableUpgrades"));
+  const current = await currentVersion(deps);
+  const versions = (await deps.backend.availableVersions!()).filter((v) => current === "" || compareCephVersions(v, current) > 0);
+  return { currentVersion: current, versions: versions.sort(compareCephVersions) };
+}
+
+export async function getUpgradeStatus(deps: Deps): Promise<GetUpgradeStatusResponse> {
+  ensureSupported(deps.backend, rpcName("UpgradeService", "GetUpgradeStatus"));
+  return { status: await status(deps) };
+}
+
+async function status(deps: Deps): Promise<UpgradeStatus> {
+  const u = deps.state.upgrade;
+  const daemons = deps.backend.listDaemons ? await deps.backend.listDaemons(false) : [];
+  if (!u) {
+    return {
+      inProgress: false,
+      targetVersion: "",
+      servicesComplete: [],
+      progress: "",
+      daemonsUpgraded: 0,
+      daemonsTotal: 0,
+      message: "",
+      paused: false,
+      operationId: "",
+      currentVersion: await currentVersion(deps),
+    };
+  }
+  return {
+    inProgress: true,
+    targetVersion: u.target,
+    servicesComplete: servicesComplete(daemons, u.target),
+    progress: `${u.upgraded} of ${u.total} daemons upgraded`,
+    daemonsUpgraded: u.upgraded,
+    daemonsTotal: u.total,
+    message: u.message,
+    paused: u.paused,
+    operationId: u.operationId,
+    currentVersion: u.from,
+  };
+}
+
+function servicesComplete(daemons: DaemonDescription[], target: string): string[] {
+  const types = new Set(daemons.map((d) => d.daemonType));
+  return UPGRADE_ORDER.filter((t) => types.has(t) && daemons.filter((d) => d.daemonType === t).every((d) => d.version === target)).map(typeName);
+}
+
+export async function startUpgrade(deps: Deps, req: StartUpgradeRequest): Promise<Operation> {
+  const rpc = rpcName("UpgradeService", "StartUpgrade");
+  const v = new Violations();
+  v.check(req.targetVersion !== "", "target_version", "is required");
+  v.addAll(validateString(req.targetVersion, "target_version", 64));
+  v.addAll(validateRequestId(req.requestId));
+  v.throwIfAny();
+  ensureSupported(deps.backend, rpc);
+  const available = await getAvailableUpgrades(deps);
+  if (!available.versions.includes(req.targetVersion)) {
+    v.check(false, "target_version", `'${req.targetVersion}' is not available; available: ${available.versions.join(", ") || "none"}`);
+    v.throwIfAny();
+  }
+  const running = deps.state.upgrade;
+  if (running && running.target !== req.targetVersion) {
+    throw new FailedPreconditionError("upgrade", `an upgrade to ${running.target} is in progress (operation ${running.operationId})`);
+  }
+  if (running) return deps.engine.get(running.operationId);
+  const from = available.currentVersion;
+  const op = deps.engine.submit({
+    method: rpc,
+    description: `Upgrade the cluster from ${from} to ${req.targetVersion}`,
+    requestId: req.requestId,
+    requestFingerprint: fingerprint(req),
+    hosts: [],
+    run: async (run) => {
+      const state = deps.state.upgrade!;
+      try {
+        const daemons = orderDaemonsForUpgrade(await deps.backend.listDaemons!(false));
+        state.total = daemons.length;
+        state.upgraded = daemons.filter((d) => d.version === req.targetVersion).length;
+        for (const d of daemons) {
+          if (d.version === req.targetVersion) continue;
+          while (state.paused) {
+            run.progress(state.upgraded / state.total, `paused after ${state.upgraded} of ${state.total} daemons`);
+            await new Promise<void>((resolve) => {
+              state.resume = resolve;
+              run.signal.addEventListener("abort", () => resolve(), { once: true });
+            });
+            run.throwIfCancelled();
+          }
+          run.throwIfCancelled();
+          state.message = `upgrading ${d.daemonName} on ${d.hostname}`;
+          run.progress(state.upgraded / state.total, state.message);
+          await run.onHost(d.hostname, d.daemonName, (ctx) => deps.backend.upgradeDaemon!(ctx, d, req.targetVersion));
+          state.upgraded += 1;
+          run.progress(state.upgraded / state.total, `${state.upgraded} of ${state.total} daemons upgraded`);
+        }
+        state.message = `upgraded ${state.total} daemons to ${req.targetVersion}`;
+        return { result: { $case: "upgrade", value: { ...(await status(deps)), inProgress: false, message: state.message } } };
+      } catch (err) {
+        if (err instanceof CancelledError) throw new CancelledError(`upgrade stopped after ${state.upgraded} of ${state.total} daemons`);
+        throw err;
+      } finally {
+        deps.state.upgrade = undefined;
+      }
+    },
+  });
+  if (!deps.state.upgrade) {
+    deps.state.upgrade = { target: req.targetVersion, from, operationId: op.id, paused: false, message: "starting", upgraded: 0, total: 0, resume: undefined };
+  }
+  return op;
+}
+
+export function pauseUpgrade(deps: Deps, req: PauseUpgradeRequest): Promise<Operation> {
+  return control(deps, req, "PauseUpgrade", "Pause the upgrade", (u) => {
+    u.paused = true;
+    u.message = "paused";
+  });
+}
+
+export function resumeUpgrade(deps: Deps, req: ResumeUpgradeRequest): Promise<Operation> {
+  return control(deps, req, "ResumeUpgrade", "Resume the upgrade", (u) => {
+    u.paused = false;
+    u.message = "resumed";
+    u.resume?.();
+  });
+}
+
+export function stopUpgrade(deps: Deps, req: StopUpgradeRequest): Promise<Operation> {
+  return control(deps, req, "StopUpgrade", "Stop the upgrade", async (u) => {
+    const ended = deps.engine.wait([u.operationId], 24 * 3600 * 1000);
+    deps.engine.cancel(u.operationId);
+    await ended;
+  });
+}
+
+async function control(
+  deps: Deps,
+  req: { requestId: string },
+  method: "PauseUpgrade" | "ResumeUpgrade" | "StopUpgrade",
+  description: string,
+  change: (u: UpgradeState) => void | Promise<void>,
+): Promise<Operation> {
+  const rpc = rpcName("UpgradeService", method);
+  const v = new Violations();
+  v.addAll(validateRequestId(req.requestId));
+  v.throwIfAny();
+  ensureSupported(deps.backend, rpc);
+  const u = deps.state.upgrade;
+  if (!u) throw new FailedPreconditionError("upgrade", "no upgrade is in progress");
+  if (method === "PauseUpgrade" && u.paused) throw new FailedPreconditionError("upgrade", "the upgrade is already paused");
+  if (method === "ResumeUpgrade" && !u.paused) throw new FailedPreconditionError("upgrade", "the upgrade is not paused");
+  return deps.engine.submit({
+    method: rpc,
+    description,
+    requestId: req.requestId,
+    requestFingerprint: fingerprint(req),
+    hosts: [],
+    run: async () => {
+      await change(u);
+      return { result: { $case: "upgrade", value: await status(deps) } };
+    },
+  });
+}

@@ -1,0 +1,49 @@
+// The service's entry point: `npm start -- --help`.
+import { pino } from "pino";
+import { BackendLoadError } from "./backend/loader.js";
+import { ConfigError, helpText, loadConfig } from "./config.js";
+import { startServer } from "./server.js";
+
+async function main(): Promise<number> {
+  let config;
+  try {
+    config = loadConfig(process.argv.slice(2), process.env);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${helpText()}\n`);
+    return 2;
+  }
+  if (config === "help") {
+    process.stdout.write(`${helpText()}\n`);
+    return 0;
+  }
+  const log = pino({ level: config.logLevel, redact: { paths: ["*.systemAccessKey", "*.systemSecretKey", "*.apiPassword"], censor: "[secret]" } });
+  let server;
+  try {
+    server = await startServer(config, log);
+  } catch (err) {
+    if (err instanceof BackendLoadError || err instanceof ConfigError) {
+      log.fatal(err.message);
+      return 2;
+    }
+    log.fatal({ err }, "failed to start");
+    return 1;
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, "signal received");
+      resolve();
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+  });
+  await server.shutdown();
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`${String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,83 @@
+// Builds and runs the gRPC server: our services, reflection, health, limits and a graceful
+// shutdown.
+import { readFileSync } from "node:fs";
+import * as grpc from "@grpc/grpc-js";
+import { HealthImplementation } from "grpc-health-check";
+import type { Logger } from "pino";
+import type { Backend } from "./backend/backend.js";
+import { loadBackend } from "./backend/loader.js";
+import type { Config } from "./config.js";
+import { type Deps, newOrchestratorState } from "./domain/context.js";
+import { OperationsEngine } from "./operations/engine.js";
+import { DESCRIPTOR_SET, addReflection, serviceNames } from "./transport/reflection.js";
+import { addOrchestratorServices } from "./transport/services.js";
+
+/** How often health follows the backend's availability. */
+const HEALTH_POLL_MS = 2000;
+
+export interface RunningServer {
+  port: number;
+  deps: Deps | undefined;
+  /** Stop accepting, let streams and operations finish within the grace period, then close. */
+  shutdown(): Promise<void>;
+}
+
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  const backend: Backend | undefined = config.backend === "none" ? undefined : await loadBackend(config.backend, config.backendConfig, log);
+  const engine = new OperationsEngine({
+    log,
+    maxParallelHosts: config.maxParallelHosts,
+    retention: { maxAgeMs: config.retentionMaxAgeSeconds * 1000, maxCount: config.retentionMaxCount },
+  });
+  const deps: Deps | undefined = backend ? { backend, engine, log, state: newOrchestratorState() } : undefined;
+
+  const server = new grpc.Server({
+    "grpc.max_receive_message_length": config.maxMessageBytes,
+    "grpc.max_send_message_length": config.maxMessageBytes,
+    "grpc.keepalive_time_ms": 60_000,
+    "grpc.keepalive_timeout_ms": 20_000,
+    "grpc.keepalive_permit_without_calls": 1,
+    "grpc.http2.min_ping_interval_without_data_ms": 10_000,
+  });
+  addOrchestratorServices(server, deps, log);
+
+  const names = serviceNames(readFileSync(DESCRIPTOR_SET));
+  const health = new HealthImplementation(Object.fromEntries(["", ...names].map((n) => [n, "NOT_SERVING" as const])));
+  health.addToServer(server);
+  if (config.reflection) addReflection(server);
+
+  let lastAvailable: boolean | undefined;
+  const followBackend = async () => {
+    const available = backend ? (await backend.status().catch(() => ({ available: false }))).available : false;
+    if (available !== lastAvailable) {
+      log.info({ available }, available ? "backend available: SERVING" : "backend unavailable: NOT_SERVING");
+      lastAvailable = available;
+    }
+    for (const n of ["", ...names]) health.setStatus(n, available ? "SERVING" : "NOT_SERVING");
+  };
+  await followBackend();
+  const healthTimer = setInterval(() => void followBackend(), HEALTH_POLL_MS);
+  healthTimer.unref();
+
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(config.listen, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  log.info({ listen: config.listen, port, backend: backend?.name ?? "none" }, "serving");
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = () =>
+    (stopping ??= (async () => {
+      log.info({ graceMs: config.shutdownGraceMs }, "shutting down");
+      clearInterval(healthTimer);
+      for (const n of ["", ...names]) health.setStatus(n, "NOT_SERVING");
+      const drained = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      await engine.drain(config.shutdownGraceMs);
+      const timer = setTimeout(() => server.forceShutdown(), config.shutdownGraceMs);
+      await drained;
+      clearTimeout(timer);
+      engine.close();
+      await backend?.close();
+      log.info("stopped");
+    })());
+  return { port, deps, shutdown };
+}
