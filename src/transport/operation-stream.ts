@@ -1,0 +1,68 @@
+// Bridges the operations engine to grpc-js: operation snapshots onto a server stream, and
+// domain errors onto gRPC statuses with google.rpc details in `grpc-status-details-bin`.
+import * as grpc from "@grpc/grpc-js";
+import type { Logger } from "pino";
+import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
+import { Code } from "../../gen/ts/google/rpc/code.js";
+import { Status } from "../../gen/ts/google/rpc/status.js";
+import { errorToStatus } from "../operations/status.js";
+
+export const STATUS_DETAILS_KEY = "grpc-status-details-bin";
+
+/**
+ * The gRPC error for a handler's callback or a stream's 'error' event: code, message and
+ * the google.rpc.Status in the details trailer. An unexpected error is logged here, since
+ * the client only sees "internal error".
+ */
+export function toServiceError(err: unknown, log: Logger): Partial<grpc.StatusObject> {
+  const status = errorToStatus(err);
+  if (status.code === Code.INTERNAL) log.error({ err }, "unexpected error");
+  const metadata = new grpc.Metadata();
+  metadata.set(STATUS_DETAILS_KEY, Buffer.from(Status.encode(status).finish()));
+  const code: grpc.status = status.code;
+  return { code, details: status.message, metadata };
+}
+
+/**
+ * Writes each operation snapshot to the stream, honouring back-pressure, and ends it with
+ * OK after the last one. A client cancel (or deadline) aborts the signal given to
+ * `updates`, which detaches the watcher; the operation itself goes on. An error from the
+ * updates becomes the stream's status.
+ */
+export async function streamOperations<Res>(
+  call: grpc.ServerWritableStream<unknown, Res>,
+  updates: (signal: AbortSignal) => AsyncIterable<Operation>,
+  wrap: (op: Operation) => Res,
+  log: Logger,
+): Promise<void> {
+  const detach = new AbortController();
+  const onCancelled = () => detach.abort();
+  call.on("cancelled", onCancelled);
+  if (call.cancelled) detach.abort();
+  try {
+    for await (const op of updates(detach.signal)) {
+      if (detach.signal.aborted) break;
+      if (!call.write(wrap(op))) await drained(call, detach.signal);
+    }
+    if (!detach.signal.aborted) call.end();
+  } catch (err) {
+    // After a cancel nobody is listening; the status could not be delivered.
+    if (!detach.signal.aborted) call.emit("error", toServiceError(err, log));
+  } finally {
+    call.off("cancelled", onCancelled);
+  }
+}
+
+/** Resolves on 'drain', or at once when the call goes away. */
+function drained(call: NodeJS.EventEmitter, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      call.off("drain", done);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    call.on("drain", done);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
