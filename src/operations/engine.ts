@@ -240,10 +240,11 @@ export class OperationsEngine {
   }
 
   /**
-   * Accepts an operation and returns its ACCEPTED snapshot; the rest happens from the next
-   * microtask on, so `watch(op.id)` called right away (without an await in between) sees
-   * every state. A non-empty requestId seen before returns that operation's current
-   * snapshot instead, or throws RequestIdReusedError if the request differs.
+   * Accepts an operation and returns its ACCEPTED snapshot; the work starts on the next
+   * process tick, so `watch(op.id)` called in the same tick (awaiting only promises in
+   * between) sees every state; submitAndWatch() has no such limit. A non-empty requestId
+   * seen before returns that operation's current snapshot instead, or throws
+   * RequestIdReusedError if the request differs.
    */
   submit(spec: OperationSpec): Operation {
     this.prune();
@@ -288,9 +289,13 @@ export class OperationsEngine {
     this.entries.set(id, entry);
     if (spec.requestId) this.byRequestId.set(spec.requestId, entry);
     entry.log.info({ description: spec.description, hosts: spec.hosts, requestId: spec.requestId }, "operation accepted");
-    entry.ended = this.execute(entry).catch((err: unknown) => {
-      entry.log.error({ err }, "operation engine failure");
-    });
+    // Start after the pending microtasks have run, so that a caller who awaits (without
+    // I/O) between submit() and watch() still sees ACCEPTED and every later state.
+    entry.ended = new Promise<void>((resolve) => process.nextTick(resolve))
+      .then(() => this.execute(entry))
+      .catch((err: unknown) => {
+        entry.log.error({ err }, "operation engine failure");
+      });
     return op;
   }
 
@@ -367,7 +372,8 @@ export class OperationsEngine {
           signal?.removeEventListener("abort", finish);
           resolve();
         };
-        const timer = setTimeout(finish, timeoutMs);
+        // A waiter alone must not keep the process alive (e.g. during shutdown).
+        const timer = setTimeout(finish, timeoutMs).unref();
         for (const e of entries) if (!e.op.done) e.listeners.add(listener);
         signal?.addEventListener("abort", finish, { once: true });
       });

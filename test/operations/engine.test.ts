@@ -65,6 +65,20 @@ describe("OperationsEngine lifecycle", () => {
     expect(states(seen)).toEqual([S.STATE_ACCEPTED, S.STATE_PERSISTENT, S.STATE_RUNNING, S.STATE_SUCCEEDED]);
   });
 
+  it("keeps ACCEPTED for a watch that follows an awaited submit", async () => {
+    const e = engine();
+    // As a write handler does: an async use case submits, then the handler watches.
+    const useCase = async () => {
+      await Promise.resolve();
+      return e.submit(spec());
+    };
+    async function* stream() {
+      const op = await useCase();
+      yield* e.watch(op.id);
+    }
+    expect(states(await collect(stream()))).toEqual([S.STATE_ACCEPTED, S.STATE_PERSISTENT, S.STATE_RUNNING, S.STATE_SUCCEEDED]);
+  });
+
   it("fails with a google.rpc.Status carrying ErrorInfo", async () => {
     const e = engine();
     const op = e.submit(
