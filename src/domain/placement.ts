@@ -1,0 +1,151 @@
+// Placement (upstream's PlacementSpec): validation, the hosts a service's daemons should run
+// on (a simplified cephadm HostAssignment), and daemon ids as cephadm names them.
+import { Host_Status, type Host } from "../../gen/ts/ceph_orchestrator/v1/host.js";
+import {
+  ServiceType,
+  type DaemonDescription,
+  type HostPlacement,
+  type Placement,
+} from "../../gen/ts/ceph_orchestrator/v1/service.js";
+import { AlreadyExistsError, type FieldViolation } from "./errors.js";
+import { matchHosts, validatePattern } from "./drive-group.js";
+import { validateHostname, validateLabel, validateServiceId, validateString } from "./fields.js";
+
+export const MAX_PLACEMENT_COUNT = 1000;
+
+export interface PlacementOptions {
+  /** A count of 0 (or no placement at all) is a violation. */
+  requireCount?: boolean;
+  /** The largest count allowed; MAX_PLACEMENT_COUNT by default. */
+  maxCount?: number;
+  /** The cluster's hosts. When given, unknown hosts and a label or pattern that selects no host are violations. */
+  hosts?: readonly Host[];
+}
+
+/** Validates a placement whose field path is `field`, e.g. "spec.placement". */
+export function validatePlacement(p: Placement | undefined, field: string, opts: PlacementOptions = {}): FieldViolation[] {
+  if (!p) return opts.requireCount ? [{ field: `${field}.count`, description: "is required" }] : [];
+  const out: FieldViolation[] = [];
+  const maxCount = opts.maxCount ?? MAX_PLACEMENT_COUNT;
+  if (p.count < 0) out.push({ field: `${field}.count`, description: "must not be negative" });
+  else if (p.count > maxCount) out.push({ field: `${field}.count`, description: `must be at most ${maxCount}` });
+  else if (opts.requireCount && p.count === 0) out.push({ field: `${field}.count`, description: "is required" });
+
+  // As upstream: explicit hosts exclude a label and a pattern; a label and a pattern combine.
+  if (p.hosts.length > 0 && p.label !== "") {
+    out.push({ field: `${field}.label`, description: "cannot be combined with hosts" });
+  }
+  if (p.hosts.length > 0 && p.hostPattern !== "") {
+    out.push({ field: `${field}.host_pattern`, description: "cannot be combined with hosts" });
+  }
+
+  const known = opts.hosts ? new Set(opts.hosts.map((h) => h.hostname)) : undefined;
+  const seen = new Set<string>();
+  p.hosts.forEach((h, i) => {
+    const f = `${field}.hosts[${i}]`;
+    const v = validateHostname(h.hostname, `${f}.hostname`);
+    out.push(...v);
+    if (v.length === 0) {
+      if (seen.has(h.hostname)) out.push({ field: `${f}.hostname`, description: `host '${h.hostname}' appears more than once` });
+      else if (known && !known.has(h.hostname)) out.push({ field: `${f}.hostname`, description: `host '${h.hostname}' is not known` });
+      seen.add(h.hostname);
+    }
+    out.push(...validateString(h.network, `${f}.network`, 256));
+    if (h.name !== "") out.push(...validateServiceId(h.name, `${f}.name`));
+  });
+
+  if (p.label !== "") {
+    const v = validateLabel(p.label, `${field}.label`);
+    out.push(...v);
+    if (v.length === 0 && opts.hosts && !opts.hosts.some((h) => h.labels.includes(p.label))) {
+      out.push({ field: `${field}.label`, description: `no host has the label '${p.label}'` });
+    }
+  }
+  if (p.hostPattern !== "") {
+    const v = validatePattern(p.hostPattern, `${field}.host_pattern`);
+    out.push(...v);
+    if (v.length === 0 && opts.hosts && matchHosts(p.hostPattern, opts.hosts.map((h) => h.hostname)).length === 0) {
+      out.push({ field: `${field}.host_pattern`, description: `host_pattern '${p.hostPattern}' does not match any hosts` });
+    }
+  }
+  return out;
+}
+
+function byHostname(a: { hostname: string }, b: { hostname: string }): number {
+  return a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : 0;
+}
+
+function usable(h: Host): boolean {
+  return h.status !== Host_Status.STATUS_OFFLINE && h.status !== Host_Status.STATUS_MAINTENANCE;
+}
+
+/**
+ * The hosts a service's daemons should run on. Candidates are `hosts` (unknown ones are
+ * skipped; validatePlacement reports them), else the hosts with `label` (narrowed by
+ * `host_pattern` when both are set), else the hosts matching `host_pattern`, else every host;
+ * offline hosts and hosts in maintenance are left out. A count of 0 takes every candidate.
+ * Otherwise candidates that already run one of `existing` (the service's daemons) come first,
+ * so a re-apply keeps daemons where they are, then the rest by hostname; fewer than `count`
+ * come back when there are fewer candidates. The result is in that order.
+ */
+export function resolvePlacement(p: Placement, hosts: readonly Host[], existing: readonly DaemonDescription[]): HostPlacement[] {
+  const byName = new Map(hosts.filter(usable).map((h) => [h.hostname, h]));
+  let candidates: HostPlacement[];
+  if (p.hosts.length > 0) {
+    const seen = new Set<string>();
+    candidates = [];
+    for (const h of p.hosts) {
+      if (!byName.has(h.hostname) || seen.has(h.hostname)) continue;
+      seen.add(h.hostname);
+      candidates.push({ hostname: h.hostname, network: h.network, name: h.name });
+    }
+  } else {
+    let names = [...byName.values()].filter((h) => p.label === "" || h.labels.includes(p.label)).map((h) => h.hostname);
+    if (p.hostPattern !== "") names = matchHosts(p.hostPattern, names);
+    candidates = names.map((hostname) => ({ hostname, network: "", name: "" }));
+  }
+  candidates.sort(byHostname);
+  if (p.count <= 0) return candidates;
+
+  // A candidate with a fixed daemon name only keeps a daemon of that name (as cephadm).
+  const runs = (c: HostPlacement): boolean =>
+    existing.some((d) => d.hostname === c.hostname && (c.name === "" || c.name === d.daemonId));
+  const current = candidates.filter(runs);
+  const others = candidates.filter((c) => !runs(c));
+  return [...current, ...others].slice(0, p.count);
+}
+
+// cephadm names these after the host alone: there is one per host.
+const NAMED_BY_HOST = new Set<ServiceType>([ServiceType.SERVICE_TYPE_MON, ServiceType.SERVICE_TYPE_CRASH]);
+const MAX_ATTEMPTS = 100;
+
+/**
+ * A new daemon id as cephadm's get_unique_name makes it: the short hostname (up to the first
+ * '.') for mon and crash; `[<service_id>.]<short hostname>.<6 random lowercase letters>` for
+ * the others (mgr too: upstream names mgrs "host.abcdef"). `random` returns [0, 1) like
+ * Math.random; pass a seeded one in tests. Throws AlreadyExistsError when a mon or crash id
+ * is taken, or when no free id turns up.
+ */
+export function daemonIdFor(
+  serviceType: ServiceType,
+  serviceId: string,
+  hostname: string,
+  existingIds: ReadonlySet<string>,
+  random: () => number = Math.random,
+): string {
+  if (serviceType === ServiceType.SERVICE_TYPE_OSD) throw new Error("OSD ids are assigned by the cluster");
+  const host = hostname.split(".")[0] ?? hostname;
+  const type = ServiceType[serviceType]?.replace(/^SERVICE_TYPE_/, "").toLowerCase().replace("_", "-") ?? "daemon";
+  if (NAMED_BY_HOST.has(serviceType)) {
+    if (existingIds.has(host)) throw new AlreadyExistsError("daemon", `${type}.${host}`);
+    return host;
+  }
+  const prefix = serviceId === "" ? "" : `${serviceId}.`;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    let suffix = "";
+    for (let k = 0; k < 6; k++) suffix += String.fromCharCode(97 + Math.min(25, Math.floor(random() * 26)));
+    const id = `${prefix}${host}.${suffix}`;
+    if (!existingIds.has(id)) return id;
+  }
+  throw new AlreadyExistsError("daemon", `${type}.${prefix}${host}`, `no free daemon id for ${type} on ${hostname}`);
+}
