@@ -24,6 +24,7 @@ DEB_PACKAGES=(
 )
 PROTOC_GEN_GO_VERSION=v1.36.12      # google.golang.org/protobuf/cmd/protoc-gen-go
 PROTOC_GEN_GO_GRPC_VERSION=v1.6.2   # google.golang.org/grpc/cmd/protoc-gen-go-grpc
+GRPCURL_VERSION=v1.9.3              # github.com/fullstorydev/grpcurl: README walk-through and client tests
 TOOLS_BIN="$ROOT/.tools/bin"
 # ------------------------------------------------------------------------------------------
 
@@ -71,27 +72,25 @@ else
 fi
 
 # 3. Go protoc plugins -------------------------------------------------------------------
-step "Go protoc plugins into ${TOOLS_BIN#"$ROOT"/}"
+step "Go tools (protoc plugins, grpcurl) into ${TOOLS_BIN#"$ROOT"/}"
 mkdir -p "$TOOLS_BIN"
-install_go_tool() { # <binary> <module path@version> <expected `--version` output>
-  local bin="$1" pkg="$2" expect="$3" have=""
-  if [[ -x "$TOOLS_BIN/$bin" ]]; then have="$("$TOOLS_BIN/$bin" --version 2>/dev/null || true)"; fi
-  if [[ "$have" == "$expect" ]]; then
-    ok "$bin: $have (already installed)"
+install_go_tool() { # <binary> <module path@version>: the binary's recorded module version must match
+  local bin="$1" pkg="$2" have=""
+  local want="${pkg##*@}"
+  if [[ -x "$TOOLS_BIN/$bin" ]]; then have="$(go version -m "$TOOLS_BIN/$bin" 2>/dev/null | awk '$1 == "mod" {print $3}')"; fi
+  if [[ "$have" == "$want" ]]; then
+    ok "$bin $have (already installed)"
   else
     ok "go install $pkg${have:+ (had: $have)}"
     GOBIN="$TOOLS_BIN" go install "$pkg"
-    have="$("$TOOLS_BIN/$bin" --version)"
-    [[ "$have" == "$expect" ]] || { echo "setup: $bin reports '$have', expected '$expect'" >&2; exit 1; }
-    ok "$bin: $have"
+    have="$(go version -m "$TOOLS_BIN/$bin" | awk '$1 == "mod" {print $3}')"
+    [[ "$have" == "$want" ]] || { echo "setup: $bin is $have, expected $want" >&2; exit 1; }
+    ok "$bin $have"
   fi
 }
-install_go_tool protoc-gen-go \
-  "google.golang.org/protobuf/cmd/protoc-gen-go@$PROTOC_GEN_GO_VERSION" \
-  "protoc-gen-go $PROTOC_GEN_GO_VERSION"
-install_go_tool protoc-gen-go-grpc \
-  "google.golang.org/grpc/cmd/protoc-gen-go-grpc@$PROTOC_GEN_GO_GRPC_VERSION" \
-  "protoc-gen-go-grpc ${PROTOC_GEN_GO_GRPC_VERSION#v}"
+install_go_tool protoc-gen-go "google.golang.org/protobuf/cmd/protoc-gen-go@$PROTOC_GEN_GO_VERSION"
+install_go_tool protoc-gen-go-grpc "google.golang.org/grpc/cmd/protoc-gen-go-grpc@$PROTOC_GEN_GO_GRPC_VERSION"
+install_go_tool grpcurl "github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION"
 
 # 4. Go module of the generated code ------------------------------------------------------
 # Every module zip that gen/go/go.sum pins: what `go build`/`go vet` need plus what

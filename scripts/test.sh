@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every test of the project: installs what the tests need (scripts/setup.sh), then
+# the contract checks, the TypeScript suite over real gRPC, and the cross-language tests.
+# The README's test command; CI runs it through .ci/run.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+scripts/setup.sh
+export PATH="$ROOT/.tools/bin:$PATH"
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "TypeScript type check (strict)"
+npx tsc --noEmit -p .
+
+step "Contract: buf lint/format, generated code up to date, Go vet, Python imports, buf breaking"
+scripts/check-generated.sh
+
+step "TypeScript tests (vitest, real gRPC on loopback)"
+npx vitest run
+
+if [[ -x scripts/test-vectors.sh ]]; then
+  step "Shared test vectors: TypeScript, Python, Go"
+  scripts/test-vectors.sh
+fi
