@@ -138,7 +138,7 @@ export class SimBackend implements Backend {
       this.hosts.set(h.hostname, { hostname: h.hostname, addr: h.addr, labels: h.labels, devices: simDevices(h.devices), refreshedAt: now });
     }
     for (const h of fixture.spareHosts) this.spares.set(h.hostname, { addr: h.addr, devices: simDevices(h.devices) });
-    for (const s of fixture.services) this.services.set(s.serviceName, s);
+    for (const s of fixture.services) this.services.set(s.serviceName, { ...s, created: s.created ?? toTimestamp(now) });
     for (const d of fixture.daemons) {
       const running = d.status === Status.STATUS_RUNNING || d.status === Status.STATUS_STARTING;
       const created = d.created ?? now;
@@ -234,19 +234,14 @@ export class SimBackend implements Backend {
   async removeHost(ctx: StepContext, hostname: string): Promise<void> {
     this.ensureUp();
     if (!this.hosts.has(hostname)) return;
-    const left = () => [...this.daemons.values()].filter((d) => d.hostname === hostname).map((d) => d.name);
-    const check = () => {
-      if (left().length > 0) {
-        throw new FailedPreconditionError(hostname, `host '${hostname}' still has daemons: ${left().join(", ")}`);
-      }
-    };
-    check();
-    // Removal is bookkeeping on the mgr: it works for an unreachable host too.
+    // Removal is bookkeeping on the mgr, so it works for an unreachable host too. Whether a
+    // host with daemons may go (RemoveHost's `force`) is the domain's call, not the sim's.
     await this.wait(ctx.signal, this.delays.removeHost);
     const host = this.hosts.get(hostname);
     if (!host) return;
-    check();
     this.hosts.delete(hostname);
+    // Its daemons are no longer managed; its OSDs stay in the OSD map, down, until purged.
+    for (const d of [...this.daemons.values()]) if (d.hostname === hostname) this.daemons.delete(d.name);
     // The machine keeps its disks, LVs and all; adding it again brings them back.
     this.spares.set(hostname, { addr: host.addr, devices: host.devices });
   }

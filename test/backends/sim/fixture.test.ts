@@ -108,6 +108,7 @@ describe("sim fixture", () => {
       ["/dev/sdb", true],
       ["/dev/sdc", true],
     ]);
+    for (const s of await backend.listServices()) expect(s.created?.seconds).toMatch(/^\d+$/);
   });
 
   it("keeps sizes above 2^53 exact, through the wire format too", async () => {

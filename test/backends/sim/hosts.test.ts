@@ -7,7 +7,6 @@ import {
   AlreadyExistsError,
   BackendUnavailableError,
   ExecutionError,
-  FailedPreconditionError,
   NotFoundError,
 } from "../../../src/domain/errors.js";
 import { TINY, fixtureFile, sim, stepContext } from "./helpers.js";
@@ -47,24 +46,29 @@ describe("sim hosts", () => {
     expect((await backend.getInventory(["node-9"], false))[0]?.devices).toEqual([]);
   });
 
-  it("removes a host only once its daemons are gone, and keeps its disks for a re-add", async () => {
+  it("removes a host with its daemons, and keeps its disks for a re-add", async () => {
     const backend = await sim();
-    await expect(backend.removeHost(stepContext(), "node-3")).rejects.toThrow(FailedPreconditionError);
-    await expect(backend.removeHost(stepContext(), "node-3")).rejects.toThrow(/mon\.node-3.*osd\.2|osd\.2.*mon\.node-3/);
-
     await backend.addHost(stepContext(), host("node-4"));
     await backend.createOsd(stepContext(), "node-4", { data: "/dev/sdb", db: "", wal: "", journal: "", osdId: -1, sizeBytes: "0" }, "osd.x", false);
-    const osd = (await backend.listDaemons(false)).find((d) => d.hostname === "node-4");
-    if (!osd) throw new Error("no OSD daemon on node-4");
-    await backend.removeDaemon(stepContext(), osd);
     await backend.removeHost(stepContext(), "node-4");
     await backend.removeHost(stepContext(), "node-4");
     expect((await backend.listHosts()).map((h) => h.hostname)).toEqual(["node-1", "node-2", "node-3"]);
+    expect((await backend.listDaemons(false)).some((d) => d.hostname === "node-4")).toBe(false);
     await expect(backend.getInventory(["node-4"], false)).rejects.toBeInstanceOf(NotFoundError);
+    // The OSD stays in the map, down, until it is purged.
+    expect(await backend.osdSafety(3)).toEqual({ safeToDestroy: false, pgCount: 32 });
 
     await backend.addHost(stepContext(), host("node-4"));
     const sdb = (await backend.getInventory(["node-4"], false))[0]?.devices.find((d) => d.path === "/dev/sdb");
     expect(sdb).toMatchObject({ available: false, osdId: 3 });
+    await backend.purgeOsd(stepContext(), 3);
+    expect((await backend.getInventory(["node-4"], false))[0]?.devices.find((d) => d.path === "/dev/sdb")?.available).toBe(true);
+  });
+
+  it("removes an unreachable host", async () => {
+    const backend = await sim({ failures: { unreachableHosts: ["node-3"] } });
+    await backend.removeHost(stepContext(), "node-3");
+    expect((await backend.listHosts()).length).toBe(2);
   });
 
   it("sets labels", async () => {
