@@ -20,6 +20,9 @@ def main() -> int:
     warnings.simplefilter("error")
     import google.protobuf
     import grpc
+    # Ceph's own regular package `ceph` (python3-ceph-common) is on every machine that runs
+    # Ceph; our stubs must import beside it (why the proto package is not `ceph.*`).
+    import ceph.deployment.drive_group  # noqa: F401
     print(f"python {sys.version.split()[0]}, protobuf {google.protobuf.__version__}, "
           f"grpcio {grpc.__version__}")
     names = sorted(

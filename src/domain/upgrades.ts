@@ -1,6 +1,6 @@
 // Upgrades: roll every daemon to a target version in upstream's order, one daemon at a
 // time, pausable, stoppable, with "x of y daemons" progress.
-import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
+import { type Operation, Operation_State } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import type { DaemonDescription } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import type { UpgradeStatus } from "../../gen/ts/ceph_orchestrator/v1/upgrade.js";
 import type {
@@ -141,7 +141,8 @@ export async function startUpgrade(deps: Deps, req: StartUpgradeRequest): Promis
       }
     },
   });
-  if (!deps.state.upgrade) {
+  // A retried request_id returns the earlier operation, which already has (or had) its state.
+  if (!deps.state.upgrade && op.state === Operation_State.STATE_ACCEPTED) {
     deps.state.upgrade = { target: req.targetVersion, from, operationId: op.id, paused: false, message: "starting", upgraded: 0, total: 0, resume: undefined };
   }
   return op;
