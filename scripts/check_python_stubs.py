@@ -4,7 +4,7 @@
 Run with Debian's /usr/bin/python3 (python3-protobuf 4.21.12, python3-grpcio 1.51.1) and
 with any venv holding newer PyPI protobuf/grpcio to check the runtime range. Python
 warnings are errors here, so a runtime/gencode version warning fails the check too.
-Usage: check_python_stubs.py [GEN_PYTHON_DIR]
+Usage: check_python_stubs.py [--without-ceph] [GEN_PYTHON_DIR]
 """
 import importlib
 import pathlib
@@ -13,7 +13,10 @@ import warnings
 
 
 def main() -> int:
-    root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else
+    args = sys.argv[1:]
+    with_ceph = "--without-ceph" not in args
+    args = [a for a in args if a != "--without-ceph"]
+    root = pathlib.Path(args[0] if args else
                         pathlib.Path(__file__).resolve().parent.parent / "gen" / "python")
     root = root.resolve()
     sys.path.insert(0, str(root))
@@ -22,7 +25,8 @@ def main() -> int:
     import grpc
     # Ceph's own regular package `ceph` (python3-ceph-common) is on every machine that runs
     # Ceph; our stubs must import beside it (why the proto package is not `ceph.*`).
-    import ceph.deployment.drive_group  # noqa: F401
+    if with_ceph:
+        import ceph.deployment.drive_group  # noqa: F401
     print(f"python {sys.version.split()[0]}, protobuf {google.protobuf.__version__}, "
           f"grpcio {grpc.__version__}")
     names = sorted(

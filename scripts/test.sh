@@ -17,6 +17,9 @@ npx tsc --noEmit -p .
 step "Contract: buf lint/format, generated code up to date, Go vet, Python imports, buf breaking"
 scripts/check-generated.sh
 
+step "Python stubs with the current protobuf and grpcio from PyPI"
+scripts/check-python-pypi.sh
+
 step "TypeScript tests (vitest, real gRPC on loopback)"
 npx vitest run
 

@@ -4,6 +4,7 @@
 import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import {
   type DaemonDescription,
+  DaemonDescription_Status,
   ServiceAction,
   type ServiceDescription,
   type StatelessServiceSpec,
@@ -62,9 +63,17 @@ async function describeAll(deps: Deps, daemons: DaemonDescription[]): Promise<Se
 
 function describe(record: ServiceRecord, daemons: DaemonDescription[], now: ServiceDescription["lastRefresh"]): ServiceDescription {
   const own = daemons.filter((d) => d.serviceName === record.serviceName);
-  const running = own.filter((d) => d.status === 1).length;
+  const running = own.filter((d) => d.status === DaemonDescription_Status.STATUS_RUNNING).length;
   const size = record.placement?.count || own.length;
-  return { ...record, running, size, lastRefresh: own.map((d) => d.lastRefresh).find((t) => t !== undefined) ?? now };
+  const lastRefresh = own.map((d) => d.lastRefresh).find((t) => t !== undefined) ?? now;
+  return { ...record, details: withoutSecrets(record.details), running, size, lastRefresh };
+}
+
+/** Secrets go in with a spec but never come back out (see the proto's field comments). */
+function withoutSecrets(details: ServiceRecord["details"]): ServiceRecord["details"] {
+  if (details?.$case === "rgw") return { $case: "rgw", value: { ...details.value, systemAccessKey: "", systemSecretKey: "" } };
+  if (details?.$case === "iscsi") return { $case: "iscsi", value: { ...details.value, apiPassword: "" } };
+  return details;
 }
 
 export async function listDaemons(deps: Deps, req: ListDaemonsRequest): Promise<ListDaemonsResponse> {
