@@ -46,6 +46,8 @@ export interface OperationSpec {
   requestId: string;
   /** Identifies the request's content: a reused request_id must come with the same one. */
   requestFingerprint: string;
+  /** The write's request (a ts-proto object, JSON-serialisable): journaled to resume it. */
+  request: object;
   hosts: string[];
   /** Does the work; `undefined` means success without a typed result. */
   run(run: OperationRun): Promise<OperationResult | undefined>;
