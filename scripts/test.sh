@@ -23,7 +23,8 @@ scripts/check-python-pypi.sh
 step "TypeScript tests (vitest, real gRPC on loopback)"
 npx vitest run
 
-if [[ -x scripts/test-vectors.sh ]]; then
-  step "Shared test vectors: TypeScript, Python, Go"
-  scripts/test-vectors.sh
-fi
+step "Shared test vectors: TypeScript, Python, Go"
+scripts/test-vectors.sh
+
+step "Client tests: Go (gen/go) and grpcurl, against a running server"
+scripts/test-clients.sh

@@ -24,7 +24,7 @@ import type {
   UpdateStatelessServiceRequest,
 } from "../../gen/ts/ceph_orchestrator/v1/service_service.js";
 import type { ServiceRecord } from "../backend/backend.js";
-import type { OperationRun } from "../operations/engine.js";
+import type { OperationRun, OperationSpec } from "../operations/engine.js";
 import { ensureOptionsSupported, ensureSupported, rpcName } from "./capabilities.js";
 import { fingerprint, settleAll, type Deps } from "./context.js";
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError, ValidationError } from "./errors.js";
@@ -108,7 +108,7 @@ export async function serviceAction(deps: Deps, req: ServiceActionRequest): Prom
   const daemons = (await deps.backend.listDaemons!(false)).filter((d) => d.serviceName === req.serviceName);
   const known = deps.backend.listServices ? (await deps.backend.listServices()).some((s) => s.serviceName === req.serviceName) : false;
   if (daemons.length === 0 && !known) throw new NotFoundError("service", req.serviceName);
-  return actOnDaemons(deps, rpc, req, daemons, `${actionName(req.action)} service '${req.serviceName}'`);
+  return deps.engine.submit(serviceActionSpec(deps, req, hostsOf(daemons)));
 }
 
 export async function daemonAction(deps: Deps, req: DaemonActionRequest): Promise<Operation> {
@@ -122,29 +122,45 @@ export async function daemonAction(deps: Deps, req: DaemonActionRequest): Promis
   ensureSupported(deps.backend, rpc);
   const daemon = (await deps.backend.listDaemons!(false)).find((d) => d.daemonName === req.daemonName);
   if (!daemon) throw new NotFoundError("daemon", req.daemonName);
-  return actOnDaemons(deps, rpc, req, [daemon], `${actionName(req.action)} daemon '${req.daemonName}'`);
+  return deps.engine.submit(daemonActionSpec(deps, req, [daemon.hostname]));
 }
 
-function actOnDaemons(
+export function serviceActionSpec(deps: Deps, req: ServiceActionRequest, hosts: string[]): OperationSpec {
+  return actionSpec(deps, req, rpcName("ServiceService", "ServiceAction"), `${actionName(req.action)} service '${req.serviceName}'`, hosts, (d) => d.serviceName === req.serviceName);
+}
+
+export function daemonActionSpec(deps: Deps, req: DaemonActionRequest, hosts: string[]): OperationSpec {
+  return actionSpec(deps, req, rpcName("ServiceService", "DaemonAction"), `${actionName(req.action)} daemon '${req.daemonName}'`, hosts, (d) => d.daemonName === req.daemonName);
+}
+
+/** Acts on the matching daemons as they are when the operation runs. */
+function actionSpec(
   deps: Deps,
-  rpc: string,
   req: ServiceActionRequest | DaemonActionRequest,
-  daemons: DaemonDescription[],
+  method: string,
   description: string,
-): Operation {
-  return deps.engine.submit({
-    method: rpc,
+  hosts: string[],
+  matches: (d: DaemonDescription) => boolean,
+): OperationSpec {
+  return {
+    method,
     description,
     requestId: req.requestId,
     requestFingerprint: fingerprint(req),
-    hosts: [...new Set(daemons.map((d) => d.hostname))],
+    request: req,
+    hosts,
     run: async (run) => {
+      const daemons = (await deps.backend.listDaemons!(false)).filter(matches);
       await settleAll(
         daemons.map((d) => run.onHost(d.hostname, d.daemonName, (ctx) => deps.backend.daemonAction!(ctx, d, req.action))),
       );
       return { result: { $case: "daemons", value: { daemonNames: daemons.map((d) => d.daemonName) } } };
     },
-  });
+  };
+}
+
+function hostsOf(daemons: DaemonDescription[]): string[] {
+  return [...new Set(daemons.map((d) => d.hostname))];
 }
 
 function actionName(action: ServiceAction): string {
@@ -153,20 +169,16 @@ function actionName(action: ServiceAction): string {
 }
 
 export function updateMons(deps: Deps, req: UpdateMonsRequest): Promise<Operation> {
-  return updateCoreService(deps, req, ServiceType.SERVICE_TYPE_MON, "UpdateMons");
+  return updateCoreService(deps, req, "UpdateMons");
 }
 
 export function updateMgrs(deps: Deps, req: UpdateMgrsRequest): Promise<Operation> {
-  return updateCoreService(deps, req, ServiceType.SERVICE_TYPE_MGR, "UpdateMgrs");
+  return updateCoreService(deps, req, "UpdateMgrs");
 }
 
-async function updateCoreService(
-  deps: Deps,
-  req: UpdateMonsRequest | UpdateMgrsRequest,
-  type: ServiceType,
-  method: "UpdateMons" | "UpdateMgrs",
-): Promise<Operation> {
+async function updateCoreService(deps: Deps, req: UpdateMonsRequest | UpdateMgrsRequest, method: "UpdateMons" | "UpdateMgrs"): Promise<Operation> {
   const rpc = rpcName("ServiceService", method);
+  const type = method === "UpdateMons" ? ServiceType.SERVICE_TYPE_MON : ServiceType.SERVICE_TYPE_MGR;
   const hosts = await deps.backend.listHosts();
   const v = new Violations();
   v.check(req.placement !== undefined, "placement", "is required");
@@ -179,24 +191,30 @@ async function updateCoreService(
   ensureOptionsSupported(deps.backend, rpc, req);
   const placement = req.placement!;
   const name = typeName(type);
-  const existing = (await deps.backend.listServices!()).find((s) => s.serviceName === name);
-  const record: ServiceRecord = {
-    serviceType: type,
-    serviceId: "",
-    serviceName: name,
-    placement,
-    created: existing?.created ?? nowTimestamp(),
-    radosConfigLocation: "",
-    serviceUrl: "",
-    details: undefined,
-  };
   const planned = resolvePlacement(placement, hosts, await daemonsOf(deps, name));
   if (placement.count > 0 && planned.length < placement.count) {
     throw new ValidationError([
       { field: "placement.count", description: `${placement.count} ${name}s requested but only ${planned.length} hosts are eligible` },
     ]);
   }
-  return submitApply(deps, rpc, req, record, `Place ${placement.count || planned.length} ${name}s`, true);
+  return deps.engine.submit(coreServiceSpec(deps, req, method));
+}
+
+export function coreServiceSpec(deps: Deps, req: UpdateMonsRequest | UpdateMgrsRequest, method: "UpdateMons" | "UpdateMgrs"): OperationSpec {
+  const type = method === "UpdateMons" ? ServiceType.SERVICE_TYPE_MON : ServiceType.SERVICE_TYPE_MGR;
+  const name = typeName(type);
+  const record: ServiceRecord = {
+    serviceType: type,
+    serviceId: "",
+    serviceName: name,
+    placement: req.placement,
+    created: nowTimestamp(),
+    radosConfigLocation: "",
+    serviceUrl: "",
+    details: undefined,
+  };
+  const count = req.placement?.count ?? 0;
+  return applySpec(deps, rpcName("ServiceService", method), req, record, `Place ${count > 0 ? `${count} ` : ""}${name}s`, true);
 }
 
 export async function addStatelessService(deps: Deps, req: AddStatelessServiceRequest): Promise<Operation> {
@@ -209,7 +227,7 @@ export async function addStatelessService(deps: Deps, req: AddStatelessServiceRe
   if (existing && !sameSpec(existing, record)) {
     throw new AlreadyExistsError("service", record.serviceName, `service '${record.serviceName}' exists with another spec; use UpdateStatelessService`);
   }
-  return submitApply(deps, rpc, req, { ...record, created: existing?.created ?? record.created }, `Add service '${record.serviceName}'`, false);
+  return deps.engine.submit(statelessSpec(deps, req, "AddStatelessService"));
 }
 
 export async function updateStatelessService(deps: Deps, req: UpdateStatelessServiceRequest): Promise<Operation> {
@@ -220,7 +238,17 @@ export async function updateStatelessService(deps: Deps, req: UpdateStatelessSer
   const record = toRecord(spec);
   const existing = (await deps.backend.listServices!()).find((s) => s.serviceName === record.serviceName);
   if (!existing) throw new NotFoundError("service", record.serviceName);
-  return submitApply(deps, rpc, req, { ...record, created: existing.created }, `Update service '${record.serviceName}'`, false);
+  return deps.engine.submit(statelessSpec(deps, req, "UpdateStatelessService"));
+}
+
+export function statelessSpec(
+  deps: Deps,
+  req: AddStatelessServiceRequest | UpdateStatelessServiceRequest,
+  method: "AddStatelessService" | "UpdateStatelessService",
+): OperationSpec {
+  const record = toRecord(req.spec!);
+  const verb = method === "AddStatelessService" ? "Add" : "Update";
+  return applySpec(deps, rpcName("ServiceService", method), req, record, `${verb} service '${record.serviceName}'`, false);
 }
 
 export async function removeStatelessService(deps: Deps, req: RemoveStatelessServiceRequest): Promise<Operation> {
@@ -236,13 +264,17 @@ export async function removeStatelessService(deps: Deps, req: RemoveStatelessSer
   if (!STATELESS_TYPES.has(existing.serviceType)) {
     throw new FailedPreconditionError(`service/${req.serviceName}`, `'${req.serviceName}' is not a stateless service; it cannot be removed this way`);
   }
-  const daemons = await daemonsOf(deps, req.serviceName);
-  return deps.engine.submit({
-    method: rpc,
+  return deps.engine.submit(removeStatelessSpec(deps, req, hostsOf(await daemonsOf(deps, req.serviceName))));
+}
+
+export function removeStatelessSpec(deps: Deps, req: RemoveStatelessServiceRequest, hosts: string[]): OperationSpec {
+  return {
+    method: rpcName("ServiceService", "RemoveStatelessService"),
     description: `Remove service '${req.serviceName}'`,
     requestId: req.requestId,
     requestFingerprint: fingerprint(req),
-    hosts: [...new Set(daemons.map((d) => d.hostname))],
+    request: req,
+    hosts,
     run: async (run) => {
       const current = await daemonsOf(deps, req.serviceName);
       await settleAll(current.map((d) => run.onHost(d.hostname, d.daemonName, (ctx) => deps.backend.removeDaemon!(ctx, d))));
@@ -250,7 +282,7 @@ export async function removeStatelessService(deps: Deps, req: RemoveStatelessSer
       await deps.backend.deleteService!(stepContext(run), req.serviceName);
       return { result: { $case: "removedService", value: { serviceName: req.serviceName, daemonNames: current.map((d) => d.daemonName) } } };
     },
-  });
+  };
 }
 
 async function validateStatelessSpec(deps: Deps, spec: StatelessServiceSpec | undefined, requestId: string): Promise<StatelessServiceSpec> {
@@ -330,21 +362,24 @@ function sameSpec(a: ServiceRecord, b: ServiceRecord): boolean {
  * Records the service, then brings its daemons to the placement: deploys the missing ones,
  * then removes the extra ones. `oneAtATime` keeps mon quorum (and mgr failover) safe.
  */
-function submitApply(
+function applySpec(
   deps: Deps,
-  rpc: string,
+  method: string,
   req: { requestId: string },
-  record: ServiceRecord,
+  spec: ServiceRecord,
   description: string,
   oneAtATime: boolean,
-): Operation {
-  return deps.engine.submit({
-      method: rpc,
-      description,
-      requestId: req.requestId,
-      requestFingerprint: fingerprint(req),
-      hosts: [],
-      run: async (run) => {
+): OperationSpec {
+  return {
+    method,
+    description,
+    requestId: req.requestId,
+    requestFingerprint: fingerprint(req),
+    request: req,
+    hosts: [],
+    run: async (run) => {
+        const existing = (await deps.backend.listServices!()).find((s) => s.serviceName === spec.serviceName);
+        const record = { ...spec, created: existing?.created ?? spec.created };
         await deps.backend.saveService!(stepContext(run), record);
         const hosts = await deps.backend.listHosts();
         const current = await daemonsOf(deps, record.serviceName);
@@ -393,7 +428,7 @@ function submitApply(
         const after = await deps.backend.listDaemons!(false);
         return { result: { $case: "service", value: describe(record, after, nowTimestamp()) } };
       },
-  });
+  };
 }
 
 async function daemonsOf(deps: Deps, name: string): Promise<DaemonDescription[]> {

@@ -9,6 +9,7 @@ import type {
   RemoveHostRequest,
 } from "../../gen/ts/ceph_orchestrator/v1/host_service.js";
 import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
+import type { OperationSpec } from "../operations/engine.js";
 import { ensureSupported, rpcName } from "./capabilities.js";
 import { fingerprint, type Deps } from "./context.js";
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from "./errors.js";
@@ -36,22 +37,33 @@ export async function addHost(deps: Deps, req: AddHostRequest): Promise<Operatio
   v.throwIfAny();
   ensureSupported(deps.backend, rpc);
 
-  const wanted: Host = { ...host, labels: [...new Set(host.labels)].sort(), status: 0, statusMessage: "" };
+  const wanted = normalizedHost(host);
   const existing = (await deps.backend.listHosts()).find((h) => h.hostname === wanted.hostname);
   if (existing && (existing.addr !== wanted.addr || !sameSet(existing.labels, wanted.labels))) {
     throw new AlreadyExistsError("host", wanted.hostname, `host '${wanted.hostname}' exists with another address or labels`);
   }
-  return deps.engine.submit({
-    method: rpc,
+  return deps.engine.submit(addHostSpec(deps, req));
+}
+
+function normalizedHost(host: Host): Host {
+  return { ...host, labels: [...new Set(host.labels)].sort(), status: 0, statusMessage: "" };
+}
+
+/** The operation of a validated AddHost; also rebuilds a journaled one after a restart. */
+export function addHostSpec(deps: Deps, req: AddHostRequest): OperationSpec {
+  const wanted = normalizedHost(req.host!);
+  return {
+    method: rpcName("HostService", "AddHost"),
     description: `Add host '${wanted.hostname}'`,
     requestId: req.requestId,
     requestFingerprint: fingerprint(req),
+    request: req,
     hosts: [wanted.hostname],
     run: async (run) => {
       const added = await run.onHost(wanted.hostname, `host ${wanted.hostname}`, (ctx) => deps.backend.addHost!(ctx, wanted));
       return { result: { $case: "host", value: added } };
     },
-  });
+  };
 }
 
 export async function removeHost(deps: Deps, req: RemoveHostRequest): Promise<Operation> {
@@ -69,17 +81,22 @@ export async function removeHost(deps: Deps, req: RemoveHostRequest): Promise<Op
       `host '${req.hostname}' still has ${daemons.length} daemons (${daemons.slice(0, 5).map((d) => d.daemonName).join(", ")}${daemons.length > 5 ? ", ..." : ""}); remove them first or set force`,
     );
   }
-  return deps.engine.submit({
-    method: rpc,
+  return deps.engine.submit(removeHostSpec(deps, req));
+}
+
+export function removeHostSpec(deps: Deps, req: RemoveHostRequest): OperationSpec {
+  return {
+    method: rpcName("HostService", "RemoveHost"),
     description: `Remove host '${req.hostname}'${req.force ? " (forced)" : ""}`,
     requestId: req.requestId,
     requestFingerprint: fingerprint(req),
+    request: req,
     hosts: [req.hostname],
     run: async (run) => {
       await run.onHost(req.hostname, `host ${req.hostname}`, (ctx) => deps.backend.removeHost!(ctx, req.hostname));
       return { result: { $case: "removedHost", value: { hostname: req.hostname } } };
     },
-  });
+  };
 }
 
 export async function listHosts(deps: Deps, req: ListHostsRequest): Promise<ListHostsResponse> {
@@ -96,19 +113,16 @@ export async function listHosts(deps: Deps, req: ListHostsRequest): Promise<List
 }
 
 export async function addHostLabel(deps: Deps, req: AddHostLabelRequest): Promise<Operation> {
-  return changeLabel(deps, req, "AddHostLabel", (labels) => [...new Set([...labels, req.label])].sort());
+  return changeLabel(deps, req, "AddHostLabel");
 }
 
 export async function removeHostLabel(deps: Deps, req: RemoveHostLabelRequest): Promise<Operation> {
-  return changeLabel(deps, req, "RemoveHostLabel", (labels) => labels.filter((l) => l !== req.label));
+  return changeLabel(deps, req, "RemoveHostLabel");
 }
 
-async function changeLabel(
-  deps: Deps,
-  req: AddHostLabelRequest | RemoveHostLabelRequest,
-  method: "AddHostLabel" | "RemoveHostLabel",
-  change: (labels: string[]) => string[],
-): Promise<Operation> {
+type LabelMethod = "AddHostLabel" | "RemoveHostLabel";
+
+async function changeLabel(deps: Deps, req: AddHostLabelRequest | RemoveHostLabelRequest, method: LabelMethod): Promise<Operation> {
   const rpc = rpcName("HostService", method);
   const v = new Violations();
   v.addAll(validateHostname(req.hostname, "hostname"));
@@ -117,12 +131,18 @@ async function changeLabel(
   v.throwIfAny();
   ensureSupported(deps.backend, rpc);
   await findHost(deps, req.hostname);
+  return deps.engine.submit(labelSpec(deps, req, method));
+}
+
+export function labelSpec(deps: Deps, req: AddHostLabelRequest | RemoveHostLabelRequest, method: LabelMethod): OperationSpec {
   const adding = method === "AddHostLabel";
-  return deps.engine.submit({
-    method: rpc,
+  const change = (labels: string[]) => (adding ? [...new Set([...labels, req.label])].sort() : labels.filter((l) => l !== req.label));
+  return {
+    method: rpcName("HostService", method),
     description: `${adding ? "Add" : "Remove"} label '${req.label}' ${adding ? "to" : "from"} host '${req.hostname}'`,
     requestId: req.requestId,
     requestFingerprint: fingerprint(req),
+    request: req,
     hosts: [req.hostname],
     run: async (run) => {
       const host = await run.onHost(req.hostname, `host ${req.hostname}`, async (ctx) => {
@@ -131,7 +151,7 @@ async function changeLabel(
       });
       return { result: { $case: "host", value: host } };
     },
-  });
+  };
 }
 
 function sameSet(a: string[], b: string[]): boolean {

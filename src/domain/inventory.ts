@@ -6,6 +6,7 @@ import type {
   GetInventoryResponse,
 } from "../../gen/ts/ceph_orchestrator/v1/inventory_service.js";
 import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
+import type { OperationSpec } from "../operations/engine.js";
 import { ensureSupported, rpcName } from "./capabilities.js";
 import { fingerprint, settleAll, type Deps } from "./context.js";
 import { NotFoundError } from "./errors.js";
@@ -72,15 +73,19 @@ export async function blinkDeviceLight(deps: Deps, req: BlinkDeviceLightRequest)
   const missing = req.locations.find((l) => !known.has(l.hostname));
   if (missing) throw new NotFoundError("host", missing.hostname);
 
+  return deps.engine.submit(blinkDeviceLightSpec(deps, req));
+}
+
+export function blinkDeviceLightSpec(deps: Deps, req: BlinkDeviceLightRequest): OperationSpec {
   const kind = req.light === LightType.LIGHT_TYPE_FAULT ? "fault" : "ident";
   const state = req.on ? "on" : "off";
-  const hosts = [...new Set(req.locations.map((l) => l.hostname))];
-  return deps.engine.submit({
-    method: rpc,
+  return {
+    method: rpcName("InventoryService", "BlinkDeviceLight"),
     description: `Set ${kind} light ${state} on ${req.locations.length} device(s)`,
     requestId: req.requestId,
     requestFingerprint: fingerprint(req),
-    hosts,
+    request: req,
+    hosts: [...new Set(req.locations.map((l) => l.hostname))],
     run: async (run) => {
       const messages = await settleAll(
         req.locations.map(async (loc) => {
@@ -91,5 +96,5 @@ export async function blinkDeviceLight(deps: Deps, req: BlinkDeviceLightRequest)
       );
       return { result: { $case: "deviceLights", value: { messages } } };
     },
-  });
+  };
 }

@@ -11,7 +11,7 @@ import type {
 } from "../../gen/ts/ceph_orchestrator/v1/osd_service.js";
 import { type DaemonDescription, ServiceAction, ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import type { StepContext } from "../backend/backend.js";
-import type { OperationRun } from "../operations/engine.js";
+import type { OperationRun, OperationSpec } from "../operations/engine.js";
 import { ensureOptionsSupported, ensureSupported, rpcName } from "./capabilities.js";
 import { fingerprint, settleAll, type Deps } from "./context.js";
 import { nowTimestamp, stepContext } from "./ceph-services.js";
@@ -56,15 +56,20 @@ export async function createOsds(deps: Deps, req: CreateOsdsRequest): Promise<Op
   v.throwIfAny();
   ensureSupported(deps.backend, rpc);
   ensureOptionsSupported(deps.backend, rpc, req);
-  const hosts = (await plan(deps, spec)).map((p) => p.hostname);
-  return deps.engine.submit({
-    method: rpc,
+  return deps.engine.submit(createOsdsSpec(deps, req, (await plan(deps, spec)).map((p) => p.hostname)));
+}
+
+export function createOsdsSpec(deps: Deps, req: CreateOsdsRequest, hosts: string[]): OperationSpec {
+  const spec = req.spec!;
+  return {
+    method: rpcName("OsdService", "CreateOsds"),
     description: `Create OSDs from drive group '${spec.serviceId || "default"}' on ${hosts.length} host(s)`,
     requestId: req.requestId,
     requestFingerprint: fingerprint(req),
+    request: req,
     hosts,
     run: async (run) => ({ result: { $case: "osds", value: { osds: await runCreate(deps, run, spec) } } }),
-  });
+  };
 }
 
 /** Plans again when it runs, so a repeated or resumed request skips consumed devices. */
@@ -104,26 +109,33 @@ async function runCreate(deps: Deps, run: OperationRun, spec: DriveGroupSpec) {
 
 export async function replaceOsds(deps: Deps, req: ReplaceOsdsRequest): Promise<Operation> {
   const rpc = rpcName("OsdService", "ReplaceOsds");
-  const spec = await validatedSpec(deps, req.spec, true);
+  await validatedSpec(deps, req.spec, true);
   const v = new Violations();
   v.addAll(validateRequestId(req.requestId));
   v.throwIfAny();
   ensureSupported(deps.backend, rpc);
   ensureOptionsSupported(deps.backend, rpc, req);
+  return deps.engine.submit(replaceOsdsSpec(deps, req));
+}
+
+export function replaceOsdsSpec(deps: Deps, req: ReplaceOsdsRequest): OperationSpec {
+  const spec = req.spec!;
   const claimed = Object.values(spec.osdIdClaims).flatMap((c) => c.osdIds);
-  const osds = await osdDaemons(deps);
-  const targets = claimed.flatMap((id) => osds.filter((d) => d.daemonId === String(id)));
-  return deps.engine.submit({
-    method: rpc,
+  return {
+    method: rpcName("OsdService", "ReplaceOsds"),
     description: `Replace OSDs ${claimed.join(", ")}`,
     requestId: req.requestId,
     requestFingerprint: fingerprint(req),
+    request: req,
     hosts: Object.keys(spec.osdIdClaims),
     run: async (run) => {
+      // Those already destroyed (e.g. before a restart) are left alone.
+      const osds = await osdDaemons(deps);
+      const targets = claimed.flatMap((id) => osds.filter((d) => d.daemonId === String(id)));
       await settleAll(targets.map((d) => removeOne(deps, run, d, { replace: true, force: false })));
       return { result: { $case: "osds", value: { osds: await runCreate(deps, run, spec) } } };
     },
-  });
+  };
 }
 
 /** An entry of the OSD removal queue (upstream's), shared by every removing operation. */
@@ -149,17 +161,43 @@ export async function removeOsds(deps: Deps, req: RemoveOsdsRequest): Promise<Op
     if (!d) throw new NotFoundError("osd", `osd.${id}`);
     return d;
   });
-  return deps.engine.submit({
-    method: rpc,
+  return deps.engine.submit(removeOsdsSpec(deps, req, [...new Set(targets.map((d) => d.hostname))]));
+}
+
+export function removeOsdsSpec(deps: Deps, req: RemoveOsdsRequest, hosts: string[]): OperationSpec {
+  return {
+    method: rpcName("OsdService", "RemoveOsds"),
     description: `Remove OSDs ${req.osdIds.join(", ")}${req.replace ? " for replacement" : ""}${req.force ? " (forced)" : ""}`,
     requestId: req.requestId,
     requestFingerprint: fingerprint(req),
-    hosts: [...new Set(targets.map((d) => d.hostname))],
+    request: req,
+    hosts,
     run: async (run) => {
-      const done = await settleAll(targets.map((d) => removeOne(deps, run, d, req)));
+      const osds = await osdDaemons(deps);
+      const done = await settleAll(
+        req.osdIds.map((id) => {
+          const daemon = osds.find((d) => d.daemonId === String(id));
+          // Gone already: removed before a restart, when this operation runs again.
+          return daemon ? removeOne(deps, run, daemon, req) : Promise.resolve(alreadyRemoved(id, run.id, req));
+        }),
+      );
       return { result: { $case: "osdRemovals", value: { removals: done } } };
     },
-  });
+  };
+}
+
+function alreadyRemoved(osdId: number, operationId: string, opts: { replace: boolean; force: boolean }): OsdRemoval {
+  return {
+    osdId,
+    hostname: "",
+    state: OsdRemoval_State.STATE_DONE,
+    replace: opts.replace,
+    force: opts.force,
+    pgCount: 0,
+    started: nowTimestamp(),
+    message: "already removed",
+    operationId,
+  };
 }
 
 /** Out, wait until safe to destroy (unless forced), stop, then purge or destroy. */

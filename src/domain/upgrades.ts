@@ -11,6 +11,7 @@ import type {
   StartUpgradeRequest,
   StopUpgradeRequest,
 } from "../../gen/ts/ceph_orchestrator/v1/upgrade_service.js";
+import type { OperationSpec } from "../operations/engine.js";
 import { ensureSupported, rpcName } from "./capabilities.js";
 import { fingerprint, type Deps } from "./context.js";
 import { CancelledError, FailedPreconditionError } from "./errors.js";
@@ -101,15 +102,29 @@ export async function startUpgrade(deps: Deps, req: StartUpgradeRequest): Promis
     throw new FailedPreconditionError("upgrade", `an upgrade to ${running.target} is in progress (operation ${running.operationId})`);
   }
   if (running) return deps.engine.get(running.operationId);
-  const from = available.currentVersion;
-  const op = deps.engine.submit({
-    method: rpc,
-    description: `Upgrade the cluster from ${from} to ${req.targetVersion}`,
+  const op = deps.engine.submit(startUpgradeSpec(deps, req));
+  // A retried request_id returns the earlier operation, which already has (or had) its state.
+  if (!deps.state.upgrade && op.state === Operation_State.STATE_ACCEPTED) {
+    deps.state.upgrade = newUpgradeState(req.targetVersion, available.currentVersion, op.id);
+  }
+  return op;
+}
+
+function newUpgradeState(target: string, from: string, operationId: string): UpgradeState {
+  return { target, from, operationId, paused: false, message: "starting", upgraded: 0, total: 0, resume: undefined };
+}
+
+export function startUpgradeSpec(deps: Deps, req: StartUpgradeRequest): OperationSpec {
+  return {
+    method: rpcName("UpgradeService", "StartUpgrade"),
+    description: `Upgrade the cluster to ${req.targetVersion}`,
     requestId: req.requestId,
     requestFingerprint: fingerprint(req),
+    request: req,
     hosts: [],
     run: async (run) => {
-      const state = deps.state.upgrade!;
+      // After a restart the upgrade's state is rebuilt here (unpaused).
+      const state = (deps.state.upgrade ??= newUpgradeState(req.targetVersion, await currentVersion(deps), run.id));
       try {
         const daemons = orderDaemonsForUpgrade(await deps.backend.listDaemons!(false));
         state.total = daemons.length;
@@ -140,44 +155,50 @@ export async function startUpgrade(deps: Deps, req: StartUpgradeRequest): Promis
         deps.state.upgrade = undefined;
       }
     },
-  });
-  // A retried request_id returns the earlier operation, which already has (or had) its state.
-  if (!deps.state.upgrade && op.state === Operation_State.STATE_ACCEPTED) {
-    deps.state.upgrade = { target: req.targetVersion, from, operationId: op.id, paused: false, message: "starting", upgraded: 0, total: 0, resume: undefined };
-  }
-  return op;
+  };
 }
 
+type ControlMethod = "PauseUpgrade" | "ResumeUpgrade" | "StopUpgrade";
+
+const CONTROLS: Record<ControlMethod, { description: string; change: (deps: Deps, u: UpgradeState) => void | Promise<void> }> = {
+  PauseUpgrade: {
+    description: "Pause the upgrade",
+    change: (_deps, u) => {
+      u.paused = true;
+      u.message = "paused";
+    },
+  },
+  ResumeUpgrade: {
+    description: "Resume the upgrade",
+    change: (_deps, u) => {
+      u.paused = false;
+      u.message = "resumed";
+      u.resume?.();
+    },
+  },
+  StopUpgrade: {
+    description: "Stop the upgrade",
+    change: async (deps, u) => {
+      const ended = deps.engine.wait([u.operationId], 24 * 3600 * 1000);
+      deps.engine.cancel(u.operationId);
+      await ended;
+    },
+  },
+};
+
 export function pauseUpgrade(deps: Deps, req: PauseUpgradeRequest): Promise<Operation> {
-  return control(deps, req, "PauseUpgrade", "Pause the upgrade", (u) => {
-    u.paused = true;
-    u.message = "paused";
-  });
+  return control(deps, req, "PauseUpgrade");
 }
 
 export function resumeUpgrade(deps: Deps, req: ResumeUpgradeRequest): Promise<Operation> {
-  return control(deps, req, "ResumeUpgrade", "Resume the upgrade", (u) => {
-    u.paused = false;
-    u.message = "resumed";
-    u.resume?.();
-  });
+  return control(deps, req, "ResumeUpgrade");
 }
 
 export function stopUpgrade(deps: Deps, req: StopUpgradeRequest): Promise<Operation> {
-  return control(deps, req, "StopUpgrade", "Stop the upgrade", async (u) => {
-    const ended = deps.engine.wait([u.operationId], 24 * 3600 * 1000);
-    deps.engine.cancel(u.operationId);
-    await ended;
-  });
+  return control(deps, req, "StopUpgrade");
 }
 
-async function control(
-  deps: Deps,
-  req: { requestId: string },
-  method: "PauseUpgrade" | "ResumeUpgrade" | "StopUpgrade",
-  description: string,
-  change: (u: UpgradeState) => void | Promise<void>,
-): Promise<Operation> {
+async function control(deps: Deps, req: { requestId: string }, method: ControlMethod): Promise<Operation> {
   const rpc = rpcName("UpgradeService", method);
   const v = new Violations();
   v.addAll(validateRequestId(req.requestId));
@@ -187,15 +208,23 @@ async function control(
   if (!u) throw new FailedPreconditionError("upgrade", "no upgrade is in progress");
   if (method === "PauseUpgrade" && u.paused) throw new FailedPreconditionError("upgrade", "the upgrade is already paused");
   if (method === "ResumeUpgrade" && !u.paused) throw new FailedPreconditionError("upgrade", "the upgrade is not paused");
-  return deps.engine.submit({
-    method: rpc,
+  return deps.engine.submit(controlSpec(deps, req, method));
+}
+
+export function controlSpec(deps: Deps, req: { requestId: string }, method: ControlMethod): OperationSpec {
+  const { description, change } = CONTROLS[method];
+  return {
+    method: rpcName("UpgradeService", method),
     description,
     requestId: req.requestId,
     requestFingerprint: fingerprint(req),
+    request: req,
     hosts: [],
     run: async () => {
-      await change(u);
+      const u = deps.state.upgrade;
+      if (!u) throw new FailedPreconditionError("upgrade", "no upgrade is in progress");
+      await change(deps, u);
       return { result: { $case: "upgrade", value: await status(deps) } };
     },
-  });
+  };
 }

@@ -17,6 +17,7 @@ export function spec(over: Partial<OperationSpec> = {}): OperationSpec {
     description: "test operation",
     requestId: "",
     requestFingerprint: "",
+    request: {},
     hosts: [],
     run: async () => undefined,
     ...over,

@@ -1,0 +1,67 @@
+// Rebuilds the operation of a journaled write that had not ended when the service stopped,
+// so the engine can run it again under the same id. The run functions are idempotent:
+// they look at the cluster as it is now and skip what already happened.
+import type { AddHostLabelRequest, AddHostRequest, RemoveHostLabelRequest, RemoveHostRequest } from "../../gen/ts/ceph_orchestrator/v1/host_service.js";
+import type { BlinkDeviceLightRequest } from "../../gen/ts/ceph_orchestrator/v1/inventory_service.js";
+import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
+import type { CreateOsdsRequest, RemoveOsdsRequest, ReplaceOsdsRequest } from "../../gen/ts/ceph_orchestrator/v1/osd_service.js";
+import type {
+  AddStatelessServiceRequest,
+  DaemonActionRequest,
+  RemoveStatelessServiceRequest,
+  ServiceActionRequest,
+  UpdateMgrsRequest,
+  UpdateMonsRequest,
+  UpdateStatelessServiceRequest,
+} from "../../gen/ts/ceph_orchestrator/v1/service_service.js";
+import type { StartUpgradeRequest } from "../../gen/ts/ceph_orchestrator/v1/upgrade_service.js";
+import type { OperationSpec } from "../operations/engine.js";
+import { isSupported, rpcName } from "./capabilities.js";
+import {
+  coreServiceSpec,
+  daemonActionSpec,
+  removeStatelessSpec,
+  serviceActionSpec,
+  statelessSpec,
+} from "./ceph-services.js";
+import type { Deps } from "./context.js";
+import { addHostSpec, labelSpec, removeHostSpec } from "./hosts.js";
+import { blinkDeviceLightSpec } from "./inventory.js";
+import { createOsdsSpec, removeOsdsSpec, replaceOsdsSpec } from "./osds.js";
+import { controlSpec, startUpgradeSpec } from "./upgrades.js";
+
+type Rebuild = (deps: Deps, request: never, op: Operation) => OperationSpec;
+
+const REBUILDERS: Record<string, Rebuild> = {
+  [rpcName("HostService", "AddHost")]: (d, r: AddHostRequest) => addHostSpec(d, r),
+  [rpcName("HostService", "RemoveHost")]: (d, r: RemoveHostRequest) => removeHostSpec(d, r),
+  [rpcName("HostService", "AddHostLabel")]: (d, r: AddHostLabelRequest) => labelSpec(d, r, "AddHostLabel"),
+  [rpcName("HostService", "RemoveHostLabel")]: (d, r: RemoveHostLabelRequest) => labelSpec(d, r, "RemoveHostLabel"),
+  [rpcName("InventoryService", "BlinkDeviceLight")]: (d, r: BlinkDeviceLightRequest) => blinkDeviceLightSpec(d, r),
+  [rpcName("ServiceService", "ServiceAction")]: (d, r: ServiceActionRequest, op) => serviceActionSpec(d, r, op.hosts),
+  [rpcName("ServiceService", "DaemonAction")]: (d, r: DaemonActionRequest, op) => daemonActionSpec(d, r, op.hosts),
+  [rpcName("ServiceService", "UpdateMons")]: (d, r: UpdateMonsRequest) => coreServiceSpec(d, r, "UpdateMons"),
+  [rpcName("ServiceService", "UpdateMgrs")]: (d, r: UpdateMgrsRequest) => coreServiceSpec(d, r, "UpdateMgrs"),
+  [rpcName("ServiceService", "AddStatelessService")]: (d, r: AddStatelessServiceRequest) => statelessSpec(d, r, "AddStatelessService"),
+  [rpcName("ServiceService", "UpdateStatelessService")]: (d, r: UpdateStatelessServiceRequest) =>
+    statelessSpec(d, r, "UpdateStatelessService"),
+  [rpcName("ServiceService", "RemoveStatelessService")]: (d, r: RemoveStatelessServiceRequest, op) => removeStatelessSpec(d, r, op.hosts),
+  [rpcName("OsdService", "CreateOsds")]: (d, r: CreateOsdsRequest, op) => createOsdsSpec(d, r, op.hosts),
+  [rpcName("OsdService", "ReplaceOsds")]: (d, r: ReplaceOsdsRequest) => replaceOsdsSpec(d, r),
+  [rpcName("OsdService", "RemoveOsds")]: (d, r: RemoveOsdsRequest, op) => removeOsdsSpec(d, r, op.hosts),
+  [rpcName("UpgradeService", "StartUpgrade")]: (d, r: StartUpgradeRequest) => startUpgradeSpec(d, r),
+  [rpcName("UpgradeService", "PauseUpgrade")]: (d, r: { requestId: string }) => controlSpec(d, r, "PauseUpgrade"),
+  [rpcName("UpgradeService", "ResumeUpgrade")]: (d, r: { requestId: string }) => controlSpec(d, r, "ResumeUpgrade"),
+  [rpcName("UpgradeService", "StopUpgrade")]: (d, r: { requestId: string }) => controlSpec(d, r, "StopUpgrade"),
+};
+
+/**
+ * The spec to run a journaled, unfinished operation again, or undefined when it cannot be
+ * resumed (an unknown method, or one the backend no longer supports): the engine then marks
+ * it failed.
+ */
+export function resumeSpec(deps: Deps, op: Operation, request: unknown): OperationSpec | undefined {
+  const rebuild = REBUILDERS[op.method];
+  if (!rebuild || !isSupported(deps.backend, op.method) || typeof request !== "object" || request === null) return undefined;
+  return rebuild(deps, request as never, op);
+}
