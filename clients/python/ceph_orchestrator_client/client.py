@@ -272,7 +272,9 @@ class OrchestratorClient:
     each unary call and of the first answer to a write, in seconds. ``stream_timeout`` is
     the deadline of an operation stream (None: none); ``Completion.wait`` re-attaches after
     it passes. A call that finds the service UNAVAILABLE is tried ``retries`` more times;
-    writes keep their request_id, so a retried write is never done twice.
+    writes keep their request_id, so a retried write is never done twice. ``page_size``
+    is the page size the list methods ask for (0: the server's default); they always
+    return every page. ``metadata`` is sent with every call.
     """
 
     def __init__(
@@ -283,8 +285,10 @@ class OrchestratorClient:
         stream_timeout: Optional[float] = None,
         retries: int = 2,
         metadata: Metadata = (),
+        page_size: int = 0,
     ) -> None:
         self.target = target
+        self.page_size = page_size
         self.timeout = timeout
         self.stream_timeout = stream_timeout
         self.retries = retries
@@ -355,6 +359,7 @@ class OrchestratorClient:
     def _pages(self, service: str, method: str, request: Any, response_cls: Type[Any], field: str) -> List[Any]:
         """Every item of a paged list RPC."""
         items: List[Any] = []
+        request.page_size = self.page_size
         while True:
             resp = self._unary(service, method, request, response_cls)
             items.extend(getattr(resp, field))
