@@ -16,6 +16,10 @@ export interface Config {
   shutdownGraceMs: number;
   maxMessageBytes: number;
   reflection: boolean;
+  /** Where the database (operations journal, backend state) lives. */
+  dataDir: string;
+  /** Journal operations (and let the backend keep its state) in dataDir; false: all in memory. */
+  journal: boolean;
 }
 
 interface Option {
@@ -36,6 +40,8 @@ const OPTIONS: Option[] = [
   { flag: "shutdown-grace", env: "CEPH_ORCH_SHUTDOWN_GRACE_MS", key: "shutdownGraceMs", kind: "number", help: "milliseconds streams and operations get to finish on SIGTERM/SIGINT (default 10000)" },
   { flag: "max-message-bytes", env: "CEPH_ORCH_MAX_MESSAGE_BYTES", key: "maxMessageBytes", kind: "number", help: "largest message sent or received (default 16777216)" },
   { flag: "reflection", env: "CEPH_ORCH_REFLECTION", key: "reflection", kind: "boolean", help: "serve gRPC server reflection (default true)" },
+  { flag: "data-dir", env: "CEPH_ORCH_DATA_DIR", key: "dataDir", kind: "string", help: "directory of the database (orchestrator.db): the operations journal and the backend's state, e.g. the sim's cluster (default ./.data)" },
+  { flag: "journal", env: "CEPH_ORCH_JOURNAL", key: "journal", kind: "boolean", help: "journal operations in the data directory, so that they survive a restart and resume; false keeps everything in memory, nothing survives a restart (default true)" },
 ];
 
 const DEFAULTS: Config = {
@@ -49,6 +55,8 @@ const DEFAULTS: Config = {
   shutdownGraceMs: 10000,
   maxMessageBytes: 16 * 1024 * 1024,
   reflection: true,
+  dataDir: ".data",
+  journal: true,
 };
 
 export class ConfigError extends Error {}
@@ -104,6 +112,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | "he
   }
   if (!/^[^\s]+:\d{1,5}$/.test(config.listen)) throw new ConfigError(`listen '${config.listen}': expected host:port`);
   if (config.maxParallelHosts < 1) throw new ConfigError("max-parallel-hosts must be at least 1");
+  if (typeof config.dataDir !== "string" || config.dataDir === "") throw new ConfigError("data-dir must be a directory path");
   return config;
 }
 

@@ -2,6 +2,7 @@
 import { pino } from "pino";
 import { BackendLoadError } from "./backend/loader.js";
 import { ConfigError, helpText, loadConfig } from "./config.js";
+import { DatabaseError } from "./persistence/database.js";
 import { startServer } from "./server.js";
 
 async function main(): Promise<number> {
@@ -24,6 +25,12 @@ async function main(): Promise<number> {
     if (err instanceof BackendLoadError || err instanceof ConfigError) {
       log.fatal(err.message);
       return 2;
+    }
+    if (err instanceof DatabaseError) {
+      // Also on stderr: whoever starts the service must see which file is at fault.
+      log.fatal({ file: err.file }, err.message);
+      process.stderr.write(`${err.message}\n`);
+      return 1;
     }
     log.fatal({ err }, "failed to start");
     return 1;

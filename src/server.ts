@@ -1,5 +1,6 @@
 // Builds and runs the gRPC server: our services, reflection, health, limits and a graceful
-// shutdown.
+// shutdown. With a journal (the default), it opens the database first, lets the backend load
+// its saved state, and recovers the journaled operations before it serves.
 import { readFileSync } from "node:fs";
 import * as grpc from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
@@ -8,7 +9,11 @@ import type { Backend } from "./backend/backend.js";
 import { loadBackend } from "./backend/loader.js";
 import type { Config } from "./config.js";
 import { type Deps, newOrchestratorState } from "./domain/context.js";
+import { resumeSpec } from "./domain/resume.js";
 import { OperationsEngine } from "./operations/engine.js";
+import { SqliteJournal } from "./operations/sqlite-journal.js";
+import { SqliteBackendStore } from "./persistence/backend-store.js";
+import { type OrchestratorDatabase, openDatabase } from "./persistence/database.js";
 import { DESCRIPTOR_SET, addReflection, serviceNames } from "./transport/reflection.js";
 import { addOrchestratorServices } from "./transport/services.js";
 
@@ -23,13 +28,29 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
-  const backend: Backend | undefined = config.backend === "none" ? undefined : await loadBackend(config.backend, config.backendConfig, log);
+  // Throws DatabaseError (naming the file, which stays untouched) when it cannot be used.
+  const database: OrchestratorDatabase | undefined = config.journal ? openDatabase(config.dataDir) : undefined;
+  if (database) log.info({ file: database.file }, "database open: operations are journaled");
+  else log.warn("running without a journal: operations and the backend's state do not survive a restart");
   const engine = new OperationsEngine({
     log,
     maxParallelHosts: config.maxParallelHosts,
     retention: { maxAgeMs: config.retentionMaxAgeSeconds * 1000, maxCount: config.retentionMaxCount },
+    ...(database && { journal: new SqliteJournal(database) }),
   });
+  let backend: Backend | undefined;
+  try {
+    // The backend keeps its state (the sim: its cluster) in the same database.
+    const store = database && config.backend !== "none" ? new SqliteBackendStore(database, config.backend) : undefined;
+    backend = config.backend === "none" ? undefined : await loadBackend(config.backend, config.backendConfig, log, store);
+  } catch (err) {
+    engine.close();
+    database?.close();
+    throw err;
+  }
   const deps: Deps | undefined = backend ? { backend, engine, log, state: newOrchestratorState() } : undefined;
+  // Before serving: every journaled operation is back, and the unfinished ones go on.
+  await engine.recover((op, request) => (deps ? resumeSpec(deps, op, request) : undefined), { backend: backend?.name ?? "none" });
 
   const server = new grpc.Server({
     "grpc.max_receive_message_length": config.maxMessageBytes,
@@ -59,9 +80,19 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const healthTimer = setInterval(() => void followBackend(), HEALTH_POLL_MS);
   healthTimer.unref();
 
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(config.listen, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
-  );
+  let port: number;
+  try {
+    port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(config.listen, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    );
+  } catch (err) {
+    clearInterval(healthTimer);
+    await engine.drain(0);
+    engine.close();
+    await backend?.close();
+    database?.close();
+    throw err;
+  }
   log.info({ listen: config.listen, port, backend: backend?.name ?? "none" }, "serving");
 
   let stopping: Promise<void> | undefined;
@@ -77,6 +108,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       clearTimeout(timer);
       engine.close();
       await backend?.close();
+      database?.close();
       log.info("stopped");
     })());
   return { port, deps, shutdown };

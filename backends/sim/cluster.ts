@@ -1,12 +1,15 @@
 // A simulated Ceph cluster held in memory. It applies primitive changes and reports state
 // the way a real cluster would (delays, intermediate states, failures); every rule of the
 // orchestrator itself (validation, device selection, placement, upgrade order) lives in
-// src/domain. Sizes stay bigint throughout.
+// src/domain. Sizes stay bigint throughout. With a store (the service's database), each
+// step saves the cluster once its effect is complete, and a step resolves only once that is
+// on disk: a crash never leaves a half-applied step, and a restart keeps the cluster.
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type {
   Backend,
   BackendStatus,
+  BackendStore,
   DaemonDeployment,
   OsdSafety,
   ServiceRecord,
@@ -37,6 +40,10 @@ import {
 import type { Delays, SimConfig } from "./config.js";
 import { compareVersions, lvmUuid, serviceIdOf, serviceTypeName, toTimestamp } from "./convert.js";
 import type { Fixture, FixtureDevice } from "./fixture.js";
+
+/** The store key of the saved cluster. */
+export const STATE_KEY = "cluster";
+const STATE_FORMAT = 1;
 
 interface SimDevice extends FixtureDevice {
   ident: boolean;
@@ -86,6 +93,30 @@ interface SimOsd {
 
 type LvType = "block" | "db" | "wal" | "journal";
 
+type SavedDevice = Omit<SimDevice, "sizeBytes"> & { sizeBytes: string };
+type SavedMachine = { addr: string; devices: SavedDevice[] };
+
+/** The cluster as saved in the store: JSON, sizes as decimal strings. */
+export interface SimState {
+  format: typeof STATE_FORMAT;
+  fsid: string;
+  pgsPerOsd: number;
+  lastPid: number;
+  hosts: (Omit<SimHost, "devices"> & { devices: SavedDevice[] })[];
+  spares: (SavedMachine & { hostname: string })[];
+  services: ServiceRecord[];
+  daemons: SimDaemon[];
+  osds: SimOsd[];
+}
+
+function saveDevice(d: SimDevice): SavedDevice {
+  return { ...d, sizeBytes: d.sizeBytes.toString() };
+}
+
+function loadDevice(d: SavedDevice): SimDevice {
+  return { ...d, sizeBytes: BigInt(d.sizeBytes) };
+}
+
 function checkSignal(signal: AbortSignal): void {
   if (signal.aborted) throw new CancelledError();
 }
@@ -102,8 +133,8 @@ export class SimBackend implements Backend {
   // The sim can pretend to do anything a request asks for, FileStore and encryption included.
   readonly unsupportedOptions = {};
 
-  private readonly fsid: string;
-  private readonly pgsPerOsd: number;
+  private fsid: string;
+  private pgsPerOsd: number;
   private readonly delays: Delays;
   private readonly clusterUnreachable: boolean;
   private readonly unreachable: Set<string>;
@@ -118,6 +149,12 @@ export class SimBackend implements Backend {
   private readonly daemons = new Map<string, SimDaemon>();
   private readonly osds = new Map<number, SimOsd>();
   private lastPid = 4100;
+  /**
+   * Daemons in the middle of a (re)start, by name, with the state they had before it (null:
+   * being deployed): what is saved for them until the step completes.
+   */
+  private readonly settled = new Map<string, SimDaemon | null>();
+  private store: BackendStore | undefined;
 
   constructor(fixture: Fixture, config: SimConfig) {
     const now = Date.now();
@@ -194,6 +231,86 @@ export class SimBackend implements Backend {
   /** Nothing to release: the only timers are the sleeps of running steps, which their signals end. */
   async close(): Promise<void> {}
 
+  // --- Persistence ---
+
+  /**
+   * Keeps the cluster in `store`: the state saved there replaces the fixture's (true), or,
+   * when there is none yet, the fixture's state is saved as the first (false).
+   */
+  async useStore(store: BackendStore): Promise<boolean> {
+    this.store = store;
+    const saved = store.load(STATE_KEY);
+    if (saved === undefined) {
+      await this.persist();
+      return false;
+    }
+    this.restore(saved, store.location);
+    return true;
+  }
+
+  /** The cluster as it is after the last completed step. */
+  toState(): SimState {
+    const daemons: SimDaemon[] = [];
+    for (const d of this.daemons.values()) {
+      const before = this.settled.get(d.name);
+      if (before === undefined) daemons.push({ ...d });
+      else if (before !== null) daemons.push({ ...before });
+    }
+    return {
+      format: STATE_FORMAT,
+      fsid: this.fsid,
+      pgsPerOsd: this.pgsPerOsd,
+      lastPid: this.lastPid,
+      hosts: [...this.hosts.values()].map((h) => ({ ...h, devices: h.devices.map(saveDevice) })),
+      spares: [...this.spares].map(([hostname, m]) => ({ hostname, addr: m.addr, devices: m.devices.map(saveDevice) })),
+      services: [...this.services.values()],
+      daemons,
+      osds: [...this.osds.values()],
+    };
+  }
+
+  private restore(raw: unknown, location: string): void {
+    const state = raw as SimState;
+    if (typeof raw !== "object" || raw === null || state.format !== STATE_FORMAT) {
+      throw new Error(`sim backend: the cluster saved in ${location} has an unknown format`);
+    }
+    this.fsid = state.fsid;
+    this.pgsPerOsd = state.pgsPerOsd;
+    this.lastPid = state.lastPid;
+    this.hosts.clear();
+    for (const h of state.hosts) this.hosts.set(h.hostname, { ...h, devices: h.devices.map(loadDevice) });
+    this.spares.clear();
+    for (const m of state.spares) this.spares.set(m.hostname, { addr: m.addr, devices: m.devices.map(loadDevice) });
+    this.services.clear();
+    for (const s of state.services) this.services.set(s.serviceName, s);
+    this.daemons.clear();
+    for (const d of state.daemons) this.daemons.set(d.name, d);
+    this.osds.clear();
+    for (const o of state.osds) this.osds.set(o.id, o);
+  }
+
+  /** Saves the cluster (with the store); resolves once it is on disk. */
+  private persist(): Promise<void> {
+    return this.store ? this.store.save(STATE_KEY, () => this.toState()) : Promise.resolve();
+  }
+
+  /**
+   * Runs a write step, then saves the cluster as the step left it, done or failed: the step
+   * resolves (or rejects) only once that is on disk.
+   */
+  private async step<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } finally {
+      await this.persist();
+    }
+  }
+
+  /** For changes no step waits for (refresh times): saved with the next commit. */
+  private persistLater(): void {
+    this.persist().catch(() => undefined);
+  }
+
   // --- Hosts ---
 
   async listHosts(): Promise<Host[]> {
@@ -202,56 +319,62 @@ export class SimBackend implements Backend {
   }
 
   async addHost(ctx: StepContext, host: Host): Promise<Host> {
-    this.ensureUp();
-    const matches = (h: SimHost) => (host.addr === "" || host.addr === h.addr) && sameLabels(h.labels, host.labels);
-    const existing = () => {
-      const h = this.hosts.get(host.hostname);
-      if (h && !matches(h)) throw new AlreadyExistsError("host", host.hostname, `host '${host.hostname}' already exists with another address or labels`);
-      return h;
-    };
-    const before = existing();
-    if (before) return this.hostOut(before);
-    await this.failIfUnreachable(ctx, host.hostname, this.delays.addHost, "add host");
-    await this.wait(ctx.signal, this.delays.addHost);
-    // Another step may have added it while this one waited.
-    const now = existing();
-    if (now) return this.hostOut(now);
-    const spare = this.spares.get(host.hostname);
-    this.spares.delete(host.hostname);
-    const added: SimHost = {
-      hostname: host.hostname,
-      // An empty address means the hostname, which "resolves" to the spare machine's address.
-      addr: host.addr || spare?.addr || host.hostname,
-      labels: [...new Set(host.labels)],
-      devices: spare?.devices ?? [],
-      refreshedAt: Date.now(),
-    };
-    this.hosts.set(added.hostname, added);
-    ctx.log.info({ hostname: added.hostname, devices: added.devices.length }, "sim: host added");
-    return this.hostOut(added);
+    return this.step(async () => {
+      this.ensureUp();
+      const matches = (h: SimHost) => (host.addr === "" || host.addr === h.addr) && sameLabels(h.labels, host.labels);
+      const existing = () => {
+        const h = this.hosts.get(host.hostname);
+        if (h && !matches(h)) throw new AlreadyExistsError("host", host.hostname, `host '${host.hostname}' already exists with another address or labels`);
+        return h;
+      };
+      const before = existing();
+      if (before) return this.hostOut(before);
+      await this.failIfUnreachable(ctx, host.hostname, this.delays.addHost, "add host");
+      await this.wait(ctx.signal, this.delays.addHost);
+      // Another step may have added it while this one waited.
+      const now = existing();
+      if (now) return this.hostOut(now);
+      const spare = this.spares.get(host.hostname);
+      this.spares.delete(host.hostname);
+      const added: SimHost = {
+        hostname: host.hostname,
+        // An empty address means the hostname, which "resolves" to the spare machine's address.
+        addr: host.addr || spare?.addr || host.hostname,
+        labels: [...new Set(host.labels)],
+        devices: spare?.devices ?? [],
+        refreshedAt: Date.now(),
+      };
+      this.hosts.set(added.hostname, added);
+      ctx.log.info({ hostname: added.hostname, devices: added.devices.length }, "sim: host added");
+      return this.hostOut(added);
+    });
   }
 
   async removeHost(ctx: StepContext, hostname: string): Promise<void> {
-    this.ensureUp();
-    if (!this.hosts.has(hostname)) return;
-    // Removal is bookkeeping on the mgr, so it works for an unreachable host too. Whether a
-    // host with daemons may go (RemoveHost's `force`) is the domain's call, not the sim's.
-    await this.wait(ctx.signal, this.delays.removeHost);
-    const host = this.hosts.get(hostname);
-    if (!host) return;
-    this.hosts.delete(hostname);
-    // Its daemons are no longer managed; its OSDs stay in the OSD map, down, until purged.
-    for (const d of [...this.daemons.values()]) if (d.hostname === hostname) this.daemons.delete(d.name);
-    // The machine keeps its disks, LVs and all; adding it again brings them back.
-    this.spares.set(hostname, { addr: host.addr, devices: host.devices });
+    return this.step(async () => {
+      this.ensureUp();
+      if (!this.hosts.has(hostname)) return;
+      // Removal is bookkeeping on the mgr, so it works for an unreachable host too. Whether a
+      // host with daemons may go (RemoveHost's `force`) is the domain's call, not the sim's.
+      await this.wait(ctx.signal, this.delays.removeHost);
+      const host = this.hosts.get(hostname);
+      if (!host) return;
+      this.hosts.delete(hostname);
+      // Its daemons are no longer managed; its OSDs stay in the OSD map, down, until purged.
+      for (const d of [...this.daemons.values()]) if (d.hostname === hostname) this.daemons.delete(d.name);
+      // The machine keeps its disks, LVs and all; adding it again brings them back.
+      this.spares.set(hostname, { addr: host.addr, devices: host.devices });
+    });
   }
 
   async setHostLabels(ctx: StepContext, hostname: string, labels: string[]): Promise<Host> {
-    this.ensureUp();
-    checkSignal(ctx.signal);
-    const host = this.host(hostname);
-    host.labels = [...new Set(labels)];
-    return this.hostOut(host);
+    return this.step(async () => {
+      this.ensureUp();
+      checkSignal(ctx.signal);
+      const host = this.host(hostname);
+      host.labels = [...new Set(labels)];
+      return this.hostOut(host);
+    });
   }
 
   // --- Inventory ---
@@ -264,6 +387,7 @@ export class SimBackend implements Backend {
       if (this.delays.inventoryRefresh > 0) await sleep(this.delays.inventoryRefresh);
       const now = Date.now();
       for (const h of hosts) if (!this.unreachable.has(h.hostname)) h.refreshedAt = now;
+      this.persistLater();
     }
     return hosts.map((h) => ({
       hostname: h.hostname,
@@ -275,17 +399,19 @@ export class SimBackend implements Backend {
   }
 
   async setDeviceLight(ctx: StepContext, location: DeviceLightLocation, light: LightType, on: boolean): Promise<void> {
-    this.ensureUp();
-    const host = this.host(location.hostname);
-    const device = host.devices.find(
-      (d) => (!location.deviceId || d.deviceId === location.deviceId) && (!location.path || d.path === location.path),
-    );
-    if (!device) throw new NotFoundError("device", `${host.hostname}:${location.deviceId || location.path}`);
-    const key = light === LightType.LIGHT_TYPE_FAULT ? "fault" : light === LightType.LIGHT_TYPE_IDENT ? "ident" : undefined;
-    if (!key) throw new Error(`sim: no such light type ${light}`);
-    await this.failIfUnreachable(ctx, host.hostname, this.delays.deviceLight, `turn the ${key} light of ${device.path} ${on ? "on" : "off"}`);
-    await this.wait(ctx.signal, this.delays.deviceLight);
-    device[key] = on;
+    return this.step(async () => {
+      this.ensureUp();
+      const host = this.host(location.hostname);
+      const device = host.devices.find(
+        (d) => (!location.deviceId || d.deviceId === location.deviceId) && (!location.path || d.path === location.path),
+      );
+      if (!device) throw new NotFoundError("device", `${host.hostname}:${location.deviceId || location.path}`);
+      const key = light === LightType.LIGHT_TYPE_FAULT ? "fault" : light === LightType.LIGHT_TYPE_IDENT ? "ident" : undefined;
+      if (!key) throw new Error(`sim: no such light type ${light}`);
+      await this.failIfUnreachable(ctx, host.hostname, this.delays.deviceLight, `turn the ${key} light of ${device.path} ${on ? "on" : "off"}`);
+      await this.wait(ctx.signal, this.delays.deviceLight);
+      device[key] = on;
+    });
   }
 
   /** The lights of one device, which no RPC reports; for tests and demos. */
@@ -324,134 +450,153 @@ export class SimBackend implements Backend {
     if (refresh) {
       const now = Date.now();
       for (const d of this.daemons.values()) if (!this.unreachable.has(d.hostname)) d.lastRefresh = now;
+      this.persistLater();
     }
     return [...this.daemons.values()].map((d) => this.daemonOut(d));
   }
 
   async saveService(ctx: StepContext, service: ServiceRecord): Promise<void> {
-    this.ensureUp();
-    checkSignal(ctx.signal);
-    const created = service.created ?? this.services.get(service.serviceName)?.created ?? toTimestamp(Date.now());
-    this.services.set(service.serviceName, { ...structuredClone(service), created });
+    return this.step(async () => {
+      this.ensureUp();
+      checkSignal(ctx.signal);
+      const created = service.created ?? this.services.get(service.serviceName)?.created ?? toTimestamp(Date.now());
+      this.services.set(service.serviceName, { ...structuredClone(service), created });
+    });
   }
 
   async deleteService(ctx: StepContext, serviceName: string): Promise<void> {
-    this.ensureUp();
-    checkSignal(ctx.signal);
-    this.services.delete(serviceName);
+    return this.step(async () => {
+      this.ensureUp();
+      checkSignal(ctx.signal);
+      this.services.delete(serviceName);
+    });
   }
 
   async deployDaemon(ctx: StepContext, deployment: DaemonDeployment): Promise<DaemonDescription> {
-    this.ensureUp();
-    const name = `${serviceTypeName(deployment.serviceType)}.${deployment.daemonId}`;
-    this.host(deployment.hostname);
-    const existing = this.daemons.get(name);
-    if (existing && existing.hostname !== deployment.hostname) {
-      throw new AlreadyExistsError("daemon", name, `daemon '${name}' already runs on host '${existing.hostname}'`);
-    }
-    if (existing?.status === Status.STATUS_RUNNING) return this.daemonOut(existing);
-    await this.failIfUnreachable(ctx, deployment.hostname, this.delays.deployDaemon, `deploy ${name}`);
-    if (existing) {
-      await this.startDaemon(ctx, existing, this.delays.deployDaemon);
-      return this.daemonOut(existing);
-    }
-    const now = Date.now();
-    const daemon: SimDaemon = {
-      type: deployment.serviceType,
-      id: deployment.daemonId,
-      name,
-      serviceName: deployment.serviceName,
-      hostname: deployment.hostname,
-      status: Status.STATUS_STOPPED,
-      statusDesc: "stopped",
-      // New daemons get the newest image in use, as cephadm deploys mid-upgrade.
-      version: this.newestVersion(),
-      pid: 0,
-      created: now,
-      started: undefined,
-      lastRefresh: now,
-    };
-    this.daemons.set(name, daemon);
-    try {
-      await this.startDaemon(ctx, daemon, this.delays.deployDaemon);
-    } catch (e) {
-      // A cancelled deployment leaves nothing behind; a retry deploys afresh.
-      if (this.daemons.get(name) === daemon) this.daemons.delete(name);
-      throw e;
-    }
-    ctx.log.info({ daemon: name, hostname: daemon.hostname }, "sim: daemon deployed");
-    return this.daemonOut(daemon);
+    return this.step(async () => {
+      this.ensureUp();
+      const name = `${serviceTypeName(deployment.serviceType)}.${deployment.daemonId}`;
+      this.host(deployment.hostname);
+      const existing = this.daemons.get(name);
+      if (existing && existing.hostname !== deployment.hostname) {
+        throw new AlreadyExistsError("daemon", name, `daemon '${name}' already runs on host '${existing.hostname}'`);
+      }
+      if (existing?.status === Status.STATUS_RUNNING) return this.daemonOut(existing);
+      await this.failIfUnreachable(ctx, deployment.hostname, this.delays.deployDaemon, `deploy ${name}`);
+      if (existing) {
+        await this.startDaemon(ctx, existing, this.delays.deployDaemon);
+        return this.daemonOut(existing);
+      }
+      const now = Date.now();
+      const daemon: SimDaemon = {
+        type: deployment.serviceType,
+        id: deployment.daemonId,
+        name,
+        serviceName: deployment.serviceName,
+        hostname: deployment.hostname,
+        status: Status.STATUS_STOPPED,
+        statusDesc: "stopped",
+        // New daemons get the newest image in use, as cephadm deploys mid-upgrade.
+        version: this.newestVersion(),
+        pid: 0,
+        created: now,
+        started: undefined,
+        lastRefresh: now,
+      };
+      this.daemons.set(name, daemon);
+      // Not saved until it runs: a crash meanwhile leaves no half-deployed daemon.
+      this.settled.set(name, null);
+      try {
+        await this.startDaemon(ctx, daemon, this.delays.deployDaemon);
+      } catch (e) {
+        // A cancelled deployment leaves nothing behind; a retry deploys afresh.
+        if (this.daemons.get(name) === daemon) this.daemons.delete(name);
+        throw e;
+      }
+      ctx.log.info({ daemon: name, hostname: daemon.hostname }, "sim: daemon deployed");
+      return this.daemonOut(daemon);
+    });
   }
 
   async removeDaemon(ctx: StepContext, daemon: DaemonDescription): Promise<void> {
-    this.ensureUp();
-    const d = this.daemons.get(daemon.daemonName);
-    if (!d) return;
-    await this.failIfUnreachable(ctx, d.hostname, this.delays.removeDaemon, `remove ${d.name}`);
-    await this.wait(ctx.signal, this.delays.removeDaemon);
-    if (this.daemons.get(d.name) === d) this.daemons.delete(d.name);
+    return this.step(async () => {
+      this.ensureUp();
+      const d = this.daemons.get(daemon.daemonName);
+      if (!d) return;
+      await this.failIfUnreachable(ctx, d.hostname, this.delays.removeDaemon, `remove ${d.name}`);
+      await this.wait(ctx.signal, this.delays.removeDaemon);
+      if (this.daemons.get(d.name) === d) this.daemons.delete(d.name);
+    });
   }
 
   async daemonAction(ctx: StepContext, daemon: DaemonDescription, action: ServiceAction): Promise<void> {
-    this.ensureUp();
-    const d = this.daemonNamed(daemon.daemonName);
-    await this.failIfUnreachable(ctx, d.hostname, this.delays.daemonAction, `${ServiceAction[action]} ${d.name}`);
-    switch (action) {
-      case ServiceAction.SERVICE_ACTION_START:
-        if (d.status !== Status.STATUS_RUNNING) await this.startDaemon(ctx, d, this.delays.daemonAction);
-        return;
-      case ServiceAction.SERVICE_ACTION_STOP:
-        if (d.status === Status.STATUS_STOPPED) return;
-        await this.wait(ctx.signal, this.delays.daemonAction);
-        Object.assign(d, { status: Status.STATUS_STOPPED, statusDesc: "stopped", pid: 0, lastRefresh: Date.now() });
-        return;
-      case ServiceAction.SERVICE_ACTION_RESTART:
-      case ServiceAction.SERVICE_ACTION_REDEPLOY:
-        await this.startDaemon(ctx, d, this.delays.daemonAction);
-        return;
-      case ServiceAction.SERVICE_ACTION_RELOAD:
-        // A reload re-reads the configuration in place: same process, same state.
-        await this.wait(ctx.signal, this.delays.daemonAction);
-        d.lastRefresh = Date.now();
-        return;
-      default:
-        throw new Error(`sim: no such daemon action ${action}`);
-    }
+    return this.step(async () => {
+      this.ensureUp();
+      const d = this.daemonNamed(daemon.daemonName);
+      await this.failIfUnreachable(ctx, d.hostname, this.delays.daemonAction, `${ServiceAction[action]} ${d.name}`);
+      switch (action) {
+        case ServiceAction.SERVICE_ACTION_START:
+          if (d.status !== Status.STATUS_RUNNING) await this.startDaemon(ctx, d, this.delays.daemonAction);
+          return;
+        case ServiceAction.SERVICE_ACTION_STOP:
+          if (d.status === Status.STATUS_STOPPED) return;
+          await this.wait(ctx.signal, this.delays.daemonAction);
+          Object.assign(d, { status: Status.STATUS_STOPPED, statusDesc: "stopped", pid: 0, lastRefresh: Date.now() });
+          return;
+        case ServiceAction.SERVICE_ACTION_RESTART:
+        case ServiceAction.SERVICE_ACTION_REDEPLOY:
+          await this.startDaemon(ctx, d, this.delays.daemonAction);
+          return;
+        case ServiceAction.SERVICE_ACTION_RELOAD:
+          // A reload re-reads the configuration in place: same process, same state.
+          await this.wait(ctx.signal, this.delays.daemonAction);
+          d.lastRefresh = Date.now();
+          return;
+        default:
+          throw new Error(`sim: no such daemon action ${action}`);
+      }
+    });
   }
 
   // --- OSDs ---
 
   async createOsd(ctx: StepContext, hostname: string, planned: PlannedOsd, serviceName: string, encrypted: boolean): Promise<CreatedOsd> {
-    this.ensureUp();
-    this.host(hostname);
-    const done = this.osdOnData(hostname, planned);
-    if (done && this.isUp(done)) return this.createdOut(done);
-    await this.failIfUnreachable(ctx, hostname, this.delays.createOsd, `create an OSD on ${planned.data}`);
-    const half = Math.floor(this.delays.createOsd / 2);
+    return this.step(async () => {
+      this.ensureUp();
+      this.host(hostname);
+      const done = this.osdOnData(hostname, planned);
+      if (done && this.isUp(done)) return this.createdOut(done);
+      await this.failIfUnreachable(ctx, hostname, this.delays.createOsd, `create an OSD on ${planned.data}`);
+      const half = Math.floor(this.delays.createOsd / 2);
 
-    ctx.progress(0, `preparing ${hostname}:${planned.data}`);
-    await this.wait(ctx.signal, half);
-    // A retry finds the OSD a cancelled or failed attempt prepared, and only starts it.
-    const osd = this.osdOnData(hostname, planned) ?? this.prepareOsd(this.host(hostname), planned, serviceName);
-    ctx.log.info({ osdId: osd.id, hostname, data: osd.data, encrypted }, "sim: OSD prepared");
+      ctx.progress(0, `preparing ${hostname}:${planned.data}`);
+      await this.wait(ctx.signal, half);
+      // A retry finds the OSD a cancelled or failed attempt prepared, and only starts it.
+      const osd = this.osdOnData(hostname, planned) ?? this.prepareOsd(this.host(hostname), planned, serviceName);
+      ctx.log.info({ osdId: osd.id, hostname, data: osd.data, encrypted }, "sim: OSD prepared");
+      // Prepared is a state of its own: a retry (or a resumed operation) only starts it.
+      await this.persist();
 
-    ctx.progress(0.5, `starting osd.${osd.id}`);
-    await this.wait(ctx.signal, this.delays.createOsd - half);
-    this.startOsd(osd);
-    ctx.progress(1, `osd.${osd.id} is up and in`);
-    return this.createdOut(osd);
+      ctx.progress(0.5, `starting osd.${osd.id}`);
+      await this.wait(ctx.signal, this.delays.createOsd - half);
+      this.startOsd(osd);
+      ctx.progress(1, `osd.${osd.id} is up and in`);
+      return this.createdOut(osd);
+    });
   }
 
   async markOsdOut(ctx: StepContext, osdId: number): Promise<void> {
-    this.ensureUp();
-    this.osdNumbered(osdId);
-    // A mon command: it works whether or not the OSD's host is reachable.
-    await this.wait(ctx.signal, this.delays.markOut);
-    const osd = this.osds.get(osdId);
-    if (osd?.in) {
-      osd.in = false;
-      osd.outSince = Date.now();
-    }
+    return this.step(async () => {
+      this.ensureUp();
+      this.osdNumbered(osdId);
+      // A mon command: it works whether or not the OSD's host is reachable.
+      await this.wait(ctx.signal, this.delays.markOut);
+      const osd = this.osds.get(osdId);
+      if (osd?.in) {
+        osd.in = false;
+        osd.outSince = Date.now();
+      }
+    });
   }
 
   async osdSafety(osdId: number): Promise<OsdSafety> {
@@ -462,30 +607,34 @@ export class SimBackend implements Backend {
   }
 
   async purgeOsd(ctx: StepContext, osdId: number): Promise<void> {
-    this.ensureUp();
-    const osd = this.osds.get(osdId);
-    if (!osd) return;
-    this.checkDown(osd);
-    await this.wait(ctx.signal, this.delays.purge);
-    if (this.osds.get(osdId) !== osd) return;
-    this.checkDown(osd);
-    this.release(osd);
-    this.osds.delete(osdId);
-    this.daemons.delete(`osd.${osdId}`);
+    return this.step(async () => {
+      this.ensureUp();
+      const osd = this.osds.get(osdId);
+      if (!osd) return;
+      this.checkDown(osd);
+      await this.wait(ctx.signal, this.delays.purge);
+      if (this.osds.get(osdId) !== osd) return;
+      this.checkDown(osd);
+      this.release(osd);
+      this.osds.delete(osdId);
+      this.daemons.delete(`osd.${osdId}`);
+    });
   }
 
   async destroyOsd(ctx: StepContext, osdId: number): Promise<void> {
-    this.ensureUp();
-    const osd = this.osdNumbered(osdId);
-    if (osd.destroyed) return;
-    this.checkDown(osd);
-    await this.wait(ctx.signal, this.delays.destroy);
-    if (osd.destroyed || this.osds.get(osdId) !== osd) return;
-    this.checkDown(osd);
-    // The id stays in the map for a replacement; the disk is zapped so the replacement can use it.
-    this.release(osd);
-    Object.assign(osd, { data: "", db: "", wal: "", journal: "", in: false, outSince: undefined, destroyed: true });
-    this.daemons.delete(`osd.${osdId}`);
+    return this.step(async () => {
+      this.ensureUp();
+      const osd = this.osdNumbered(osdId);
+      if (osd.destroyed) return;
+      this.checkDown(osd);
+      await this.wait(ctx.signal, this.delays.destroy);
+      if (osd.destroyed || this.osds.get(osdId) !== osd) return;
+      this.checkDown(osd);
+      // The id stays in the map for a replacement; the disk is zapped so the replacement can use it.
+      this.release(osd);
+      Object.assign(osd, { data: "", db: "", wal: "", journal: "", in: false, outSince: undefined, destroyed: true });
+      this.daemons.delete(`osd.${osdId}`);
+    });
   }
 
   // --- Upgrades ---
@@ -497,17 +646,19 @@ export class SimBackend implements Backend {
   }
 
   async upgradeDaemon(ctx: StepContext, daemon: DaemonDescription, version: string): Promise<void> {
-    this.ensureUp();
-    const d = this.daemonNamed(daemon.daemonName);
-    if (d.version === version && d.status === Status.STATUS_RUNNING) return;
-    if (!this.versions.includes(version) && version !== this.baseVersion) {
-      throw new ExecutionError(`no container image for Ceph ${version} (the simulated registry has ${this.versions.join(", ")})`, d.hostname);
-    }
-    await this.failIfUnreachable(ctx, d.hostname, this.delays.upgradeDaemon, `upgrade ${d.name}`);
-    await this.startDaemon(ctx, d, this.delays.upgradeDaemon, () => {
-      d.version = version;
+    return this.step(async () => {
+      this.ensureUp();
+      const d = this.daemonNamed(daemon.daemonName);
+      if (d.version === version && d.status === Status.STATUS_RUNNING) return;
+      if (!this.versions.includes(version) && version !== this.baseVersion) {
+        throw new ExecutionError(`no container image for Ceph ${version} (the simulated registry has ${this.versions.join(", ")})`, d.hostname);
+      }
+      await this.failIfUnreachable(ctx, d.hostname, this.delays.upgradeDaemon, `upgrade ${d.name}`);
+      await this.startDaemon(ctx, d, this.delays.upgradeDaemon, () => {
+        d.version = version;
+      });
+      ctx.log.info({ daemon: d.name, version }, "sim: daemon upgraded");
     });
-    ctx.log.info({ daemon: d.name, version }, "sim: daemon upgraded");
   }
 
   // --- Internals ---
@@ -539,20 +690,24 @@ export class SimBackend implements Backend {
 
   /**
    * (Re)starts a daemon: STARTING for the step's time, then RUNNING with a new process.
-   * A cancelled start leaves the daemon as it was.
+   * A cancelled start leaves the daemon as it was. Until it completes, the saved cluster
+   * keeps the daemon as it was before.
    */
   private async startDaemon(ctx: StepContext, d: SimDaemon, ms: number, apply?: () => void): Promise<void> {
     const before = { status: d.status, statusDesc: d.statusDesc };
+    if (!this.settled.has(d.name)) this.settled.set(d.name, { ...d });
     Object.assign(d, { status: Status.STATUS_STARTING, statusDesc: "starting" });
     try {
       await this.wait(ctx.signal, ms);
     } catch (e) {
       Object.assign(d, before);
+      this.settled.delete(d.name);
       throw e;
     }
     apply?.();
     const now = Date.now();
     Object.assign(d, { status: Status.STATUS_RUNNING, statusDesc: "running", pid: this.nextPid(), started: now, lastRefresh: now });
+    this.settled.delete(d.name);
   }
 
   private nextPid(): number {

@@ -1,5 +1,6 @@
 // The embedded default backend: a simulated Ceph cluster, in memory, loaded from a YAML
-// fixture. Configuration keys are described in README.md.
+// fixture, and kept in the service's database when it has one (BackendOptions.store): the
+// fixture then only seeds a new database. Configuration keys are described in README.md.
 import type { Backend, BackendOptions } from "../../src/backend/backend.js";
 import { SimBackend } from "./cluster.js";
 import { parseConfig } from "./config.js";
@@ -9,9 +10,21 @@ export default async function createBackend(options: BackendOptions): Promise<Ba
   const config = parseConfig(options.config);
   const fixture = await loadFixture(config.fixture);
   const backend = new SimBackend(fixture, config);
+  const restored = options.store ? await backend.useStore(options.store) : false;
+  const state = backend.toState();
   options.log.info(
-    { fixture: config.fixture, hosts: fixture.hosts.length, osds: fixture.osds.length, version: config.version },
-    "sim backend: simulated cluster loaded",
+    {
+      fixture: config.fixture,
+      store: options.store?.location,
+      hosts: state.hosts.length,
+      osds: state.osds.filter((o) => !o.destroyed).length,
+      version: config.version,
+    },
+    restored
+      ? "sim backend: simulated cluster restored from the database"
+      : options.store
+        ? "sim backend: simulated cluster loaded from the fixture and saved to the database"
+        : "sim backend: simulated cluster loaded (in memory only)",
   );
   return backend;
 }

@@ -120,4 +120,23 @@ export interface BackendOptions {
   /** The backend's own configuration, from the service's configuration file or flags. */
   config: Record<string, unknown>;
   log: Logger;
+  /**
+   * Where the backend may keep state across restarts, in the service's database, committed
+   * together with the operations journal. Absent when the service runs without a journal.
+   */
+  store?: BackendStore;
+}
+
+/** Durable key-value state of a backend (JSON values), kept with the operations journal. */
+export interface BackendStore {
+  /** Where the state is kept, for messages (a file path). */
+  readonly location: string;
+  /** The state last saved under `key`, or undefined. */
+  load(key: string): unknown;
+  /**
+   * Saves the value `state()` returns under `key`, at the service's next commit: `state` is
+   * called then, so that changes made meanwhile are saved together in one write. Resolves
+   * once that commit is on disk, in order with the operation records queued before it.
+   */
+  save(key: string, state: () => unknown): Promise<void>;
 }

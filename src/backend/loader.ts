@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Logger } from "pino";
-import type { Backend, BackendFactory } from "./backend.js";
+import type { Backend, BackendFactory, BackendStore } from "./backend.js";
 
 const BACKENDS_DIR = fileURLToPath(new URL("../../backends/", import.meta.url));
 
@@ -14,7 +14,8 @@ export function builtinBackends(): string[] {
   return ["sim", "ssh"].filter((n) => existsSync(resolve(BACKENDS_DIR, n, "index.ts")));
 }
 
-export async function loadBackend(nameOrPath: string, config: Record<string, unknown>, log: Logger): Promise<Backend> {
+/** `store`, when given, is where the backend may keep state across restarts. */
+export async function loadBackend(nameOrPath: string, config: Record<string, unknown>, log: Logger, store?: BackendStore): Promise<Backend> {
   const isPath = nameOrPath.includes("/") || nameOrPath.endsWith(".ts") || nameOrPath.endsWith(".js");
   const file = isPath
     ? isAbsolute(nameOrPath) ? nameOrPath : resolve(process.cwd(), nameOrPath)
@@ -30,5 +31,5 @@ export async function loadBackend(nameOrPath: string, config: Record<string, unk
   if (typeof mod.default !== "function") {
     throw new BackendLoadError(`backend module ${file} has no default export (a BackendFactory)`);
   }
-  return mod.default({ config, log: log.child({ backend: nameOrPath }) });
+  return mod.default({ config, log: log.child({ backend: nameOrPath }), ...(store && { store }) });
 }

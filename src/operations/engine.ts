@@ -2,6 +2,8 @@
 // ACCEPTED -> PERSISTENT -> RUNNING -> SUCCEEDED | FAILED | CANCELLED, can be watched by many
 // clients, waited for, cancelled at safe points, and is forgotten after its retention.
 // Work on one host is serialised across all operations; hosts run in parallel up to a limit.
+// Every snapshot is journaled: PERSISTENT and the terminal state are shown only once they
+// are durably recorded, and after a restart recover() brings back what the journal holds.
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import {
@@ -20,22 +22,10 @@ import {
   OrchestratorError,
   RequestIdReusedError,
 } from "../domain/errors.js";
+import { type Journal, MemoryJournal } from "./journal.js";
 import { errorToStatus } from "./status.js";
 
-/** Records an accepted operation durably; PERSISTENT is reached once `record` resolves. */
-export interface Journal {
-  record(op: Operation): Promise<void>;
-}
-
-/** A journal that keeps copies in memory: nothing survives a restart. */
-export class MemoryJournal implements Journal {
-  readonly records = new Map<string, Operation>();
-
-  record(op: Operation): Promise<void> {
-    this.records.set(op.id, Operation.fromPartial(op));
-    return Promise.resolve();
-  }
-}
+export { type Journal, type JournaledOperation, type JournalRecord, MemoryJournal } from "./journal.js";
 
 /** What a write hands to the engine. */
 export interface OperationSpec {
@@ -100,10 +90,15 @@ interface Listener {
   push(op: Operation): void;
 }
 
+/** Rebuilds a journaled operation that had not ended, or undefined when it cannot be resumed. */
+export type ResumeFn = (op: Operation, request: unknown) => OperationSpec | undefined;
+
 interface Entry {
   /** The current snapshot. Snapshots are never mutated: each change makes a new one. */
   op: Operation;
-  spec: OperationSpec;
+  /** Undefined for an operation that had ended before a restart. */
+  spec: OperationSpec | undefined;
+  requestFingerprint: string;
   abort: AbortController;
   log: Logger;
   listeners: Set<Listener>;
@@ -111,6 +106,12 @@ interface Entry {
   endedAtMs?: number;
   /** Settles when the operation has ended; never rejects. */
   ended?: Promise<void>;
+  /** Handed to the journal: later snapshots are journaled too. */
+  recorded: boolean;
+  /** Its terminal snapshot is being recorded: nothing changes any more. */
+  ending: boolean;
+  /** Stopped by a shutdown without ending: the journal keeps it unfinished, to resume. */
+  interrupted: boolean;
 }
 
 type Release = () => void;
@@ -211,6 +212,10 @@ function timestamp(ms: number): Timestamp {
   return { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 };
 }
 
+function timestampMs(t: Timestamp | undefined): number | undefined {
+  return t ? Number(t.seconds) * 1000 + Math.floor(t.nanos / 1_000_000) : undefined;
+}
+
 function clamp01(x: number): number {
   return Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0;
 }
@@ -226,6 +231,9 @@ export class OperationsEngine {
   /** In creation order, so newest-first is the reverse. */
   private readonly entries = new Map<string, Entry>();
   private readonly byRequestId = new Map<string, Entry>();
+  /** Finished operations in the order they ended (oldest first, from `finishedHead` on). */
+  private finished: Entry[] = [];
+  private finishedHead = 0;
   private readonly hostLocks = new Map<string, Semaphore>();
   private readonly slots: Semaphore;
   private readonly pruneTimer: NodeJS.Timeout;
@@ -238,7 +246,98 @@ export class OperationsEngine {
     this.slots = new Semaphore(Math.max(1, opts.maxParallelHosts ?? 8));
     // Often enough that nothing outlives maxAgeMs by more than a quarter of it.
     const every = Math.min(Math.max(Math.ceil(opts.retention.maxAgeMs / 4), 1_000), 60_000);
-    this.pruneTimer = setInterval(() => this.prune(), every).unref();
+    this.pruneTimer = setInterval(() => {
+      this.prune();
+      this.pruneJournal();
+    }, every).unref();
+  }
+
+  /** Whether the journal keeps operations across restarts. */
+  get durable(): boolean {
+    return this.journal.durable === true;
+  }
+
+  /**
+   * Loads the journal, before any submit: finished operations come back for Get, List,
+   * Watch, Wait and request_id look-ups; each unfinished one is rebuilt with `resume` and
+   * runs again under its id from RUNNING (its steps are idempotent), or, when it cannot be
+   * rebuilt, ends FAILED saying so. Resolves once every operation is back; the resumed ones
+   * go on in the background.
+   */
+  async recover(resume: ResumeFn, opts: { backend?: string } = {}): Promise<{ finished: number; resumed: number; failed: number }> {
+    if (!this.journal.load) return { finished: 0, resumed: 0, failed: 0 };
+    this.pruneJournal();
+    const records = this.journal.load();
+    const now = Date.now();
+    const ended: Entry[] = [];
+    const toResume: Entry[] = [];
+    const toFail: { entry: Entry; reason: string }[] = [];
+    for (const rec of records) {
+      const { op } = rec;
+      if (this.entries.has(op.id)) continue;
+      const entry: Entry = {
+        op,
+        spec: undefined,
+        requestFingerprint: rec.requestFingerprint,
+        abort: new AbortController(),
+        log: this.log.child({ operationId: op.id, method: op.method }),
+        listeners: new Set(),
+        recorded: true,
+        ending: false,
+        interrupted: false,
+      };
+      this.entries.set(op.id, entry);
+      if (op.requestId) this.byRequestId.set(op.requestId, entry);
+      if (op.done) {
+        entry.endedAtMs = timestampMs(op.endTime ?? op.updateTime) ?? now;
+        ended.push(entry);
+        continue;
+      }
+      // Whatever it was doing, it was recorded: it goes on from RUNNING.
+      entry.op = {
+        ...op,
+        state: Operation_State.STATE_RUNNING,
+        persistent: true,
+        message: "resumed after a restart",
+        updateTime: timestamp(now),
+      };
+      let reason = "";
+      try {
+        entry.spec = resume(entry.op, rec.request);
+      } catch (err) {
+        entry.log.error({ err }, "operation could not be rebuilt after a restart");
+        reason = err instanceof OrchestratorError ? err.message : "rebuilding it failed";
+      }
+      if (entry.spec) toResume.push(entry);
+      else toFail.push({ entry, reason });
+    }
+    ended.sort((a, b) => a.endedAtMs! - b.endedAtMs!);
+    this.finished.push(...ended);
+
+    const backend = opts.backend ?? "none";
+    await Promise.all(
+      toFail.map(({ entry, reason }) => {
+        const why =
+          backend === "none"
+            ? "cannot be resumed after a restart: no backend is configured"
+            : `cannot be resumed by backend '${backend}' after a restart${reason ? `: ${reason}` : ""}`;
+        entry.log.warn({ backend }, `operation ${why}`);
+        return this.fail(entry, new ExecutionError(`${entry.op.method}: ${why}`));
+      }),
+    );
+    for (const entry of toResume) {
+      entry.log.info({ description: entry.op.description, state: Operation_State[entry.op.state] }, "operation resumed after a restart");
+      void this.journalUpdate(entry, entry.op);
+      if (entry.op.cancelRequested) entry.abort.abort(new CancelledError());
+      entry.ended = new Promise<void>((resolve) => process.nextTick(resolve))
+        .then(() => this.execute(entry, true))
+        .catch((err: unknown) => {
+          entry.log.error({ err }, "operation engine failure");
+        });
+    }
+    const summary = { finished: ended.length, resumed: toResume.length, failed: toFail.length };
+    this.log.info(summary, "operations journal loaded");
+    return summary;
   }
 
   /**
@@ -253,7 +352,7 @@ export class OperationsEngine {
     if (spec.requestId) {
       const known = this.byRequestId.get(spec.requestId);
       if (known) {
-        if (known.spec.requestFingerprint !== spec.requestFingerprint || known.spec.method !== spec.method) {
+        if (known.requestFingerprint !== spec.requestFingerprint || known.op.method !== spec.method) {
           throw new RequestIdReusedError(spec.requestId, known.op.id);
         }
         return known.op;
@@ -284,9 +383,13 @@ export class OperationsEngine {
     const entry: Entry = {
       op,
       spec,
+      requestFingerprint: spec.requestFingerprint,
       abort: new AbortController(),
       log: this.log.child({ operationId: id, method: spec.method }),
       listeners: new Set(),
+      recorded: false,
+      ending: false,
+      interrupted: false,
     };
     this.entries.set(id, entry);
     if (spec.requestId) this.byRequestId.set(spec.requestId, entry);
@@ -389,17 +492,33 @@ export class OperationsEngine {
    */
   async drain(graceMs: number): Promise<void> {
     this.accepting = false;
+    // With a durable journal, what is still running then is interrupted, not cancelled: it
+    // stays unfinished in the journal and is resumed at the next start.
+    const resumable = this.durable;
     const running = [...this.entries.values()].filter((e) => !e.op.done);
     if (running.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
     await Promise.race([Promise.all(running.map((e) => e.ended)), graceOver]);
     clearTimeout(timer);
+    const stopping: Promise<void>[] = [];
     for (const e of running) {
-      if (!e.op.done) {
+      if (e.op.done || e.ending) continue;
+      if (resumable) {
+        e.interrupted = true;
+        e.log.warn("operation interrupted: service shutting down; it resumes at the next start");
+        e.abort.abort(new CancelledError("interrupted: service shutting down"));
+        if (e.ended) stopping.push(e.ended);
+      } else {
         e.log.warn("operation aborted: service shutting down");
         e.abort.abort(new CancelledError("cancelled: service shutting down"));
       }
+    }
+    // Interrupted operations record their last state before the journal closes.
+    if (stopping.length > 0) {
+      let t: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(stopping), new Promise<void>((resolve) => (t = setTimeout(resolve, graceMs)))]);
+      clearTimeout(t);
     }
   }
 
@@ -414,35 +533,46 @@ export class OperationsEngine {
     return entry;
   }
 
-  private async execute(entry: Entry): Promise<void> {
+  /** Runs an operation: records it first, unless it is resumed from the journal. */
+  private async execute(entry: Entry, resumed = false): Promise<void> {
     const { log } = entry;
     const signal = entry.abort.signal;
-    try {
-      await this.journal.record(entry.op);
-    } catch (err) {
-      this.fail(entry, err);
+    const spec = entry.spec!;
+    if (!resumed) {
+      entry.recorded = true;
+      try {
+        await this.journal.record(
+          { ...entry.op, state: Operation_State.STATE_PERSISTENT, persistent: true, message: "recorded" },
+          { request: spec.request, requestFingerprint: spec.requestFingerprint },
+        );
+      } catch (err) {
+        entry.recorded = false;
+        await this.fail(entry, err);
+        return;
+      }
+      this.update(entry, { state: Operation_State.STATE_PERSISTENT, persistent: true, message: "recorded" });
+      log.info("operation persistent");
+      if (signal.aborted) {
+        await this.cancelled(entry);
+        return;
+      }
+      this.update(entry, { state: Operation_State.STATE_RUNNING, message: "running" });
+      log.info("operation running");
+    } else if (signal.aborted) {
+      await this.cancelled(entry);
       return;
     }
-    this.update(entry, { state: Operation_State.STATE_PERSISTENT, persistent: true, message: "recorded" });
-    log.info("operation persistent");
-    if (signal.aborted) {
-      this.cancelled(entry);
-      return;
-    }
-    this.update(entry, { state: Operation_State.STATE_RUNNING, message: "running" });
-    log.info("operation running");
 
     let result: OperationResult | undefined;
     try {
-      result = await entry.spec.run(this.runFor(entry));
+      result = await spec.run(this.runFor(entry));
     } catch (err) {
-      if (err instanceof CancelledError || signal.aborted) this.cancelled(entry);
-      else this.fail(entry, err);
+      if (err instanceof CancelledError || signal.aborted) await this.cancelled(entry);
+      else await this.fail(entry, err);
       return;
     }
-    this.update(entry, {
+    await this.finish(entry, {
       state: Operation_State.STATE_SUCCEEDED,
-      done: true,
       progress: 1,
       message: "succeeded",
       outcome: result && { $case: "result", value: result },
@@ -450,38 +580,75 @@ export class OperationsEngine {
     log.info("operation succeeded");
   }
 
-  private fail(entry: Entry, err: unknown): void {
+  private async fail(entry: Entry, err: unknown): Promise<void> {
     const status = errorToStatus(err);
-    this.update(entry, {
-      state: Operation_State.STATE_FAILED,
-      done: true,
-      message: status.message,
-      outcome: { $case: "error", value: status },
-    });
     // An unexpected error shows only "internal error" to clients; the log keeps the cause.
     if (err instanceof OrchestratorError) entry.log.warn({ err, code: status.code }, "operation failed");
     else entry.log.error({ err, code: status.code }, "operation failed");
+    await this.finish(entry, {
+      state: Operation_State.STATE_FAILED,
+      message: status.message,
+      outcome: { $case: "error", value: status },
+    });
   }
 
-  private cancelled(entry: Entry): void {
+  private async cancelled(entry: Entry): Promise<void> {
+    if (entry.interrupted) {
+      // Not an end: the journal keeps its last state, and the next start resumes it.
+      entry.log.info("operation interrupted by the shutdown; it resumes at the next start");
+      return;
+    }
     const reason: unknown = entry.abort.signal.reason;
     const message = reason instanceof CancelledError ? reason.message : "cancelled";
-    this.update(entry, { state: Operation_State.STATE_CANCELLED, done: true, message });
     entry.log.info("operation cancelled");
+    await this.finish(entry, { state: Operation_State.STATE_CANCELLED, message });
   }
 
-  /** Makes the next snapshot and hands it to every listener. Nothing changes after done. */
+  /** The next snapshot: `patch` over the current one, stamped now. */
+  private next(entry: Entry, patch: Partial<Operation>): Operation {
+    return { ...entry.op, ...patch, updateTime: timestamp(Date.now()) };
+  }
+
+  /** Makes the next snapshot, journals it and hands it to every listener. Nothing changes after done. */
   private update(entry: Entry, patch: Partial<Operation>): void {
-    if (entry.op.done) return;
-    const now = Date.now();
-    const op: Operation = { ...entry.op, ...patch, updateTime: timestamp(now) };
-    if (op.done) {
-      op.endTime = timestamp(now);
-      entry.endedAtMs = now;
-    }
+    if (entry.op.done || entry.ending) return;
+    const op = this.next(entry, patch);
     entry.op = op;
+    void this.journalUpdate(entry, op);
     for (const listener of entry.listeners) listener.push(op);
-    if (op.done) entry.listeners.clear();
+  }
+
+  /**
+   * Ends the operation. The terminal snapshot is shown (to Get, watchers and waiters) only
+   * once the journal holds it, so that an end a client saw is never undone by a crash.
+   */
+  private async finish(entry: Entry, patch: Partial<Operation>): Promise<void> {
+    if (entry.op.done || entry.ending) return;
+    entry.ending = true;
+    const now = Date.now();
+    const op: Operation = { ...this.next(entry, patch), done: true, endTime: timestamp(now) };
+    const durable = this.journalUpdate(entry, op);
+    if (durable) await durable;
+    entry.op = op;
+    entry.endedAtMs = now;
+    this.finished.push(entry);
+    for (const listener of entry.listeners) listener.push(op);
+    entry.listeners.clear();
+  }
+
+  /** Journals a snapshot of a recorded operation; the promise (if any) resolves once durable and never rejects. */
+  private journalUpdate(entry: Entry, op: Operation): Promise<void> | undefined {
+    if (!entry.recorded || !this.journal.update) return undefined;
+    let pending: Promise<void> | void;
+    try {
+      pending = this.journal.update(op);
+    } catch (err) {
+      entry.log.error({ err }, "journal: recording the operation's state failed");
+      return undefined;
+    }
+    return pending?.catch((err: unknown) => {
+      entry.log.error({ err }, "journal: recording the operation's state failed");
+    });
   }
 
   private updateTask(entry: Entry, target: string, hostname: string, patch: Partial<OperationTask>): void {
@@ -607,15 +774,29 @@ export class OperationsEngine {
   /** Forgets finished operations past their age, then the oldest beyond maxCount. */
   private prune(): void {
     const now = Date.now();
-    const finished = [...this.entries.values()]
-      .filter((e) => e.endedAtMs !== undefined)
-      .sort((a, b) => a.endedAtMs! - b.endedAtMs!);
-    let excess = finished.length - this.retention.maxCount;
-    for (const e of finished) {
-      if (excess <= 0 && now - e.endedAtMs! <= this.retention.maxAgeMs) continue;
+    const forgotten: string[] = [];
+    while (this.finishedHead < this.finished.length) {
+      const e = this.finished[this.finishedHead]!;
+      const count = this.finished.length - this.finishedHead;
+      if (count <= this.retention.maxCount && now - e.endedAtMs! <= this.retention.maxAgeMs) break;
+      this.finishedHead++;
       this.entries.delete(e.op.id);
       if (e.op.requestId && this.byRequestId.get(e.op.requestId) === e) this.byRequestId.delete(e.op.requestId);
-      excess--;
+      forgotten.push(e.op.id);
+    }
+    if (this.finishedHead > 1024 && this.finishedHead * 2 > this.finished.length) {
+      this.finished = this.finished.slice(this.finishedHead);
+      this.finishedHead = 0;
+    }
+    if (forgotten.length > 0) this.journal.forget?.(forgotten);
+  }
+
+  /** The same retention, applied to the journal itself. */
+  private pruneJournal(): void {
+    try {
+      this.journal.prune?.(this.retention, Date.now());
+    } catch (err) {
+      this.log.error({ err }, "journal: pruning finished operations failed");
     }
   }
 }

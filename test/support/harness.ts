@@ -32,9 +32,13 @@ export interface Harness extends Clients {
   stop(): Promise<void>;
 }
 
-/** `args` are the service's own command-line flags, e.g. ["--backend-opt", "delays=0"]. */
+/**
+ * `args` are the service's own command-line flags, e.g. ["--backend-opt", "delays=0"].
+ * Without a journal unless they say otherwise (["--journal=true", "--data-dir", dir]), so
+ * that tests never share a database.
+ */
 export async function startHarness(args: string[] = [], overrides: Partial<Config> = {}): Promise<Harness> {
-  const config = loadConfig(["--listen", "127.0.0.1:0", ...args], {});
+  const config = loadConfig(["--listen", "127.0.0.1:0", "--journal=false", ...args], {});
   if (config === "help") throw new Error("unexpected --help");
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
   const server = await startServer({ ...config, ...overrides }, log);
