@@ -76,7 +76,7 @@ start_server() {
   free_port
   local addr="127.0.0.1:$PORT"
   setsid "$TSX" src/main.ts --listen "$addr" --backend sim --backend-opt delays=0 \
-    --log-level warn --shutdown-grace 2000 "$@" >"$LOGS/$name.log" 2>&1 </dev/null &
+    --log-level warn --shutdown-grace 2000 --journal=false "$@" >"$LOGS/$name.log" 2>&1 </dev/null &
   PIDS+=("$!")
   printf -v "ADDR_$name" '%s' "$addr"
   printf -v "PID_$name" '%s' "$!"
