@@ -109,9 +109,11 @@ class GrpcioTransport(Transport):
         deserialize: Callable[[bytes], M] = response_cls.FromString
         stub = self._channel.unary_unary(method, request_serializer=_serialize, response_deserializer=deserialize)
         try:
-            response: M = stub(request, timeout=timeout, metadata=list(metadata) or None)
+            response: Optional[M] = stub(request, timeout=timeout, metadata=list(metadata) or None)
         except grpc.RpcError as err:
             raise _error(err) from None
+        if response is None:  # grpcio 1.51 returns None when the stream ended inside the message
+            raise error_from_grpc(StatusCode.INTERNAL, "no complete response message for a unary call")
         return response
 
     def server_stream(

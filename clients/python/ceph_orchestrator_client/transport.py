@@ -15,6 +15,7 @@ Both raise the exceptions of :mod:`ceph_orchestrator_client.errors` for a non-OK
 from __future__ import annotations
 
 import abc
+import math
 from typing import Generic, Iterator, Optional, Sequence, Tuple, Type, TypeVar
 
 from google.protobuf import message as _message
@@ -119,7 +120,7 @@ def format_grpc_timeout(seconds: float) -> str:
     if seconds <= 0:
         return "1n"
     for unit, scale in (("n", 1e9), ("u", 1e6), ("m", 1e3), ("S", 1.0), ("M", 1 / 60), ("H", 1 / 3600)):
-        value = int(-(-seconds * scale // 1))  # round up, so the deadline is never early
+        value = math.ceil(seconds * scale - 1e-6)  # up (never early), ignoring float noise
         if value < 100_000_000:
             return "%d%s" % (value, unit)
     return "99999999H"

@@ -63,8 +63,13 @@ class Server:
         self._log = open(self.log_path, "wb")
         self.cmd = ["npx", "tsx", "src/main.ts", "--listen", self.target, "--log-level", "warn",
                     "--shutdown-grace", "500", *extra]
+        # A data directory of its own (CEPH_ORCH_DATA_DIR; servers without persistence ignore
+        # it): every server starts from the fixture's cluster, and servers never share files.
+        # Other CEPH_ORCH_* settings of the calling shell are not inherited.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CEPH_ORCH_")}
+        env["CEPH_ORCH_DATA_DIR"] = os.path.join(log_dir, "data-" + name)
         self.proc = subprocess.Popen(
-            self.cmd, cwd=str(REPO_ROOT), stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
+            self.cmd, cwd=str(REPO_ROOT), env=env, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: stop() kills npx, tsx and node together
         )
         self._ready = False
