@@ -184,7 +184,7 @@ function readHeader(file: string): { size: number; header: Buffer } | undefined 
 function checkExisting(file: string): void {
   let ro: Database.Database | undefined;
   try {
-    ro = new Database(file, { readonly: true, fileMustExist: true });
+    ro = new Database(file, { readonly: true, fileMustExist: true, timeout: 500 });
     const check = ro.pragma("quick_check") as { quick_check: string }[];
     if (check.length !== 1 || check[0]?.quick_check !== "ok") {
       const problems = check.slice(0, 3).map((r) => r.quick_check).join("; ");
