@@ -349,15 +349,8 @@ export class OperationsEngine {
    */
   submit(spec: OperationSpec): Operation {
     this.prune();
-    if (spec.requestId) {
-      const known = this.byRequestId.get(spec.requestId);
-      if (known) {
-        if (known.requestFingerprint !== spec.requestFingerprint || known.op.method !== spec.method) {
-          throw new RequestIdReusedError(spec.requestId, known.op.id);
-        }
-        return known.op;
-      }
-    }
+    const known = this.byRequest(spec.requestId, spec.method, spec.requestFingerprint);
+    if (known) return known;
     if (!this.accepting) throw new BackendUnavailableError("shutting down");
 
     const id = randomUUID();
@@ -402,6 +395,22 @@ export class OperationsEngine {
         entry.log.error({ err }, "operation engine failure");
       });
     return op;
+  }
+
+  /**
+   * The operation a non-empty request_id already started (also before a restart), or
+   * undefined; throws RequestIdReusedError when it came with another request. A use case
+   * may ask this before checks that the operation itself may have made fail (e.g. "the
+   * host exists"), so that a retry returns the operation instead of an error.
+   */
+  byRequest(requestId: string, method: string, requestFingerprint: string): Operation | undefined {
+    if (!requestId) return undefined;
+    const known = this.byRequestId.get(requestId);
+    if (!known) return undefined;
+    if (known.requestFingerprint !== requestFingerprint || known.op.method !== method) {
+      throw new RequestIdReusedError(requestId, known.op.id);
+    }
+    return known.op;
   }
 
   /** submit() and a watch that starts with the returned snapshot. */
