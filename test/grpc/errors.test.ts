@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Host_Status } from "../../gen/ts/ceph_orchestrator/v1/host.js";
 import { LightType } from "../../gen/ts/ceph_orchestrator/v1/inventory.js";
 import { Operation_State as S } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
+import type { DriveGroupSpec_Objectstore } from "../../gen/ts/ceph_orchestrator/v1/osd.js";
 import { DaemonDescription_Status as DS, ServiceAction, ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import { Code } from "../../gen/ts/google/rpc/code.js";
 import {
@@ -261,7 +262,7 @@ describe("errors of the sim's own cases", () => {
       { name: "inverted size range", call: () => api.previewOsds({ spec: { hostPattern: "*", dataDevices: { size: "2T:10G" } } }), fields: ["spec.data_devices.size"] },
       { name: "enum value 99 (action)", call: () => api.daemonAction({ action: 99 as ServiceAction, daemonName: "mon.node-1" }), fields: ["action"], description: /99/ },
       { name: "enum value 99 (light)", call: () => api.blinkDeviceLight({ light: 99 as LightType, locations: [{ hostname: "node-1", path: "/dev/sdc" }] }), fields: ["light"] },
-      { name: "enum value 99 (objectstore)", call: () => api.createOsds({ spec: { hostPattern: "*", dataDevices: { all: true }, objectstore: 99 } }), fields: ["spec.objectstore"] },
+      { name: "enum value 99 (objectstore)", call: () => api.createOsds({ spec: { hostPattern: "*", dataDevices: { all: true }, objectstore: 99 as DriveGroupSpec_Objectstore } }), fields: ["spec.objectstore"] },
       {
         name: "drive group pattern that matches no host",
         call: () => api.createOsds({ spec: { hostPattern: "storage-*", dataDevices: { all: true } } }),
