@@ -21,6 +21,7 @@ DEB_PACKAGES=(
   python3-h2               # pure-Python HTTP/2 gRPC client (ceph-mgr cannot use grpcio)
   python3-pytest           # Python tests
   python3-yaml             # YAML config/fixtures in Python tests
+  python3-venv python3-pip # Python client: venvs (mypy; pip install test) and pip with setuptools+wheel
   python3-ceph-common      # Ceph's own `ceph` Python package: the stubs must import beside it
 )
 PROTOC_GEN_GO_VERSION=v1.36.12      # google.golang.org/protobuf/cmd/protoc-gen-go

@@ -91,6 +91,15 @@ def _split_target(target: str) -> Tuple[Any, ...]:
     return (None, (host.strip("[]"), int(port)), target)
 
 
+def _header_dict(headers: Any) -> Dict[str, str]:
+    """Header fields as str (h2 gives str with header_encoding set; bytes otherwise)."""
+    out: Dict[str, str] = {}
+    for name, value in headers or ():
+        key = name.decode("utf-8", "replace") if isinstance(name, bytes) else str(name)
+        out[key] = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    return out
+
+
 def _decode_details(value: Optional[str]) -> Optional[bytes]:
     if not value:
         return None
@@ -293,13 +302,13 @@ class H2Call:
     def _handle(self, event: Any) -> None:
         sid = getattr(event, "stream_id", None)
         if isinstance(event, h2.events.ResponseReceived) and sid == self._sid:
-            self._headers.update(dict(event.headers))
+            self._headers.update(_header_dict(event.headers))
         elif isinstance(event, h2.events.DataReceived) and sid == self._sid:
             self._buffer.extend(event.data)
             self._conn.acknowledge_received_data(event.flow_controlled_length, self._sid)
             self._frame_messages()
         elif isinstance(event, h2.events.TrailersReceived) and sid == self._sid:
-            self._trailers.update(dict(event.headers))
+            self._trailers.update(_header_dict(event.headers))
         elif isinstance(event, h2.events.StreamEnded) and sid == self._sid:
             self._end()
         elif isinstance(event, h2.events.StreamReset) and sid == self._sid:
