@@ -550,7 +550,7 @@ def test_upgrade_lifecycle(slow_client: OrchestratorClient) -> None:
 
     paused = done(client.upgrade_pause()).result
     assert (paused.paused, paused.message) == (True, "paused")
-    time.sleep(0.3)  # it pauses after the daemon it is on (150 ms)
+    time.sleep(0.5)  # it pauses after the daemon it is on (150 ms)
     held = client.upgrade_status().daemons_upgraded
     time.sleep(0.4)
     assert client.upgrade_status().daemons_upgraded == held and client.upgrade_status().paused
