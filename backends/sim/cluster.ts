@@ -154,6 +154,11 @@ export class SimBackend implements Backend {
    * being deployed): what is saved for them until the step completes.
    */
   private readonly settled = new Map<string, SimDaemon | null>();
+  /**
+   * OSDs prepared but not yet started, by id: not saved (nor their LVs), so that after a
+   * crash the device is as it was before the step, and a resumed step prepares it afresh.
+   */
+  private readonly unstarted = new Set<number>();
   private store: BackendStore | undefined;
 
   constructor(fixture: Fixture, config: SimConfig) {
@@ -256,16 +261,24 @@ export class SimBackend implements Backend {
       if (before === undefined) daemons.push({ ...d });
       else if (before !== null) daemons.push({ ...before });
     }
+    const device = (d: SimDevice): SavedDevice => {
+      const saved = saveDevice(d);
+      if (this.unstarted.size === 0 || !d.lvs.some((lv) => this.unstarted.has(lv.osdId))) return saved;
+      // As release() would leave it: without the unstarted OSDs' LVs.
+      const lvs = d.lvs.filter((lv) => !this.unstarted.has(lv.osdId));
+      if (lvs.length > 0) return { ...saved, lvs };
+      return { ...saved, lvs, available: true, rejectedReasons: [], sysApi: { ...d.sysApi, locked: 0 } };
+    };
     return {
       format: STATE_FORMAT,
       fsid: this.fsid,
       pgsPerOsd: this.pgsPerOsd,
       lastPid: this.lastPid,
-      hosts: [...this.hosts.values()].map((h) => ({ ...h, devices: h.devices.map(saveDevice) })),
-      spares: [...this.spares].map(([hostname, m]) => ({ hostname, addr: m.addr, devices: m.devices.map(saveDevice) })),
+      hosts: [...this.hosts.values()].map((h) => ({ ...h, devices: h.devices.map(device) })),
+      spares: [...this.spares].map(([hostname, m]) => ({ hostname, addr: m.addr, devices: m.devices.map(device) })),
       services: [...this.services.values()],
       daemons,
-      osds: [...this.osds.values()],
+      osds: [...this.osds.values()].filter((o) => !this.unstarted.has(o.id)),
     };
   }
 
@@ -574,8 +587,6 @@ export class SimBackend implements Backend {
       // A retry finds the OSD a cancelled or failed attempt prepared, and only starts it.
       const osd = this.osdOnData(hostname, planned) ?? this.prepareOsd(this.host(hostname), planned, serviceName);
       ctx.log.info({ osdId: osd.id, hostname, data: osd.data, encrypted }, "sim: OSD prepared");
-      // Prepared is a state of its own: a retry (or a resumed operation) only starts it.
-      await this.persist();
 
       ctx.progress(0.5, `starting osd.${osd.id}`);
       await this.wait(ctx.signal, this.delays.createOsd - half);
@@ -617,6 +628,7 @@ export class SimBackend implements Backend {
       this.checkDown(osd);
       this.release(osd);
       this.osds.delete(osdId);
+      this.unstarted.delete(osdId);
       this.daemons.delete(`osd.${osdId}`);
     });
   }
@@ -633,6 +645,7 @@ export class SimBackend implements Backend {
       // The id stays in the map for a replacement; the disk is zapped so the replacement can use it.
       this.release(osd);
       Object.assign(osd, { data: "", db: "", wal: "", journal: "", in: false, outSince: undefined, destroyed: true });
+      this.unstarted.delete(osdId);
       this.daemons.delete(`osd.${osdId}`);
     });
   }
@@ -801,6 +814,7 @@ export class SimBackend implements Backend {
       destroyed: false,
     };
     this.osds.set(id, osd);
+    this.unstarted.add(id);
     for (const [device, type] of devices) {
       device.lvs.push({
         name: `osd-${type}-${type === "block" ? osd.osdFsid : randomUUID()}`,
@@ -850,6 +864,7 @@ export class SimBackend implements Backend {
     };
     Object.assign(d, { status: Status.STATUS_RUNNING, statusDesc: "running", pid: this.nextPid(), started: now, lastRefresh: now });
     this.daemons.set(name, d);
+    this.unstarted.delete(osd.id);
     osd.in = true;
     osd.outSince = undefined;
   }

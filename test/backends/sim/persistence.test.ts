@@ -96,6 +96,28 @@ describe("sim backend with a store", () => {
     expect((await after.listHosts()).find((h) => h.hostname === "node-2")!.labels).toEqual(["x"]);
   });
 
+  it("never saves an OSD prepared but not started: after a crash its device is free again", async () => {
+    const dir = tempDir();
+    // Prepared after 200 ms, then cancelled: the sim keeps it prepared, for a retry to start.
+    const { sim, database } = await simOn(dir, { delays: { createOsd: 400 } });
+    const stop = new AbortController();
+    const planned = { data: "/dev/sdc", db: "", wal: "", journal: "", osdId: -1, sizeBytes: "0" };
+    const step = sim.createOsd(stepContext(stop.signal), "node-1", planned, "osd.x", false);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    stop.abort();
+    await expect(step).rejects.toThrow();
+    const prepared = (await sim.getInventory(["node-1"], false))[0]!.devices.find((d) => d.path === "/dev/sdc")!;
+    expect(prepared.available).toBe(false);
+    await sim.setHostLabels(stepContext(), "node-2", ["z"]);
+    crash(database);
+    const { sim: after } = await simOn(dir, { delays: 0 });
+    const sdc = (await after.getInventory(["node-1"], false))[0]!.devices.find((d) => d.path === "/dev/sdc")!;
+    expect(sdc).toMatchObject({ available: true, lvs: [], osdId: -1 });
+    expect(sdc.sysApi).toMatchObject({ locked: 0 });
+    const created = await after.createOsd(stepContext(), "node-1", planned, "osd.x", false);
+    expect((await after.listDaemons(false)).filter((d) => d.daemonName === `osd.${created.osdId}`)).toHaveLength(1);
+  });
+
   it("saves a restarting daemon as it was until the restart completes", async () => {
     const dir = tempDir();
     const { sim, database } = await simOn(dir, { delays: { upgradeDaemon: 60_000 } });
