@@ -23,6 +23,12 @@ DEB_PACKAGES=(
   python3-yaml             # YAML config/fixtures in Python tests
   python3-venv python3-pip # Python client: venvs (mypy; pip install test) and pip with setuptools+wheel
   python3-ceph-common      # Ceph's own `ceph` Python package: the stubs must import beside it
+  ceph-mon                 # scripts/test-mgr.sh: a real Ceph 16.2 mon ...
+  ceph-mgr                 #   ... and mgr, serving `ceph orch` through mgr/orchestrator_grpc
+  ceph-mgr-modules-core    #   the mgr's Python modules (orchestrator CLI, progress)
+  ceph-common              #   the ceph CLI, ceph-authtool, monmaptool
+  ceph-osd                 #   scripts/ceph-lab/ceph-up.sh checks for ceph-osd (OSDs are optional)
+  uuid-runtime             #   uuidgen, for the lab cluster's fsid
 )
 PROTOC_GEN_GO_VERSION=v1.36.12      # google.golang.org/protobuf/cmd/protoc-gen-go
 PROTOC_GEN_GO_GRPC_VERSION=v1.6.2   # google.golang.org/grpc/cmd/protoc-gen-go-grpc

@@ -1,0 +1,505 @@
+"""The real `ceph orch` CLI of a Ceph 16.2 cluster, served through the gRPC service by the
+orchestrator_grpc mgr module.
+
+Run by scripts/test-mgr.sh, which starts the services and the cluster and sets:
+
+  CEPH_CONF               the lab cluster's ceph.conf (mon + mgr, module enabled, backend set)
+  ORCH_TARGET             the service with the sim backend (the module points at it)
+  ORCH_TARGET_NONE        a service started with --backend none
+  ORCH_TARGET_PARTIAL     a service with a backend that lacks most RPCs
+  ORCH_TARGET_DEAD        an address where nothing listens
+  ORCH_HANG_PORT          a free port for a server that accepts and never answers
+
+Each test compares what the CLI prints with the service's own state, read with the Python
+client (grpcio transport, in this process). The tests run in file order and build on each
+other's changes to the simulated cluster (a host added, OSDs created, ...).
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path[:0] = [os.path.join(ROOT, 'clients', 'python'), os.path.join(ROOT, 'gen', 'python')]
+
+from ceph_orchestrator_client import OrchestratorClient  # noqa: E402
+
+MODULE = 'orchestrator_grpc'
+TARGET = os.environ.get('ORCH_TARGET', '')
+CLI_TIMEOUT = 60  # no CLI call may hang: the module gives every call a deadline
+
+pytestmark = pytest.mark.skipif(not (TARGET and os.environ.get('CEPH_CONF')),
+                                reason='needs the lab cluster and service of scripts/test-mgr.sh')
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+def ceph(*args: str, stdin: Optional[str] = None, timeout: float = CLI_TIMEOUT) -> subprocess.CompletedProcess:
+    """Run the real CLI (/usr/bin/ceph); never raises on a non-zero exit."""
+    return subprocess.run(['/usr/bin/ceph', *args], input=stdin, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def ok(*args: str, stdin: Optional[str] = None) -> str:
+    p = ceph(*args, stdin=stdin)
+    assert p.returncode == 0, 'ceph %s -> %d\nstdout: %s\nstderr: %s' % (' '.join(args), p.returncode, p.stdout, p.stderr)
+    return p.stdout
+
+
+def ok_json(*args: str) -> Any:
+    return json.loads(ok(*args, '--format', 'json'))
+
+
+def fails(expect_rc: int, *args: str, stdin: Optional[str] = None) -> str:
+    p = ceph(*args, stdin=stdin)
+    assert p.returncode == expect_rc, 'ceph %s -> %d (wanted %d)\nstdout: %s\nstderr: %s' % (
+        ' '.join(args), p.returncode, expect_rc, p.stdout, p.stderr)
+    return p.stderr.strip()
+
+
+def eventually(what: str, check: Callable[[], Any], timeout: float = 30.0, interval: float = 0.25) -> Any:
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        try:
+            last = check()
+            if last:
+                return last
+        except AssertionError as e:
+            last = e
+        time.sleep(interval)
+    raise AssertionError('timed out waiting for %s (last: %r)' % (what, last))
+
+
+def set_option(name: str, value: str) -> None:
+    ok('config', 'set', 'mgr', 'mgr/%s/%s' % (MODULE, name), value)
+
+
+def progress() -> Dict[str, List[Dict[str, Any]]]:
+    return json.loads(ok('progress', 'json'))
+
+
+def progress_event(message: str) -> Tuple[str, Optional[Dict[str, Any]]]:
+    """('events'|'completed', event) of the newest progress event with this message."""
+    p = progress()
+    for where in ('events', 'completed'):
+        found = [e for e in p[where] if e['message'] == message]
+        if found:
+            return where, found[-1]
+    return '', None
+
+
+def wait_completed(message: str, failed: bool = False, timeout: float = 30.0) -> Dict[str, Any]:
+    def done() -> Optional[Dict[str, Any]]:
+        where, ev = progress_event(message)
+        return ev if where == 'completed' else None
+    ev = eventually('progress event %r to complete' % message, done, timeout)
+    # a completed ("ghost") event has "failed" and "failure_message" only when it failed
+    assert ev.get('failed', False) is failed, ev
+    assert ev['finished_at'] >= ev['started_at']
+    return ev
+
+
+def op_id_from(stdout: str) -> Optional[str]:
+    """The operation id a "Scheduled ... (operation <id>)" message names."""
+    if '(operation ' in stdout:
+        return stdout.split('(operation ', 1)[1].split(')', 1)[0]
+    return None
+
+
+@pytest.fixture(scope='module')
+def svc() -> OrchestratorClient:
+    with OrchestratorClient(TARGET, transport='grpcio', timeout=10) as client:
+        yield client
+
+
+def osd_daemons(svc: OrchestratorClient) -> Dict[str, str]:
+    return {d.daemon_name: d.hostname for d in svc.list_daemons(daemon_type='osd')}
+
+
+# --- status and reads -----------------------------------------------------------------------
+
+def test_orch_status(svc: OrchestratorClient) -> None:
+    out = ok('orch', 'status')
+    assert out.splitlines()[:2] == ['Backend: %s' % MODULE, 'Available: Yes'], out
+    st = ok_json('orch', 'status')
+    ok_, _, details = svc.available()
+    assert ok_ and st['available'] is True and st['backend'] == MODULE
+    assert st['grpc_target'] == TARGET and st['service_backend'] == details['backend'] == 'sim'
+    assert st['fsid'] == details['fsid']
+
+
+def test_host_ls_matches_service(svc: OrchestratorClient) -> None:
+    hosts = {h.hostname: h for h in svc.get_hosts()}
+    listed = ok_json('orch', 'host', 'ls')
+    assert {h['hostname'] for h in listed} == set(hosts)
+    for h in listed:
+        want = hosts[h['hostname']]
+        assert h['addr'] == (want.addr or want.hostname)
+        assert h['labels'] == list(want.labels)
+        assert h['status'] == ''
+    table = ok('orch', 'host', 'ls').splitlines()
+    assert table[0].split() == ['HOST', 'ADDR', 'LABELS', 'STATUS']
+    assert table[-1] == '%d hosts in cluster' % len(hosts)
+    for name, h in hosts.items():
+        row = [line for line in table if line.split()[0] == name]
+        assert row and row[0].split()[:2] == [name, h.addr] and row[0].split()[2:] == list(h.labels)
+
+
+def test_device_ls_json_matches_inventory(svc: OrchestratorClient) -> None:
+    inv = {h.hostname: h for h in svc.get_inventory()}
+    listed = ok_json('orch', 'device', 'ls')
+    assert {h['name'] for h in listed} == set(inv)
+    for host in listed:
+        want = {d.path: d for d in inv[host['name']].devices}
+        assert host['addr'] == inv[host['name']].addr
+        assert {d['path'] for d in host['devices']} == set(want)
+        for d in host['devices']:
+            w = want[d['path']]
+            assert d['available'] is w.available, d
+            assert sorted(d['rejected_reasons']) == sorted(w.rejected_reasons)
+            assert d['device_id'] == (w.device_id or None)
+            assert d['sys_api']['size'] == int(w.size_bytes)  # exact, as ceph-volume reports it
+            assert d['human_readable_type'] == ('hdd' if w.rotational else 'ssd')
+            assert bool(d['lvs']) == bool(len(w.lvs)) and d['ceph_device'] == bool(len(w.lvs))
+    # one host, rescanned (--refresh); the plain table as cephadm prints it
+    one = ok_json('orch', 'device', 'ls', 'node-1', '--refresh')
+    assert [h['name'] for h in one] == ['node-1']
+    table = ok('orch', 'device', 'ls', 'node-1').splitlines()
+    assert table[0].split()[:5] == ['HOST', 'PATH', 'TYPE', 'DEVICE', 'ID']
+    assert len(table) == 1 + len(inv['node-1'].devices)
+
+
+def test_ls_and_ps_match_service(svc: OrchestratorClient) -> None:
+    services = {s.service_name: s for s in svc.describe_service()}
+    listed = ok_json('orch', 'ls')
+    assert {s['service_name'] for s in listed} == set(services)
+    for s in listed:
+        want = services[s['service_name']]
+        assert s['status']['running'] == want.running and s['status']['size'] == want.size
+    plain = ok('orch', 'ls').splitlines()
+    assert plain[0].split() == ['NAME', 'PORTS', 'RUNNING', 'REFRESHED', 'AGE', 'PLACEMENT']
+    assert {line.split()[0] for line in plain[1:]} == set(services)
+
+    daemons = {d.daemon_name: d for d in svc.list_daemons()}
+    ps = ok_json('orch', 'ps')
+    assert {d['daemon_name'] for d in ps} == set(daemons)
+    for d in ps:
+        want = daemons[d['daemon_name']]
+        assert d['hostname'] == want.hostname and d['version'] == want.version
+        assert d['status_desc'] == want.status_desc and d['status'] == 1  # running
+        assert d['service_name'] == want.service_name
+    ps_plain = ok('orch', 'ps').splitlines()
+    assert ps_plain[0].split()[:4] == ['NAME', 'HOST', 'PORTS', 'STATUS']
+    assert all('running (' in line for line in ps_plain[1:])
+    mons = ok_json('orch', 'ps', '--daemon_type', 'mon')
+    assert {d['daemon_name'] for d in mons} == {n for n in daemons if n.startswith('mon.')}
+    assert ok('orch', 'ls', 'grafana').strip() == 'No services reported'  # a type the API lacks
+
+
+def test_upgrade_status_matches_service(svc: OrchestratorClient) -> None:
+    st = json.loads(ok('orch', 'upgrade', 'status'))
+    want = svc.upgrade_status()
+    assert st['in_progress'] is want.in_progress is False
+    assert set(st) == {'target_image', 'in_progress', 'which', 'services_complete', 'progress',
+                       'message', 'is_paused'}
+    check = json.loads(ok('orch', 'upgrade', 'check', '--ceph-version', '17.2.7'))
+    assert check['available'] is True and check['target_version'] == '17.2.7'
+    assert set(check['needs_update']) == {d.daemon_name for d in svc.list_daemons()}
+
+
+# --- writes and progress --------------------------------------------------------------------
+
+def test_host_add_and_progress(svc: OrchestratorClient) -> None:
+    assert 'node-4' not in {h.hostname for h in svc.get_hosts()}
+    t0 = time.monotonic()
+    out = ok('orch', 'host', 'add', 'node-4', '--labels', 'osd')
+    took = time.monotonic() - t0
+    # The command returns once the service recorded the write (the sim takes 1.5 s to add a
+    # host), and says so; the host shows up when the operation has finished.
+    assert out.startswith("Scheduled to add host 'node-4'"), out
+    assert took < 1.5, took
+    op_id = op_id_from(out)
+    assert op_id and svc.get_operation(op_id).persistent
+    where, ev = progress_event("Add host 'node-4'")
+    assert where == 'events' and ev['id'] == op_id and ['operation', op_id] in ev['refs'], (where, ev)
+    ev = wait_completed("Add host 'node-4'")
+    assert ev['id'] == op_id
+    listed = {h['hostname']: h for h in ok_json('orch', 'host', 'ls')}
+    assert listed['node-4']['labels'] == ['osd'] and listed['node-4']['addr'] == '10.0.0.14'
+    assert svc.get_operation(op_id).state == svc.get_operation(op_id).STATE_SUCCEEDED
+
+
+def test_host_labels(svc: OrchestratorClient) -> None:
+    ok('orch', 'host', 'label', 'add', 'node-4', 'rgw')
+    eventually('label rgw on node-4', lambda: 'rgw' in next(h.labels for h in svc.get_hosts() if h.hostname == 'node-4'))
+    ok('orch', 'host', 'label', 'rm', 'node-4', 'rgw')
+    eventually('label rgw gone', lambda: 'rgw' not in next(h.labels for h in svc.get_hosts() if h.hostname == 'node-4'))
+    assert 'rgw' not in next(h for h in ok_json('orch', 'host', 'ls') if h['hostname'] == 'node-4')['labels']
+
+
+SPEC = """\
+service_type: osd
+service_id: hdd_flash_db
+placement:
+  host_pattern: 'node-*'
+spec:
+  data_devices:
+    rotational: true
+    size: ':5T'
+  db_devices:
+    rotational: false
+"""
+
+
+def test_apply_osd_dry_run(svc: OrchestratorClient) -> None:
+    before = osd_daemons(svc)
+    ops_before = len(svc.list_operations())
+    out = ok('orch', 'apply', 'osd', '-i', '-', '--dry-run', stdin=SPEC)
+    assert 'OSDSPEC PREVIEWS' in out and 'WARNING! Dry-Runs are snapshots' in out
+    plans = svc.preview_osds({'service_id': 'hdd_flash_db', 'host_pattern': 'node-*',
+                              'data_devices': {'rotational': True, 'size': ':5T'},
+                              'db_devices': {'rotational': False}})
+    rows = {tuple(c.strip() for c in line.strip('|').split('|'))
+            for line in out.splitlines() if line.startswith('|osd')}
+    want = {('osd', 'hdd_flash_db', p.hostname, o.data, o.db or '-', o.wal or '-') for p in plans for o in p.osds}
+    assert want and rows == want
+    data = json.loads(ok('orch', 'apply', 'osd', '-i', '-', '--dry-run', '--format', 'json', stdin=SPEC))
+    osd = [d for d in data if d.get('service_type') == 'osd'][0]
+    assert set(osd['data']) == {p.hostname for p in plans}
+    # a dry run changes nothing and starts no operation
+    assert osd_daemons(svc) == before and len(svc.list_operations()) == ops_before
+
+
+def test_apply_osd(svc: OrchestratorClient) -> None:
+    before = osd_daemons(svc)
+    planned = sum(len(p.osds) for p in svc.preview_osds({'host_pattern': 'node-*',
+                                                          'data_devices': {'rotational': True, 'size': ':5T'},
+                                                          'db_devices': {'rotational': False}}))
+    out = ok('orch', 'apply', 'osd', '-i', '-', stdin=SPEC)
+    assert out.strip() == 'Scheduled osd.hdd_flash_db update...'
+    wait_completed("Create OSDs from drive group 'hdd_flash_db' on 4 host(s)", timeout=60)
+    after = osd_daemons(svc)
+    assert len(after) == len(before) + planned
+    ls = {s['service_name']: s for s in ok_json('orch', 'ls', 'osd')}
+    assert ls['osd.hdd_flash_db']['status']['running'] == planned
+    assert ls['osd.hdd_flash_db']['placement'] == {'host_pattern': 'node-*'}
+    ps = {d['daemon_name'] for d in ok_json('orch', 'ps', '--daemon_type', 'osd')}
+    assert ps == set(after)
+    # the devices are taken now: the inventory says so
+    node4 = [h for h in ok_json('orch', 'device', 'ls', 'node-4')][0]
+    assert all(not d['available'] for d in node4['devices'] if d['path'] in ('/dev/sdb', '/dev/sdc'))
+
+
+def test_invalid_specs() -> None:
+    ops = len(OrchestratorClient(TARGET, transport='grpcio').list_operations())
+    # Accepted by upstream's DriveGroupSpec, refused by the service: EINVAL naming the field.
+    err = fails(22, 'orch', 'apply', 'osd', '-i', '-', stdin=SPEC.replace(
+        "    rotational: false\n", "    rotational: false\n  osds_per_device: 100\n"))
+    assert err == 'Error EINVAL: spec.osds_per_device: must be between 0 and 16', err
+    err = fails(22, 'orch', 'apply', 'osd', '-i', '-', stdin=SPEC.replace("':5T'", "'10X'"))
+    assert err.startswith("Error EINVAL: spec.data_devices.size: invalid size '10X'"), err
+    err = fails(22, 'orch', 'apply', 'osd', '-i', '-', stdin=SPEC.replace("'node-*'", "'nowhere-*'"))
+    assert "spec.host_pattern: host_pattern 'nowhere-*' does not match any hosts" in err, err
+    # Refused by upstream's own spec parsing in the CLI, before the module is asked.
+    err = fails(22, 'orch', 'apply', 'osd', '-i', '-', stdin=SPEC + '  bogus: 1\n')
+    assert err == 'Error EINVAL: Failed to validate OSD spec "hdd_flash_db": Feature `bogus` is not supported', err
+    # A field the API cannot carry is refused by the module, naming it.
+    err = fails(22, 'orch', 'apply', 'osd', '-i', '-', stdin=SPEC + '  block_db_size: 10G\n')
+    assert err == ('Error EINVAL: Failed to validate OSD spec "hdd_flash_db": `block_db_size` is not '
+                   'supported by orchestrator_grpc'), err
+    err = fails(22, 'orch', 'host', 'add', 'bad_host!')
+    assert err.startswith('Error EINVAL: host.hostname:'), err
+    # invalid input changes nothing
+    assert len(OrchestratorClient(TARGET, transport='grpcio').list_operations()) == ops
+
+
+def test_osd_rm_and_status(svc: OrchestratorClient) -> None:
+    osds = osd_daemons(svc)
+    victim = sorted(osds, key=lambda n: int(n.split('.')[1]))[-1]
+    osd_id = victim.split('.')[1]
+    out = ok('orch', 'osd', 'rm', osd_id)
+    assert out.strip() == 'Scheduled OSD(s) for removal'
+    status = json.loads(ok('orch', 'osd', 'rm', 'status', '--format', 'json'))
+    mine = [r for r in status if str(r['osd_id']) == osd_id]
+    assert mine and mine[0]['hostname'] == osds[victim], status
+    queue = {r.osd_id: r for r in svc.remove_osds_status()}
+    assert int(osd_id) in queue and mine[0]['operation_id'] == queue[int(osd_id)].operation_id
+    table = ok('orch', 'osd', 'rm', 'status').splitlines()
+    assert table[0].split()[:4] == ['OSD', 'HOST', 'STATE', 'PGS']
+    assert any(line.split()[:2] == [osd_id, osds[victim]] for line in table[1:]), table
+    wait_completed('Remove OSDs %s' % osd_id, timeout=60)
+    assert victim not in osd_daemons(svc)
+    done = [r for r in json.loads(ok('orch', 'osd', 'rm', 'status', '--format', 'json')) if str(r['osd_id']) == osd_id]
+    assert done and done[0]['state'] == 'done', done
+    assert victim not in {d['daemon_name'] for d in ok_json('orch', 'ps', '--daemon_type', 'osd')}
+
+
+def test_daemon_stop_and_start(svc: OrchestratorClient) -> None:
+    def status(name: str) -> int:
+        return [d for d in ok_json('orch', 'ps', '--daemon_type', 'mon') if d['daemon_name'] == name][0]['status']
+    out = ok('orch', 'daemon', 'stop', 'mon.node-3')
+    assert out.strip() == "Scheduled to stop mon.node-3 on host 'node-3'", out
+    eventually('mon.node-3 stopped', lambda: status('mon.node-3') == 0)
+    [d] = [d for d in svc.list_daemons(daemon_type='mon') if d.daemon_name == 'mon.node-3']
+    assert d.status == d.STATUS_STOPPED
+    assert 'stopped' in [line for line in ok('orch', 'ps', '--daemon_type', 'mon').splitlines()
+                         if line.startswith('mon.node-3')][0]
+    wait_completed("Stop daemon 'mon.node-3'")
+    out = ok('orch', 'daemon', 'start', 'mon.node-3')
+    assert out.strip() == "Scheduled to start mon.node-3 on host 'node-3'", out
+    eventually('mon.node-3 running', lambda: status('mon.node-3') == 1)
+    wait_completed("Start daemon 'mon.node-3'")
+
+
+def test_stateless_services(svc: OrchestratorClient) -> None:
+    assert ok('orch', 'apply', 'mds', 'cephfs', '--placement=2').strip() == 'Scheduled mds.cephfs update...'
+    assert ok('orch', 'apply', 'rgw', 'web', '--port', '8080').strip() == 'Scheduled rgw.web update...'
+    def both_running() -> Dict[str, Any]:
+        ls = {s['service_name']: s for s in ok_json('orch', 'ls')
+              if s['service_name'] in ('mds.cephfs', 'rgw.web') and s['status']['running'] == s['status']['size'] > 0}
+        return ls if len(ls) == 2 else {}
+    ls = eventually('mds and rgw services running', both_running)
+    assert ls['mds.cephfs']['status']['size'] == 2 and ls['mds.cephfs']['placement'] == {'count': 2}
+    assert ls['rgw.web']['spec']['rgw_frontend_port'] == 8080
+    assert '?:8080' in [line for line in ok('orch', 'ls').splitlines() if line.startswith('rgw.web')][0]
+    out = ok('orch', 'rm', 'rgw.web')
+    assert out.startswith('Scheduled to remove service rgw.web') or out.startswith('Removed service rgw.web'), out
+    eventually('rgw.web removed', lambda: 'rgw.web' not in {s.service_name for s in svc.describe_service()})
+
+
+def test_failure_after_recording_reaches_progress(svc: OrchestratorClient) -> None:
+    # The sim fails every OSD on node-3:/dev/sdf (scripts/test-mgr.sh): the command returns
+    # once the write is recorded, and the failure shows in `ceph progress`, naming the cause.
+    # (If the failure comes before the command has returned, the command reports it.)
+    p = ceph('orch', 'daemon', 'add', 'osd', 'node-3:/dev/sdf')
+    if p.returncode == 0:
+        assert p.stdout.startswith("Scheduled to create osd(s) on host(s) matching 'node-3'"), p.stdout
+    else:
+        assert '/dev/sdf' in p.stderr, p.stderr
+    ev = wait_completed("Create OSDs from drive group 'default' on 1 host(s)", failed=True)
+    assert '/dev/sdf' in ev['failure_message'], ev
+    op = svc.get_operation(ev['id'])
+    assert op.state == op.STATE_FAILED and '/dev/sdf' in op.error.message
+
+
+def test_upgrade_start_pause_resume_stop(svc: OrchestratorClient) -> None:
+    assert ok('orch', 'upgrade', 'start', '--ceph-version', '17.2.7').strip() == 'Initiating upgrade to 17.2.7'
+    st = json.loads(ok('orch', 'upgrade', 'status'))
+    assert st['in_progress'] is True and st['target_image'] == '17.2.7', st
+    assert st['which'] == 'Upgrading all daemon types on all hosts'
+    assert ok('orch', 'upgrade', 'pause').strip() == 'Paused upgrade to 17.2.7'
+    eventually('upgrade paused', lambda: json.loads(ok('orch', 'upgrade', 'status'))['is_paused'] is True)
+    assert svc.upgrade_status().paused
+    assert ok('orch', 'upgrade', 'resume').strip() == 'Resumed upgrade to 17.2.7'
+    eventually('upgrade resumed', lambda: json.loads(ok('orch', 'upgrade', 'status'))['is_paused'] is False)
+    # starting it again is idempotent; another target while it runs is refused (EINVAL)
+    assert ok('orch', 'upgrade', 'start', '--ceph-version', '17.2.7').strip() == 'Initiating upgrade to 17.2.7'
+    err = fails(22, 'orch', 'upgrade', 'start', '--ceph-version', '18.2.4')
+    assert err.startswith('Error EINVAL: an upgrade to 17.2.7 is in progress'), err
+    assert ok('orch', 'upgrade', 'stop').strip() == 'Stopped upgrade to 17.2.7'
+    eventually('upgrade stopped', lambda: json.loads(ok('orch', 'upgrade', 'status'))['in_progress'] is False)
+    assert not svc.upgrade_status().in_progress
+
+
+def test_progress_json_has_every_write() -> None:
+    p = progress()
+    done = {e['message']: e for e in p['completed']}
+    for msg in ("Add host 'node-4'", "Add label 'rgw' to host 'node-4'",
+                "Create OSDs from drive group 'hdd_flash_db' on 4 host(s)", "Stop daemon 'mon.node-3'"):
+        assert msg in done and not done[msg].get('failed'), (msg, sorted(done))
+    assert all(['operation', e['id']] in e['refs'] for e in p['completed'] + p['events'])
+
+
+# --- errors -------------------------------------------------------------------------------
+
+def test_errors_from_the_service() -> None:
+    assert fails(2, 'orch', 'daemon', 'stop', 'osd.99') == "Error ENOENT: daemon 'osd.99' not found"
+    assert fails(2, 'orch', 'host', 'rm', 'nosuch') == "Error ENOENT: host 'nosuch' not found"
+    # a method the API does not map: upstream's NotImplementedError wording
+    assert fails(2, 'orch', 'host', 'maintenance', 'enter', 'node-1') == \
+        'Error ENOENT: This Orchestrator does not support `orch host maintenance enter`'
+    err = fails(22, 'orch', 'upgrade', 'start', '--ceph-version', '99.0.0')
+    assert err.startswith("Error EINVAL: target_version: '99.0.0' is not available"), err
+
+
+def _with_target(target: str, fn: Callable[[], None]) -> None:
+    set_option('grpc_target', target)
+    try:
+        fn()
+    finally:
+        set_option('grpc_target', TARGET)
+        eventually('the module back on the sim service', lambda: ceph('orch', 'host', 'ls').returncode == 0, 15)
+
+
+def test_service_without_backend() -> None:
+    target = os.environ['ORCH_TARGET_NONE']
+
+    def check() -> None:
+        err = eventually('NoOrchestrator', lambda: (lambda p: p.returncode == 2 and p.stderr.strip())(
+            ceph('orch', 'host', 'ls')), 10)
+        assert err.startswith('Error ENOENT: No orchestrator backend at the orchestrator service %s' % target), err
+        assert 'Available: No' in ok('orch', 'status')
+    _with_target(target, check)
+
+
+def test_backend_lacking_rpcs() -> None:
+    target = os.environ['ORCH_TARGET_PARTIAL']
+
+    def check() -> None:
+        eventually('partial backend hosts', lambda: ok('orch', 'host', 'ls').splitlines()[-1] == '2 hosts in cluster', 10)
+        assert fails(2, 'orch', 'upgrade', 'status') == 'Error ENOENT: This Orchestrator does not support `orch upgrade status`'
+        assert fails(2, 'orch', 'ls') == 'Error ENOENT: This Orchestrator does not support `orch ls`'
+        assert fails(2, 'orch', 'host', 'add', 'p-3') == 'Error ENOENT: This Orchestrator does not support `orch host add`'
+    _with_target(target, check)
+
+
+def test_unreachable_service() -> None:
+    target = os.environ['ORCH_TARGET_DEAD']
+
+    def check() -> None:
+        err = eventually('EAGAIN', lambda: (lambda p: p.returncode == 11 and p.stderr.strip())(
+            ceph('orch', 'host', 'ls')), 10)
+        assert err.startswith('Error EAGAIN: orchestrator service at %s: failed to connect to %s' % (target, target)), err
+        status = ok('orch', 'status')
+        assert 'Available: No (cannot reach the orchestrator service at %s' % target in status, status
+        err = fails(11, 'orch', 'apply', 'osd', '-i', '-', stdin=SPEC)
+        assert target in err
+    _with_target(target, check)
+
+
+def test_silent_service_hits_the_deadline() -> None:
+    """A server that accepts connections and never answers: every call ends at its deadline
+    with an error naming the address, and the mgr stays responsive."""
+    port = int(os.environ['ORCH_HANG_PORT'])
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(('127.0.0.1', port))
+    srv.listen(64)  # never accept(): the kernel completes the handshakes, nobody answers
+    target = '127.0.0.1:%d' % port
+    try:
+        set_option('grpc_timeout', '2')
+        set_option('write_timeout', '2')
+
+        def check() -> None:
+            t0 = time.monotonic()
+            p = ceph('orch', 'host', 'ls')
+            took = time.monotonic() - t0
+            assert p.returncode != 0 and target in p.stderr, (p.returncode, p.stderr)
+            assert p.stderr.startswith('Error ETIMEDOUT') or p.stderr.startswith('Error EAGAIN'), p.stderr
+            assert took < 2 * 2 + 3, took  # one deadline, retried once at most
+            p = ceph('orch', 'daemon', 'stop', 'mon.node-3')
+            assert p.returncode != 0 and target in p.stderr, (p.returncode, p.stderr)
+            assert ok('mgr', 'stat')  # the mgr still answers
+        _with_target(target, check)
+    finally:
+        set_option('grpc_timeout', '10')
+        set_option('write_timeout', '30')
+        srv.close()
+    assert ok('orch', 'status').splitlines()[1] == 'Available: Yes'
