@@ -110,11 +110,12 @@ class GrpcioTransport(Transport):
         stub = self._channel.unary_unary(method, request_serializer=_serialize, response_deserializer=deserialize)
         try:
             response: Optional[M] = stub(request, timeout=timeout, metadata=list(metadata) or None)
+            if response is None:  # grpcio 1.51 returns None when the stream ended inside the message
+                raise error_from_grpc(StatusCode.INTERNAL, "no complete response message for a unary call")
+            return response
         except grpc.RpcError as err:
-            raise _error(err) from None
-        if response is None:  # grpcio 1.51 returns None when the stream ended inside the message
-            raise error_from_grpc(StatusCode.INTERNAL, "no complete response message for a unary call")
-        return response
+            mapped = _error(err)
+        raise mapped  # outside the except block: no grpcio context, and its __cause__ is kept
 
     def server_stream(
         self,

@@ -77,6 +77,11 @@ def none_client(servers: ServerPool, transport: str) -> Iterator[OrchestratorCli
 
 
 @pytest.fixture
+def partial_client(servers: ServerPool, transport: str) -> Iterator[OrchestratorClient]:
+    yield from _client(servers.get("partial"), transport)
+
+
+@pytest.fixture
 def unreachable_client(servers: ServerPool, transport: str) -> Iterator[OrchestratorClient]:
     yield from _client(servers.get("unreachable"), transport)
 

@@ -31,6 +31,8 @@ SERVER_SPECS: Dict[str, List[str]] = {
     "slow-h2": ["--backend-opt", "delays=" + SLOW_DELAYS],
     "none": ["--backend", "none"],
     "unreachable": ["--backend-opt", "delays=0", "--backend-opt", 'failures={"unreachableHosts":["node-2"]}'],
+    # A test backend that lacks most RPCs and does not support spec.encrypted of CreateOsds.
+    "partial": ["--backend", "test/grpc/fixtures/partial-backend.ts"],
 }
 
 _used_ports: Set[int] = set()

@@ -504,6 +504,33 @@ def test_no_orchestrator(none_client: OrchestratorClient) -> None:
         assert isinstance(e, OrchestratorError)
 
 
+# --- a backend lacking RPCs and options ---------------------------------------------------
+
+def test_backend_without_an_rpc_or_an_option(partial_client: OrchestratorClient) -> None:
+    client = partial_client
+    features = client.get_feature_set()
+    supported = sorted(name for name, f in features.items() if f["available"])
+    assert supported == sorted(["available", "get_feature_set", "get_hosts", "get_inventory", "create_osds",
+                                "preview_osds", "get_operation", "list_operations", "watch", "wait", "cancel"])
+    assert features["add_host"] == {"available": False}
+    for call, rpc in [(lambda: client.add_host("p-3"), "HostService.AddHost"),
+                      (client.upgrade_status, "UpgradeService.GetUpgradeStatus")]:
+        with pytest.raises(NotImplementedError) as info:
+            call()
+        method = "ceph_orchestrator.v1." + rpc
+        assert str(info.value) == "This orchestrator backend (partial) does not support " + method
+        cause = info.value.__cause__
+        assert isinstance(cause, OrchestratorError)
+        assert (cause.code, cause.reason, cause.metadata) == (
+            StatusCode.UNIMPLEMENTED, "BACKEND_UNSUPPORTED", {"backend": "partial", "method": method})
+    with pytest.raises(OrchestratorValidationError) as vinfo:
+        client.create_osds({"host_pattern": "p-*", "data_devices": {"all": True}, "encrypted": True})
+    assert vinfo.value.reason == "UNSUPPORTED_OPTION"
+    assert vinfo.value.field_violations == [
+        ("spec.encrypted", "spec.encrypted: the partial backend does not support this option")]
+    assert [h.hostname for h in client.get_hosts()] == ["p-1", "p-2"]
+
+
 # --- execution failures ---------------------------------------------------------------
 
 def test_unreachable_host_fails_the_operation(unreachable_client: OrchestratorClient) -> None:
