@@ -137,7 +137,7 @@ class H2Call:
         self._final: Optional[Exception] = None  # raised once the messages are drained
         self._ended = False  # the stream ended, OK or not
         self._sock: Optional[socket.socket] = None
-        self._pending = b""  # request body not yet sent (flow control)
+        self._pending = memoryview(b"")  # request body not yet sent (flow control)
         self._pending_end = False
 
         family, address, authority = _split_target(target)
@@ -173,7 +173,7 @@ class H2Call:
         headers.extend((k.lower(), v) for k, v in metadata)
         try:
             self._conn.send_headers(self._sid, headers)
-            self._pending = struct.pack(">BI", 0, len(request)) + request
+            self._pending = memoryview(struct.pack(">BI", 0, len(request)) + request)
             self._pending_end = True
             self._send_body()
             self._flush()
@@ -257,7 +257,8 @@ class H2Call:
             size = min(window, self._conn.max_outbound_frame_size, len(self._pending))
             if size <= 0 and self._pending:
                 return  # wait for a WINDOW_UPDATE
-            chunk, self._pending = self._pending[:size], self._pending[size:]
+            chunk = bytes(self._pending[:size])
+            self._pending = self._pending[size:]
             end = self._pending_end and not self._pending
             self._conn.send_data(self._sid, chunk, end_stream=end)
             if end:

@@ -583,6 +583,13 @@ def test_upgrade_lifecycle(slow_client: OrchestratorClient) -> None:
     assert client.upgrade_status().daemons_upgraded == held and client.upgrade_status().paused
     assert done(client.upgrade_resume()).result.paused is False
 
+    # The stream hands out each state as it happens: short waits see the progress grow.
+    seen = []
+    deadline = time.monotonic() + 20
+    while not u.wait(timeout=0.2) and time.monotonic() < deadline:
+        seen.append(u.progress)
+    assert len({p for p in seen if 0 < p < 1}) >= 2, seen
+    assert seen == sorted(seen)
     assert u.wait(timeout=20) is True
     assert_streamed(u)
     assert len([s for s in states(u) if s == "RUNNING"]) >= 11
