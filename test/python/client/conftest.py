@@ -10,6 +10,7 @@ Run: /usr/bin/python3 -m pytest test/python/client   (or scripts/test-python-cli
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 from typing import Iterator, Optional
@@ -27,13 +28,17 @@ from orch_servers import TRANSPORTS, Server, ServerPool  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def servers() -> Iterator[ServerPool]:
+def servers(request: pytest.FixtureRequest) -> Iterator[ServerPool]:
     pool = ServerPool()
     pool.start_all()
     try:
         yield pool
     finally:
         pool.stop_all()
+        if request.session.testsfailed == 0:
+            shutil.rmtree(pool.log_dir, ignore_errors=True)
+        else:
+            sys.stderr.write("\nserver logs and data: %s\n" % pool.log_dir)
 
 
 @pytest.fixture(scope="session", params=TRANSPORTS)
