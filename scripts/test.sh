@@ -28,3 +28,6 @@ scripts/test-vectors.sh
 
 step "Client tests: Go (gen/go) and grpcurl, against a running server"
 scripts/test-clients.sh
+
+step "Python client: mypy --strict, then tests over grpcio and the pure-Python h2 transport"
+scripts/test-python-client.sh
