@@ -546,7 +546,7 @@ export class SimBackend implements Backend {
     return this.step(async () => {
       this.ensureUp();
       const d = this.daemonNamed(daemon.daemonName);
-      await this.failIfUnreachable(ctx, d.hostname, this.delays.daemonAction, `${ServiceAction[action]} ${d.name}`);
+      await this.failIfUnreachable(ctx, d.hostname, this.delays.daemonAction, `${(ServiceAction[action] ?? "act on").replace("SERVICE_ACTION_", "").toLowerCase()} ${d.name}`);
       switch (action) {
         case ServiceAction.SERVICE_ACTION_START:
           if (d.status !== Status.STATUS_RUNNING) await this.startDaemon(ctx, d, this.delays.daemonAction);
