@@ -114,7 +114,7 @@ log "services up"
 # --- 2. the cluster: mon + mgr, the module enabled and selected -----------------------------------
 log "ceph: mon + mgr in $CEPHLAB_DIR (mon ports $MON_PORT/$MON_V1_PORT)"
 NUM_OSDS=0 MGR_EXTRA_MODULES="$ROOT/mgr/orchestrator_grpc" MGR_ENABLE_MODULES=orchestrator_grpc \
-  MGR_CONFIG="mgr/orchestrator_grpc/grpc_target=127.0.0.1:$PORT_SIM mgr/orchestrator_grpc/grpc_timeout=10" \
+  MGR_CONFIG="mgr/orchestrator_grpc/grpc_target=127.0.0.1:$PORT_SIM mgr/orchestrator_grpc/progress_poll_interval=1" \
   ORCH_BACKEND=orchestrator_grpc scripts/ceph-lab/ceph-up.sh >"$SCRATCH/ceph-up.log" 2>&1 \
   || { cat "$SCRATCH/ceph-up.log"; exit 1; }
 export CEPH_CONF=$CEPHLAB_DIR/ceph.conf

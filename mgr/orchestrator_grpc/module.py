@@ -317,6 +317,14 @@ class GrpcOrchestrator(orchestrator.Orchestrator, MgrModule):
                 self.remote('progress', 'complete', op.id)
             except Exception as e:
                 self.log.debug('progress complete of %s failed: %s', op.id, e)
+        elif op.state == op.STATE_CANCELLED:
+            # Asked for (orch cancel, osd rm stop, upgrade stop): not an error.
+            why = 'cancelled' + (': %s' % op.message if op.message and op.message != 'cancelled' else '')
+            self.log.info('operation %s (%s) %s', op.id, self._event_message(op), why)
+            try:
+                self.remote('progress', 'fail', op.id, why)
+            except Exception as e:
+                self.log.debug('progress fail of %s failed: %s', op.id, e)
         else:
             exc = c.exception
             why = (getattr(exc, 'message', None) or str(exc)) if exc else (op.message or c.state_name)

@@ -237,11 +237,41 @@ def test_host_add_and_progress(svc: OrchestratorClient) -> None:
 
 
 def test_host_labels(svc: OrchestratorClient) -> None:
-    ok('orch', 'host', 'label', 'add', 'node-4', 'rgw')
-    eventually('label rgw on node-4', lambda: 'rgw' in next(h.labels for h in svc.get_hosts() if h.hostname == 'node-4'))
+    # wait_effective: a quick write reports its outcome rather than "Scheduled ..."
+    set_option('wait_effective', '10')
+    try:
+        assert ok('orch', 'host', 'label', 'add', 'node-4', 'rgw').strip() == 'Added label rgw to host node-4'
+    finally:
+        set_option('wait_effective', '0')
+    assert 'rgw' in next(h.labels for h in svc.get_hosts() if h.hostname == 'node-4')
     ok('orch', 'host', 'label', 'rm', 'node-4', 'rgw')
     eventually('label rgw gone', lambda: 'rgw' not in next(h.labels for h in svc.get_hosts() if h.hostname == 'node-4'))
     assert 'rgw' not in next(h for h in ok_json('orch', 'host', 'ls') if h['hostname'] == 'node-4')['labels']
+
+
+def test_operations_of_other_clients_show_in_progress(svc: OrchestratorClient) -> None:
+    # A write another client starts shows in `ceph progress` too (progress_poll_interval).
+    c = svc.add_host('node-5')
+    where, ev = eventually('an event for the other client\'s operation', lambda: (lambda w_e: w_e if w_e[1] else None)(
+        progress_event("Add host 'node-5'")), 15)
+    assert ev['id'] == c.operation_id
+    wait_completed("Add host 'node-5'")
+    # and `orch host rm` removes it again
+    out = ok('orch', 'host', 'rm', 'node-5')
+    assert out.startswith("Scheduled to remove host 'node-5'") or out.startswith("Removed host 'node-5'"), out
+    eventually('node-5 gone', lambda: 'node-5' not in {h['hostname'] for h in ok_json('orch', 'host', 'ls')})
+    wait_completed("Remove host 'node-5'")
+
+
+def test_apply_mon_and_mgr(svc: OrchestratorClient) -> None:
+    assert ok('orch', 'apply', 'mgr', '--placement=node-1 node-2 node-3').strip() == 'Scheduled mgr update...'
+    eventually('3 mgrs', lambda: len(svc.list_daemons(daemon_type='mgr')) == 3)
+    mgr = [s for s in ok_json('orch', 'ls', 'mgr')][0]
+    assert mgr['placement']['count'] == 3 and mgr['status']['size'] == 3
+    assert {d['hostname'] for d in ok_json('orch', 'ps', '--daemon_type', 'mgr')} == {'node-1', 'node-2', 'node-3'}
+    # a dry run shows what would change, and changes nothing
+    out = ok('orch', 'apply', 'mgr', '2', '--dry-run')
+    assert 'SERVICESPEC PREVIEWS' in out and len(svc.list_daemons(daemon_type='mgr')) == 3
 
 
 SPEC = """\
