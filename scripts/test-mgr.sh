@@ -51,6 +51,13 @@ done
 SCRATCH=$(mktemp -d /tmp/orch-grpc-mgr-test.XXXXXX)
 export CEPHLAB_DIR=$SCRATCH/cluster
 SERVICES=()   # "name:pid:port" of the services this script started
+CHILD=""      # the long-running step now in progress (ceph-up.sh, pytest), run in the background
+              # so that a signal reaches the traps at once
+run_step() {  # run a command in the background and wait for it (interruptible)
+  "$@" & CHILD=$!
+  local rc=0; wait "$CHILD" || rc=$?
+  CHILD=""; return $rc
+}
 
 # --- teardown: always, tier by tier, only our own processes --------------------------------------
 stop_service() {  # name pid port: SIGTERM to its process group (we made it a session leader)
@@ -68,6 +75,9 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   set +e
+  if [[ -n $CHILD && -d /proc/$CHILD ]]; then  # interrupted: stop the step that was running
+    kill -TERM "$CHILD" 2>/dev/null; for _ in $(seq 1 50); do [[ -d /proc/$CHILD ]] || break; sleep 0.1; done
+  fi
   if ((rc != 0)) && [[ -d $CEPHLAB_DIR/out ]]; then
     echo "---- mgr log (orchestrator_grpc lines, last 40) ----"
     grep -h -i 'orchestrator_grpc\|Traceback\|Error' "$CEPHLAB_DIR"/out/mgr.x.log 2>/dev/null | tail -40
@@ -115,7 +125,7 @@ log "services up"
 log "ceph: mon + mgr in $CEPHLAB_DIR (mon ports $MON_PORT/$MON_V1_PORT)"
 NUM_OSDS=0 MGR_EXTRA_MODULES="$ROOT/mgr/orchestrator_grpc" MGR_ENABLE_MODULES=orchestrator_grpc \
   MGR_CONFIG="mgr/orchestrator_grpc/grpc_target=127.0.0.1:$PORT_SIM mgr/orchestrator_grpc/progress_poll_interval=1" \
-  ORCH_BACKEND=orchestrator_grpc scripts/ceph-lab/ceph-up.sh >"$SCRATCH/ceph-up.log" 2>&1 \
+  ORCH_BACKEND=orchestrator_grpc run_step scripts/ceph-lab/ceph-up.sh >"$SCRATCH/ceph-up.log" 2>&1 \
   || { cat "$SCRATCH/ceph-up.log"; exit 1; }
 export CEPH_CONF=$CEPHLAB_DIR/ceph.conf
 backend=$(ceph orch status -f json 2>&1 | $PY -c 'import json,sys; print(json.load(sys.stdin).get("backend"))' 2>/dev/null || true)
@@ -127,4 +137,4 @@ export ORCH_TARGET=127.0.0.1:$PORT_SIM ORCH_TARGET_NONE=127.0.0.1:$PORT_NONE \
   ORCH_TARGET_PARTIAL=127.0.0.1:$PORT_PARTIAL ORCH_TARGET_DEAD=127.0.0.1:$PORT_DEAD ORCH_HANG_PORT=$PORT_HANG
 log "pytest test/mgr"
 # shellcheck disable=SC2086
-$PY -m pytest -p no:cacheprovider -v ${PYTEST_ARGS:-} test/mgr
+run_step $PY -m pytest -p no:cacheprovider -v ${PYTEST_ARGS:-} test/mgr
