@@ -85,25 +85,51 @@ def progress() -> Dict[str, List[Dict[str, Any]]]:
     return json.loads(ok('progress', 'json'))
 
 
-def progress_event(message: str) -> Tuple[str, Optional[Dict[str, Any]]]:
-    """('events'|'completed', event) of the newest progress event with this message."""
+def progress_event(op_id: str) -> Tuple[str, Optional[Dict[str, Any]]]:
+    """('events'|'completed', event) of the progress event of an operation (its id is the
+    operation's id), or ('', None)."""
     p = progress()
     for where in ('events', 'completed'):
-        found = [e for e in p[where] if e['message'] == message]
+        found = [e for e in p[where] if e['id'] == op_id]
         if found:
             return where, found[-1]
     return '', None
 
 
-def wait_completed(message: str, failed: bool = False, timeout: float = 30.0) -> Dict[str, Any]:
+#: Operations the CLI started in these tests, checked once more at the end.
+STARTED: List[str] = []
+
+
+def wait_completed(svc: OrchestratorClient, op_id: str, failed: bool = False, timeout: float = 30.0) -> Dict[str, Any]:
+    """Wait until the operation's progress event is complete, and check it against the
+    operation as the service reports it."""
     def done() -> Optional[Dict[str, Any]]:
-        where, ev = progress_event(message)
+        where, ev = progress_event(op_id)
         return ev if where == 'completed' else None
-    ev = eventually('progress event %r to complete' % message, done, timeout)
+    ev = eventually('the progress event of operation %s to complete' % op_id, done, timeout)
     # a completed ("ghost") event has "failed" and "failure_message" only when it failed
     assert ev.get('failed', False) is failed, ev
     assert ev['finished_at'] >= ev['started_at']
+    op = svc.get_operation(op_id)
+    assert op.done and ev['message'] == op.description, (ev, op.description)
+    assert ['operation', op_id] in ev['refs']
+    if failed and op.state == op.STATE_FAILED:
+        assert op.error.message in ev['failure_message'], (ev, op.error.message)
+    STARTED.append(op_id)
     return ev
+
+
+def new_operation(svc: OrchestratorClient, method: str, before: set) -> Any:
+    """The operation of ``method`` (e.g. "OsdService.CreateOsds") started since ``before``
+    (the ids there were then)."""
+    def find() -> Any:
+        ops = [o for o in svc.list_operations(method='ceph_orchestrator.v1.' + method) if o.id not in before]
+        return ops[0] if ops else None
+    return eventually('a new %s operation' % method, find, 10)
+
+
+def op_ids(svc: OrchestratorClient) -> set:
+    return {o.id for o in svc.list_operations()}
 
 
 def op_id_from(stdout: str) -> Optional[str]:
@@ -227,10 +253,10 @@ def test_host_add_and_progress(svc: OrchestratorClient) -> None:
     assert took < 1.5, took
     op_id = op_id_from(out)
     assert op_id and svc.get_operation(op_id).persistent
-    where, ev = progress_event("Add host 'node-4'")
-    assert where == 'events' and ev['id'] == op_id and ['operation', op_id] in ev['refs'], (where, ev)
-    ev = wait_completed("Add host 'node-4'")
-    assert ev['id'] == op_id
+    where, ev = progress_event(op_id)
+    assert where == 'events' and ['operation', op_id] in ev['refs'], (where, ev)  # under way
+    assert ev['message'] == svc.get_operation(op_id).description == "Add host 'node-4'"
+    wait_completed(svc, op_id)
     listed = {h['hostname']: h for h in ok_json('orch', 'host', 'ls')}
     assert listed['node-4']['labels'] == ['osd'] and listed['node-4']['addr'] == '10.0.0.14'
     assert svc.get_operation(op_id).state == svc.get_operation(op_id).STATE_SUCCEEDED
@@ -252,15 +278,14 @@ def test_host_labels(svc: OrchestratorClient) -> None:
 def test_operations_of_other_clients_show_in_progress(svc: OrchestratorClient) -> None:
     # A write another client starts shows in `ceph progress` too (progress_poll_interval).
     c = svc.add_host('node-5')
-    where, ev = eventually('an event for the other client\'s operation', lambda: (lambda w_e: w_e if w_e[1] else None)(
-        progress_event("Add host 'node-5'")), 15)
-    assert ev['id'] == c.operation_id
-    wait_completed("Add host 'node-5'")
+    eventually('an event for the other client\'s operation', lambda: progress_event(c.operation_id)[1], 15)
+    wait_completed(svc, c.operation_id)
     # and `orch host rm` removes it again
+    before = op_ids(svc)
     out = ok('orch', 'host', 'rm', 'node-5')
     assert out.startswith("Scheduled to remove host 'node-5'") or out.startswith("Removed host 'node-5'"), out
     eventually('node-5 gone', lambda: 'node-5' not in {h['hostname'] for h in ok_json('orch', 'host', 'ls')})
-    wait_completed("Remove host 'node-5'")
+    wait_completed(svc, new_operation(svc, 'HostService.RemoveHost', before).id)
 
 
 def test_apply_mon_and_mgr(svc: OrchestratorClient) -> None:
@@ -312,9 +337,12 @@ def test_apply_osd(svc: OrchestratorClient) -> None:
     planned = sum(len(p.osds) for p in svc.preview_osds({'host_pattern': 'node-*',
                                                           'data_devices': {'rotational': True, 'size': ':5T'},
                                                           'db_devices': {'rotational': False}}))
+    before_ops = op_ids(svc)
     out = ok('orch', 'apply', 'osd', '-i', '-', stdin=SPEC)
     assert out.strip() == 'Scheduled osd.hdd_flash_db update...'
-    wait_completed("Create OSDs from drive group 'hdd_flash_db' on 4 host(s)", timeout=60)
+    op = new_operation(svc, 'OsdService.CreateOsds', before_ops)
+    assert "'hdd_flash_db'" in op.description
+    wait_completed(svc, op.id, timeout=60)
     after = osd_daemons(svc)
     assert len(after) == len(before) + planned
     ls = {s['service_name']: s for s in ok_json('orch', 'ls', 'osd')}
@@ -364,7 +392,7 @@ def test_osd_rm_and_status(svc: OrchestratorClient) -> None:
     table = ok('orch', 'osd', 'rm', 'status').splitlines()
     assert table[0].split()[:4] == ['OSD', 'HOST', 'STATE', 'PGS']
     assert any(line.split()[:2] == [osd_id, osds[victim]] for line in table[1:]), table
-    wait_completed('Remove OSDs %s' % osd_id, timeout=60)
+    wait_completed(svc, queue[int(osd_id)].operation_id, timeout=60)
     assert victim not in osd_daemons(svc)
     done = [r for r in json.loads(ok('orch', 'osd', 'rm', 'status', '--format', 'json')) if str(r['osd_id']) == osd_id]
     assert done and done[0]['state'] == 'done', done
@@ -374,6 +402,7 @@ def test_osd_rm_and_status(svc: OrchestratorClient) -> None:
 def test_daemon_stop_and_start(svc: OrchestratorClient) -> None:
     def status(name: str) -> int:
         return [d for d in ok_json('orch', 'ps', '--daemon_type', 'mon') if d['daemon_name'] == name][0]['status']
+    before = op_ids(svc)
     out = ok('orch', 'daemon', 'stop', 'mon.node-3')
     assert out.strip() == "Scheduled to stop mon.node-3 on host 'node-3'", out
     eventually('mon.node-3 stopped', lambda: status('mon.node-3') == 0)
@@ -381,11 +410,12 @@ def test_daemon_stop_and_start(svc: OrchestratorClient) -> None:
     assert d.status == d.STATUS_STOPPED
     assert 'stopped' in [line for line in ok('orch', 'ps', '--daemon_type', 'mon').splitlines()
                          if line.startswith('mon.node-3')][0]
-    wait_completed("Stop daemon 'mon.node-3'")
+    wait_completed(svc, new_operation(svc, 'ServiceService.DaemonAction', before).id)
+    before = op_ids(svc)
     out = ok('orch', 'daemon', 'start', 'mon.node-3')
     assert out.strip() == "Scheduled to start mon.node-3 on host 'node-3'", out
     eventually('mon.node-3 running', lambda: status('mon.node-3') == 1)
-    wait_completed("Start daemon 'mon.node-3'")
+    wait_completed(svc, new_operation(svc, 'ServiceService.DaemonAction', before).id)
 
 
 def test_stateless_services(svc: OrchestratorClient) -> None:
@@ -408,14 +438,16 @@ def test_failure_after_recording_reaches_progress(svc: OrchestratorClient) -> No
     # The sim fails every OSD on node-3:/dev/sdf (scripts/test-mgr.sh): the command returns
     # once the write is recorded, and the failure shows in `ceph progress`, naming the cause.
     # (If the failure comes before the command has returned, the command reports it.)
+    before = op_ids(svc)
     p = ceph('orch', 'daemon', 'add', 'osd', 'node-3:/dev/sdf')
     if p.returncode == 0:
         assert p.stdout.startswith("Scheduled to create osd(s) on host(s) matching 'node-3'"), p.stdout
     else:
         assert '/dev/sdf' in p.stderr, p.stderr
-    ev = wait_completed("Create OSDs from drive group 'default' on 1 host(s)", failed=True)
+    op = new_operation(svc, 'OsdService.CreateOsds', before)
+    ev = wait_completed(svc, op.id, failed=True)
     assert '/dev/sdf' in ev['failure_message'], ev
-    op = svc.get_operation(ev['id'])
+    op = svc.get_operation(op.id)
     assert op.state == op.STATE_FAILED and '/dev/sdf' in op.error.message
 
 
@@ -438,13 +470,17 @@ def test_upgrade_start_pause_resume_stop(svc: OrchestratorClient) -> None:
     assert not svc.upgrade_status().in_progress
 
 
-def test_progress_json_has_every_write() -> None:
+def test_progress_json_has_every_write(svc: OrchestratorClient) -> None:
     p = progress()
-    done = {e['message']: e for e in p['completed']}
-    for msg in ("Add host 'node-4'", "Add label 'rgw' to host 'node-4'",
-                "Create OSDs from drive group 'hdd_flash_db' on 4 host(s)", "Stop daemon 'mon.node-3'"):
-        assert msg in done and not done[msg].get('failed'), (msg, sorted(done))
+    done = {e['id']: e for e in p['completed']}
+    assert STARTED and set(STARTED) <= set(done), (STARTED, sorted(done))
+    for op_id in STARTED:
+        assert done[op_id]['message'] == svc.get_operation(op_id).description
+    # every event of this module names its operation
     assert all(['operation', e['id']] in e['refs'] for e in p['completed'] + p['events'])
+    # and the plain `ceph progress` lists them
+    plain = ok('progress')
+    assert all(done[op_id]['message'] in plain for op_id in STARTED)
 
 
 # --- errors -------------------------------------------------------------------------------
