@@ -2,13 +2,15 @@
 // persistent, with the journal on (SQLite, synchronous=FULL, group commit) and off (memory),
 // measured in the same run so that the ratio compares like with like.
 //
-//   npm run bench [-- --ops 2000 --concurrency 128 --rounds 3]
+//   npm run bench [-- --ops 2000 --concurrency 128 --rounds 5]
 //
 // Each round starts the real service (`node --import tsx src/main.ts`, sim backend,
 // delays=0) on 127.0.0.1 and sends AddHostLabel writes from several gRPC clients, each
-// write with its own request_id. A client slot reads the write's stream until PERSISTENT,
-// then detaches (the operation goes on) and sends the next. Rounds alternate between the two
-// modes. Bounded: it stops itself after BUDGET_MS. Results: bench/results/journal.{json,md}.
+// write with its own request_id. A client slot sends its next write as soon as the previous
+// one is ACCEPTED, and keeps reading that one's stream until PERSISTENT, then detaches (the
+// operation goes on): accepted/s is how fast the service takes writes on, persistent/s how
+// fast it records them. Rounds alternate between the two modes. Bounded: it stops itself
+// after BUDGET_MS. Results: bench/results/journal.{json,md}.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
@@ -34,7 +36,7 @@ const { values: flags } = parseArgs({
   options: {
     ops: { type: "string", default: "2000" },
     concurrency: { type: "string", default: "128" },
-    rounds: { type: "string", default: "3" },
+    rounds: { type: "string", default: "5" },
   },
 });
 const OPS = Number(flags.ops);
@@ -126,8 +128,18 @@ async function load(
   const ids: string[] = [];
   let next = 0;
   const t0 = performance.now();
+  const recorded: Promise<void>[] = [];
+  /** Resolves at ACCEPTED; the promise it leaves in `recorded` at PERSISTENT. */
   const one = (client: HostServiceClient, i: number) =>
-    new Promise<void>((resolve, reject) => {
+    new Promise<void>((accept, rejectAccept) => {
+      let resolve!: () => void;
+      let reject!: (err: Error) => void;
+      const persisted = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      persisted.catch(() => undefined); // awaited below, after the slots are done
+      recorded.push(persisted);
       const req = AddHostLabelRequest.fromPartial({ hostname: `bench-${(i % HOSTS) + 1}`, label: "bench", requestId: `${tag}-${i}` });
       submitted[i] = performance.now() - t0;
       const stream = client.addHostLabel(req);
@@ -139,6 +151,7 @@ async function load(
         if (accepted[i] === undefined) {
           accepted[i] = t;
           ids[i] = op.id;
+          accept();
         }
         if (op.persistent && persistent[i] === undefined) {
           persistent[i] = t;
@@ -147,12 +160,14 @@ async function load(
           resolve();
         }
       });
-      stream.on("error", (err: grpc.ServiceError) => {
-        if (!settled) reject(new Error(`write ${tag}-${i}: ${err.message}`));
-      });
-      stream.on("end", () => {
-        if (!settled) reject(new Error(`write ${tag}-${i}: stream ended before PERSISTENT`));
-      });
+      const failed = (err: Error) => {
+        if (settled) return;
+        settled = true;
+        reject(err);
+        rejectAccept(err);
+      };
+      stream.on("error", (err: grpc.ServiceError) => failed(new Error(`write ${tag}-${i}: ${err.message}`)));
+      stream.on("end", () => failed(new Error(`write ${tag}-${i}: stream ended before PERSISTENT`)));
     });
   await Promise.all(
     Array.from({ length: concurrency }, async (_, slot) => {
@@ -160,6 +175,7 @@ async function load(
       for (let i = next++; i < count; i = next++) await one(client, i);
     }),
   );
+  await Promise.all(recorded);
   return { t0, accepted, persistent, submitted, ids };
 }
 
@@ -185,6 +201,8 @@ async function runRound(mode: Mode, round: number, workDir: string, fixtureFile:
   const address = `127.0.0.1:${port}`;
   const dataDir = path.join(workDir, `data-${mode}-${round}`);
   const args = [
+    // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the service.
+    ...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean),
     "--import", "tsx", "src/main.ts",
     "--listen", address,
     "--log-level", "warn",
@@ -292,8 +310,9 @@ async function main(): Promise<void> {
     "",
     `${result.date}, ${result.machine.cpus} CPUs (${result.machine.cpuModel}), Node ${result.machine.node}. \`npm run bench\` writes this file.`,
     "",
-    `${OPS} AddHostLabel writes per round from ${CLIENTS} gRPC clients, ${CONCURRENCY} in flight, each slot sending its next write once`,
-    "the previous one is PERSISTENT (then detaching); the service is a child process on 127.0.0.1 with the sim backend",
+    `${OPS} AddHostLabel writes per round from ${CLIENTS} gRPC clients, ${CONCURRENCY} slots, each sending its next write once`,
+    "the previous one is ACCEPTED while still reading that one's stream up to PERSISTENT (then detaching); the service is a",
+    "child process on 127.0.0.1 with the sim backend",
     `(delays=0); ${ROUNDS} rounds per mode, alternating, after ${WARMUP_OPS} warm-up writes; medians below.`,
     "",
     "| | journal on (SQLite, synchronous=FULL, group commit) | journal off (memory) | on / off |",

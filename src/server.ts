@@ -17,6 +17,8 @@ import { type OrchestratorDatabase, openDatabase } from "./persistence/database.
 import { DESCRIPTOR_SET, addReflection, serviceNames } from "./transport/reflection.js";
 import { addOrchestratorServices } from "./transport/services.js";
 
+/** How long cancelled operations' streams get, after the grace period, to say so. */
+const STREAM_FLUSH_MS = 1000;
 /** How often health follows the backend's availability. */
 const HEALTH_POLL_MS = 2000;
 
@@ -101,14 +103,23 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       log.info({ graceMs: config.shutdownGraceMs }, "shutting down");
       clearInterval(healthTimer);
       for (const n of ["", ...names]) health.setStatus(n, "NOT_SERVING");
+      const deadline = Date.now() + config.shutdownGraceMs;
       const drained = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      // Operations still running after the grace period are cancelled; their streams get a
+      // moment more to deliver that, and then every call is cut, also one whose client
+      // stopped reading (tryShutdown's callback would wait for it forever).
       await engine.drain(config.shutdownGraceMs);
-      const timer = setTimeout(() => server.forceShutdown(), config.shutdownGraceMs);
-      await drained;
+      let timer: NodeJS.Timeout | undefined;
+      const cut = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(deadline - Date.now(), 0) + STREAM_FLUSH_MS)));
+      await Promise.race([drained, cut]);
       clearTimeout(timer);
+      server.forceShutdown();
       engine.close();
       await backend?.close();
-      database?.close();
+      if (database) {
+        database.close();
+        log.info({ file: database.file, ...database.stats }, "database closed");
+      }
       log.info("stopped");
     })());
   return { port, deps, shutdown };
