@@ -58,6 +58,7 @@ interface RoundResult {
 }
 
 const started = Date.now();
+const loadAtStart = os.loadavg()[0]!;
 const children = new Set<ChildProcess>();
 const budget = setTimeout(() => {
   process.stderr.write(`bench: over its ${BUDGET_MS / 1000} s budget, stopping\n`);
@@ -296,7 +297,14 @@ async function main(): Promise<void> {
   };
   const result = {
     date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "", node: process.version, platform: `${os.platform()} ${os.release()}` },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? "",
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      // Other work on the machine skews both modes; alternating rounds and the ratio of medians temper it.
+      loadAverage1m: { start: round1(loadAtStart), end: round1(os.loadavg()[0]!) },
+    },
     parameters: { ops: OPS, concurrency: CONCURRENCY, clients: CLIENTS, rounds: ROUNDS, warmupOps: WARMUP_OPS, hosts: HOSTS, write: "AddHostLabel, sim delays=0" },
     summary,
     ratio,
@@ -308,7 +316,7 @@ async function main(): Promise<void> {
   const md = [
     "# Journal benchmark",
     "",
-    `${result.date}, ${result.machine.cpus} CPUs (${result.machine.cpuModel}), Node ${result.machine.node}. \`npm run bench\` writes this file.`,
+    `${result.date}, ${result.machine.cpus} CPUs (${result.machine.cpuModel}), Node ${result.machine.node}, load average ${result.machine.loadAverage1m.start} at the start and ${result.machine.loadAverage1m.end} at the end (other work on the machine makes rounds vary). \`npm run bench\` writes this file.`,
     "",
     `${OPS} AddHostLabel writes per round from ${CLIENTS} gRPC clients, ${CONCURRENCY} slots, each sending its next write once`,
     "the previous one is ACCEPTED while still reading that one's stream up to PERSISTENT (then detaching); the service is a",
