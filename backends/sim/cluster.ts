@@ -11,6 +11,7 @@ import type {
   BackendStatus,
   BackendStore,
   DaemonDeployment,
+  OsdRecord,
   OsdSafety,
   ServiceRecord,
   StepContext,
@@ -608,6 +609,11 @@ export class SimBackend implements Backend {
         osd.outSince = Date.now();
       }
     });
+  }
+
+  async listOsds(): Promise<OsdRecord[]> {
+    this.ensureUp();
+    return [...this.osds.values()].map((o) => ({ osdId: o.id, hostname: o.hostname, destroyed: o.destroyed }));
   }
 
   async osdSafety(osdId: number): Promise<OsdSafety> {

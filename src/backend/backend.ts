@@ -47,6 +47,14 @@ export interface DaemonDeployment {
   service: ServiceRecord;
 }
 
+/** An OSD of the cluster's OSD map, as `ceph osd tree` lists it. */
+export interface OsdRecord {
+  osdId: number;
+  hostname: string;
+  /** Destroyed: its id is kept for a replacement. */
+  destroyed: boolean;
+}
+
 /** How far an OSD is from being safe to destroy. */
 export interface OsdSafety {
   safeToDestroy: boolean;
@@ -97,6 +105,8 @@ export interface Backend {
   daemonAction?(ctx: StepContext, daemon: DaemonDescription, action: ServiceAction): Promise<void>;
 
   // OSDs
+  /** Every OSD in the OSD map, destroyed ones included. */
+  listOsds?(): Promise<OsdRecord[]>;
   /** Create one planned OSD on a host; resolves when it is up and in. */
   createOsd?(ctx: StepContext, hostname: string, osd: PlannedOsd, serviceName: string, encrypted: boolean): Promise<CreatedOsd>;
   markOsdOut?(ctx: StepContext, osdId: number): Promise<void>;

@@ -25,7 +25,7 @@ import type {
 } from "../../gen/ts/ceph_orchestrator/v1/service_service.js";
 import type { ServiceRecord } from "../backend/backend.js";
 import type { OperationRun, OperationSpec } from "../operations/engine.js";
-import { ensureOptionsSupported, ensureSupported, rpcName } from "./capabilities.js";
+import { ensureOptionsSupported, rpcName } from "./capabilities.js";
 import { fingerprint, settleAll, type Deps } from "./context.js";
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError, ValidationError } from "./errors.js";
 import { Violations, validateEnum, validateHostname, validatePageSize, validateRequestId, validateServiceId, validateString } from "./fields.js";
@@ -43,7 +43,6 @@ export async function describeServices(deps: Deps, req: DescribeServicesRequest)
   if (req.hostname !== "") v.addAll(validateHostname(req.hostname, "hostname"));
   v.addAll(validatePageSize(req.pageSize));
   v.throwIfAny();
-  ensureSupported(deps.backend, rpcName("ServiceService", "DescribeServices"));
   const daemons = await deps.backend.listDaemons!(req.refresh);
   const services = (await describeAll(deps, daemons))
     .filter((s) => req.serviceType === ServiceType.SERVICE_TYPE_UNSPECIFIED || s.serviceType === req.serviceType)
@@ -84,7 +83,6 @@ export async function listDaemons(deps: Deps, req: ListDaemonsRequest): Promise<
   if (req.hostname !== "") v.addAll(validateHostname(req.hostname, "hostname"));
   v.addAll(validatePageSize(req.pageSize));
   v.throwIfAny();
-  ensureSupported(deps.backend, rpcName("ServiceService", "ListDaemons"));
   const daemons = (await deps.backend.listDaemons!(req.refresh))
     .filter((d) => req.daemonType === ServiceType.SERVICE_TYPE_UNSPECIFIED || d.daemonType === req.daemonType)
     .filter((d) => req.serviceName === "" || d.serviceName === req.serviceName)
@@ -97,14 +95,12 @@ export async function listDaemons(deps: Deps, req: ListDaemonsRequest): Promise<
 }
 
 export async function serviceAction(deps: Deps, req: ServiceActionRequest): Promise<Operation> {
-  const rpc = rpcName("ServiceService", "ServiceAction");
   const v = new Violations();
   v.addAll(validateEnum(req.action, ServiceAction, "action", true));
   v.check(req.serviceName !== "", "service_name", "is required");
   v.addAll(validateString(req.serviceName, "service_name", 128));
   v.addAll(validateRequestId(req.requestId));
   v.throwIfAny();
-  ensureSupported(deps.backend, rpc);
   const daemons = (await deps.backend.listDaemons!(false)).filter((d) => d.serviceName === req.serviceName);
   const known = deps.backend.listServices ? (await deps.backend.listServices()).some((s) => s.serviceName === req.serviceName) : false;
   if (daemons.length === 0 && !known) throw new NotFoundError("service", req.serviceName);
@@ -112,14 +108,12 @@ export async function serviceAction(deps: Deps, req: ServiceActionRequest): Prom
 }
 
 export async function daemonAction(deps: Deps, req: DaemonActionRequest): Promise<Operation> {
-  const rpc = rpcName("ServiceService", "DaemonAction");
   const v = new Violations();
   v.addAll(validateEnum(req.action, ServiceAction, "action", true));
   v.check(req.daemonName !== "", "daemon_name", "is required");
   v.addAll(validateString(req.daemonName, "daemon_name", 128));
   v.addAll(validateRequestId(req.requestId));
   v.throwIfAny();
-  ensureSupported(deps.backend, rpc);
   const daemon = (await deps.backend.listDaemons!(false)).find((d) => d.daemonName === req.daemonName);
   if (!daemon) throw new NotFoundError("daemon", req.daemonName);
   return deps.engine.submit(daemonActionSpec(deps, req, [daemon.hostname]));
@@ -159,8 +153,14 @@ function actionSpec(
   };
 }
 
-function hostsOf(daemons: DaemonDescription[]): string[] {
-  return [...new Set(daemons.map((d) => d.hostname))];
+function hostsOf(placed: { hostname: string }[]): string[] {
+  return [...new Set(placed.map((d) => d.hostname))].sort();
+}
+
+/** The hosts a placement write works on: where the service runs now and where it will. */
+async function placementHosts(deps: Deps, record: ServiceRecord): Promise<string[]> {
+  const current = await daemonsOf(deps, record.serviceName);
+  return hostsOf([...current, ...resolvePlacement(record.placement!, await deps.backend.listHosts(), current)]);
 }
 
 function actionName(action: ServiceAction): string {
@@ -187,7 +187,6 @@ async function updateCoreService(deps: Deps, req: UpdateMonsRequest | UpdateMgrs
   }
   v.addAll(validateRequestId(req.requestId));
   v.throwIfAny();
-  ensureSupported(deps.backend, rpc);
   ensureOptionsSupported(deps.backend, rpc, req);
   const placement = req.placement!;
   const name = typeName(type);
@@ -197,10 +196,16 @@ async function updateCoreService(deps: Deps, req: UpdateMonsRequest | UpdateMgrs
       { field: "placement.count", description: `${placement.count} ${name}s requested but only ${planned.length} hosts are eligible` },
     ]);
   }
-  return deps.engine.submit(coreServiceSpec(deps, req, method));
+  const current = await daemonsOf(deps, name);
+  return deps.engine.submit(coreServiceSpec(deps, req, method, hostsOf([...current, ...planned])));
 }
 
-export function coreServiceSpec(deps: Deps, req: UpdateMonsRequest | UpdateMgrsRequest, method: "UpdateMons" | "UpdateMgrs"): OperationSpec {
+export function coreServiceSpec(
+  deps: Deps,
+  req: UpdateMonsRequest | UpdateMgrsRequest,
+  method: "UpdateMons" | "UpdateMgrs",
+  hosts: string[],
+): OperationSpec {
   const type = method === "UpdateMons" ? ServiceType.SERVICE_TYPE_MON : ServiceType.SERVICE_TYPE_MGR;
   const name = typeName(type);
   const record: ServiceRecord = {
@@ -214,51 +219,48 @@ export function coreServiceSpec(deps: Deps, req: UpdateMonsRequest | UpdateMgrsR
     details: undefined,
   };
   const count = req.placement?.count ?? 0;
-  return applySpec(deps, rpcName("ServiceService", method), req, record, `Place ${count > 0 ? `${count} ` : ""}${name}s`, true);
+  return applySpec(deps, rpcName("ServiceService", method), req, record, `Place ${count > 0 ? `${count} ` : ""}${name}s`, hosts, true);
 }
 
 export async function addStatelessService(deps: Deps, req: AddStatelessServiceRequest): Promise<Operation> {
   const rpc = rpcName("ServiceService", "AddStatelessService");
   const spec = await validateStatelessSpec(deps, req.spec, req.requestId);
-  ensureSupported(deps.backend, rpc);
   ensureOptionsSupported(deps.backend, rpc, req);
   const record = toRecord(spec);
   const existing = (await deps.backend.listServices!()).find((s) => s.serviceName === record.serviceName);
   if (existing && !sameSpec(existing, record)) {
     throw new AlreadyExistsError("service", record.serviceName, `service '${record.serviceName}' exists with another spec; use UpdateStatelessService`);
   }
-  return deps.engine.submit(statelessSpec(deps, req, "AddStatelessService"));
+  return deps.engine.submit(statelessSpec(deps, req, "AddStatelessService", await placementHosts(deps, record)));
 }
 
 export async function updateStatelessService(deps: Deps, req: UpdateStatelessServiceRequest): Promise<Operation> {
   const rpc = rpcName("ServiceService", "UpdateStatelessService");
   const spec = await validateStatelessSpec(deps, req.spec, req.requestId);
-  ensureSupported(deps.backend, rpc);
   ensureOptionsSupported(deps.backend, rpc, req);
   const record = toRecord(spec);
   const existing = (await deps.backend.listServices!()).find((s) => s.serviceName === record.serviceName);
   if (!existing) throw new NotFoundError("service", record.serviceName);
-  return deps.engine.submit(statelessSpec(deps, req, "UpdateStatelessService"));
+  return deps.engine.submit(statelessSpec(deps, req, "UpdateStatelessService", await placementHosts(deps, record)));
 }
 
 export function statelessSpec(
   deps: Deps,
   req: AddStatelessServiceRequest | UpdateStatelessServiceRequest,
   method: "AddStatelessService" | "UpdateStatelessService",
+  hosts: string[],
 ): OperationSpec {
   const record = toRecord(req.spec!);
   const verb = method === "AddStatelessService" ? "Add" : "Update";
-  return applySpec(deps, rpcName("ServiceService", method), req, record, `${verb} service '${record.serviceName}'`, false);
+  return applySpec(deps, rpcName("ServiceService", method), req, record, `${verb} service '${record.serviceName}'`, hosts, false);
 }
 
 export async function removeStatelessService(deps: Deps, req: RemoveStatelessServiceRequest): Promise<Operation> {
-  const rpc = rpcName("ServiceService", "RemoveStatelessService");
   const v = new Violations();
   v.check(req.serviceName !== "", "service_name", "is required");
   v.addAll(validateString(req.serviceName, "service_name", 128));
   v.addAll(validateRequestId(req.requestId));
   v.throwIfAny();
-  ensureSupported(deps.backend, rpc);
   const existing = (await deps.backend.listServices!()).find((s) => s.serviceName === req.serviceName);
   if (!existing) throw new NotFoundError("service", req.serviceName);
   if (!STATELESS_TYPES.has(existing.serviceType)) {
@@ -368,6 +370,7 @@ function applySpec(
   req: { requestId: string },
   spec: ServiceRecord,
   description: string,
+  hosts: string[],
   oneAtATime: boolean,
 ): OperationSpec {
   return {
@@ -376,7 +379,7 @@ function applySpec(
     requestId: req.requestId,
     requestFingerprint: fingerprint(req),
     request: req,
-    hosts: [],
+    hosts,
     run: async (run) => {
         const existing = (await deps.backend.listServices!()).find((s) => s.serviceName === spec.serviceName);
         const record = { ...spec, created: existing?.created ?? spec.created };

@@ -10,7 +10,7 @@ import type {
 } from "../../gen/ts/ceph_orchestrator/v1/host_service.js";
 import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import type { OperationSpec } from "../operations/engine.js";
-import { ensureSupported, rpcName } from "./capabilities.js";
+import { rpcName } from "./capabilities.js";
 import { fingerprint, type Deps } from "./context.js";
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from "./errors.js";
 import { Violations, validateAddress, validateHostname, validateLabel, validatePageSize, validateRequestId } from "./fields.js";
@@ -25,7 +25,6 @@ export async function findHost(deps: Deps, hostname: string): Promise<Host> {
 }
 
 export async function addHost(deps: Deps, req: AddHostRequest): Promise<Operation> {
-  const rpc = rpcName("HostService", "AddHost");
   const v = new Violations();
   v.check(req.host !== undefined, "host", "is required");
   const host = req.host ?? { hostname: "", addr: "", labels: [], status: 0, statusMessage: "" };
@@ -35,11 +34,11 @@ export async function addHost(deps: Deps, req: AddHostRequest): Promise<Operatio
   host.labels.forEach((l, i) => v.addAll(validateLabel(l, `host.labels[${i}]`)));
   v.addAll(validateRequestId(req.requestId));
   v.throwIfAny();
-  ensureSupported(deps.backend, rpc);
 
   const wanted = normalizedHost(host);
   const existing = (await deps.backend.listHosts()).find((h) => h.hostname === wanted.hostname);
-  if (existing && (existing.addr !== wanted.addr || !sameSet(existing.labels, wanted.labels))) {
+  // No address in the request means "whatever it resolves to": not a difference.
+  if (existing && ((wanted.addr !== "" && existing.addr !== wanted.addr) || !sameSet(existing.labels, wanted.labels))) {
     throw new AlreadyExistsError("host", wanted.hostname, `host '${wanted.hostname}' exists with another address or labels`);
   }
   return deps.engine.submit(addHostSpec(deps, req));
@@ -67,12 +66,10 @@ export function addHostSpec(deps: Deps, req: AddHostRequest): OperationSpec {
 }
 
 export async function removeHost(deps: Deps, req: RemoveHostRequest): Promise<Operation> {
-  const rpc = rpcName("HostService", "RemoveHost");
   const v = new Violations();
   v.addAll(validateHostname(req.hostname, "hostname"));
   v.addAll(validateRequestId(req.requestId));
   v.throwIfAny();
-  ensureSupported(deps.backend, rpc);
   await findHost(deps, req.hostname);
   const daemons = (await deps.backend.listDaemons!(false)).filter((d) => d.hostname === req.hostname);
   if (daemons.length > 0 && !req.force) {
@@ -104,7 +101,6 @@ export async function listHosts(deps: Deps, req: ListHostsRequest): Promise<List
   if (req.label !== "") v.addAll(validateLabel(req.label, "label"));
   v.addAll(validatePageSize(req.pageSize));
   v.throwIfAny();
-  ensureSupported(deps.backend, rpcName("HostService", "ListHosts"));
   const hosts = (await deps.backend.listHosts())
     .filter((h) => req.label === "" || h.labels.includes(req.label))
     .sort((a, b) => compare(a.hostname, b.hostname));
@@ -123,13 +119,11 @@ export async function removeHostLabel(deps: Deps, req: RemoveHostLabelRequest): 
 type LabelMethod = "AddHostLabel" | "RemoveHostLabel";
 
 async function changeLabel(deps: Deps, req: AddHostLabelRequest | RemoveHostLabelRequest, method: LabelMethod): Promise<Operation> {
-  const rpc = rpcName("HostService", method);
   const v = new Violations();
   v.addAll(validateHostname(req.hostname, "hostname"));
   v.addAll(validateLabel(req.label, "label"));
   v.addAll(validateRequestId(req.requestId));
   v.throwIfAny();
-  ensureSupported(deps.backend, rpc);
   await findHost(deps, req.hostname);
   return deps.engine.submit(labelSpec(deps, req, method));
 }

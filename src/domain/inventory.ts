@@ -7,7 +7,7 @@ import type {
 } from "../../gen/ts/ceph_orchestrator/v1/inventory_service.js";
 import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import type { OperationSpec } from "../operations/engine.js";
-import { ensureSupported, rpcName } from "./capabilities.js";
+import { rpcName } from "./capabilities.js";
 import { fingerprint, settleAll, type Deps } from "./context.js";
 import { NotFoundError } from "./errors.js";
 import { Violations, validateAbsolutePath, validateEnum, validateHostname, validateLabel, validatePageSize, validateRequestId } from "./fields.js";
@@ -22,7 +22,6 @@ export async function getInventory(deps: Deps, req: GetInventoryRequest): Promis
   req.labels.forEach((l, i) => v.addAll(validateLabel(l, `labels[${i}]`)));
   v.addAll(validatePageSize(req.pageSize));
   v.throwIfAny();
-  ensureSupported(deps.backend, rpcName("InventoryService", "GetInventory"));
 
   const hosts = await deps.backend.listHosts();
   const known = new Set(hosts.map((h) => h.hostname));
@@ -55,7 +54,6 @@ export async function getInventory(deps: Deps, req: GetInventoryRequest): Promis
 }
 
 export async function blinkDeviceLight(deps: Deps, req: BlinkDeviceLightRequest): Promise<Operation> {
-  const rpc = rpcName("InventoryService", "BlinkDeviceLight");
   const v = new Violations();
   v.addAll(validateEnum(req.light, LightType, "light", true));
   v.check(req.locations.length > 0, "locations", "at least one device is required");
@@ -68,7 +66,6 @@ export async function blinkDeviceLight(deps: Deps, req: BlinkDeviceLightRequest)
   });
   v.addAll(validateRequestId(req.requestId));
   v.throwIfAny();
-  ensureSupported(deps.backend, rpc);
   const known = new Set((await deps.backend.listHosts()).map((h) => h.hostname));
   const missing = req.locations.find((l) => !known.has(l.hostname));
   if (missing) throw new NotFoundError("host", missing.hostname);

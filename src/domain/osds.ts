@@ -12,7 +12,7 @@ import type {
 import { type DaemonDescription, ServiceAction, ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import type { StepContext } from "../backend/backend.js";
 import type { OperationRun, OperationSpec } from "../operations/engine.js";
-import { ensureOptionsSupported, ensureSupported, rpcName } from "./capabilities.js";
+import { ensureOptionsSupported, rpcName } from "./capabilities.js";
 import { fingerprint, settleAll, type Deps } from "./context.js";
 import { nowTimestamp, stepContext } from "./ceph-services.js";
 import { matchHosts, planOsds, validateDriveGroup } from "./drive-group.js";
@@ -26,12 +26,32 @@ const SAFETY_POLL_MS = 200;
 /** Finished removals stay visible in the queue this long. */
 const FINISHED_REMOVAL_TTL_MS = 60 * 60 * 1000;
 
-async function validatedSpec(deps: Deps, spec: DriveGroupSpec | undefined, requireClaims = false): Promise<DriveGroupSpec> {
+/**
+ * Validates a drive group against the cluster. A claimed id must be an OSD of the host it is
+ * claimed for: for CreateOsds a destroyed one (or a free id), for ReplaceOsds (`replacing`)
+ * any existing one, which it destroys first if needed.
+ */
+async function validatedSpec(deps: Deps, spec: DriveGroupSpec | undefined, replacing = false): Promise<DriveGroupSpec> {
   if (!spec) throw new ValidationError([{ field: "spec", description: "is required" }]);
   const hostnames = (await deps.backend.listHosts()).map((h) => h.hostname);
   const violations = validateDriveGroup(spec, hostnames, "spec");
-  if (requireClaims && Object.keys(spec.osdIdClaims).length === 0) {
+  if (replacing && Object.keys(spec.osdIdClaims).length === 0) {
     violations.push({ field: "spec.osd_id_claims", description: "name the OSDs to replace, per host" });
+  }
+  if (violations.length > 0) throw new ValidationError(violations);
+  const claims = Object.entries(spec.osdIdClaims);
+  const osds = claims.length > 0 ? await deps.backend.listOsds!() : [];
+  for (const [host, list] of claims) {
+    list.osdIds.forEach((id, i) => {
+      const field = `spec.osd_id_claims["${host}"].osd_ids[${i}]`;
+      const osd = osds.find((o) => o.osdId === id);
+      if (replacing && !osd) throw new NotFoundError("osd", `osd.${id}`);
+      if (osd && osd.hostname !== host) {
+        violations.push({ field, description: `osd.${id} is on host '${osd.hostname}', not '${host}'` });
+      } else if (!replacing && osd && !osd.destroyed) {
+        violations.push({ field, description: `osd.${id} is in use; only the ids of destroyed OSDs can be claimed` });
+      }
+    });
   }
   if (violations.length > 0) throw new ValidationError(violations);
   return spec;
@@ -44,7 +64,6 @@ async function plan(deps: Deps, spec: DriveGroupSpec): Promise<OsdHostPlan[]> {
 
 export async function previewOsds(deps: Deps, req: PreviewOsdsRequest): Promise<PreviewOsdsResponse> {
   const spec = await validatedSpec(deps, req.spec);
-  ensureSupported(deps.backend, rpcName("OsdService", "PreviewOsds"));
   return { hosts: await plan(deps, spec) };
 }
 
@@ -54,7 +73,6 @@ export async function createOsds(deps: Deps, req: CreateOsdsRequest): Promise<Op
   const v = new Violations();
   v.addAll(validateRequestId(req.requestId));
   v.throwIfAny();
-  ensureSupported(deps.backend, rpc);
   ensureOptionsSupported(deps.backend, rpc, req);
   return deps.engine.submit(createOsdsSpec(deps, req, (await plan(deps, spec)).map((p) => p.hostname)));
 }
@@ -86,6 +104,7 @@ async function runCreate(deps: Deps, run: OperationRun, spec: DriveGroupSpec) {
     details: undefined,
   });
   const plans = await plan(deps, spec);
+  await addUnstarted(deps, plans, spec.serviceId || "default");
   const total = plans.reduce((n, p) => n + p.osds.length, 0);
   let done = 0;
   const perHost = await settleAll(
@@ -107,13 +126,32 @@ async function runCreate(deps: Deps, run: OperationRun, spec: DriveGroupSpec) {
   return perHost.flat();
 }
 
+/**
+ * An earlier attempt of this drive group (cancelled, failed, or cut by a restart) may have
+ * prepared an OSD that never started: its device already carries the OSD's block LV, so the
+ * planner passes it over. Such OSDs are planned again by their id, and the backend starts
+ * them.
+ */
+async function addUnstarted(deps: Deps, plans: OsdHostPlan[], serviceId: string): Promise<void> {
+  if (plans.length === 0) return;
+  const running = new Set((await osdDaemons(deps)).map((d) => d.daemonId));
+  for (const host of await deps.backend.getInventory!(plans.map((p) => p.hostname), false)) {
+    const plan = plans.find((p) => p.hostname === host.hostname)!;
+    for (const device of host.devices) {
+      const lv = device.lvs.find((l) => l.type === "block" && l.osdspecAffinity === serviceId && !running.has(String(l.osdId)));
+      if (lv && !plan.osds.some((o) => o.data === device.path)) {
+        plan.osds.push({ data: device.path, db: "", wal: "", journal: "", osdId: lv.osdId, sizeBytes: device.sizeBytes });
+      }
+    }
+  }
+}
+
 export async function replaceOsds(deps: Deps, req: ReplaceOsdsRequest): Promise<Operation> {
   const rpc = rpcName("OsdService", "ReplaceOsds");
   await validatedSpec(deps, req.spec, true);
   const v = new Violations();
   v.addAll(validateRequestId(req.requestId));
   v.throwIfAny();
-  ensureSupported(deps.backend, rpc);
   ensureOptionsSupported(deps.backend, rpc, req);
   return deps.engine.submit(replaceOsdsSpec(deps, req));
 }
@@ -146,7 +184,6 @@ function queue(deps: Deps): Map<number, RemovalEntry> {
 }
 
 export async function removeOsds(deps: Deps, req: RemoveOsdsRequest): Promise<Operation> {
-  const rpc = rpcName("OsdService", "RemoveOsds");
   const v = new Violations();
   v.check(req.osdIds.length > 0, "osd_ids", "at least one OSD id is required");
   v.check(req.osdIds.length <= MAX_OSD_IDS, "osd_ids", `at most ${MAX_OSD_IDS} ids`);
@@ -154,7 +191,6 @@ export async function removeOsds(deps: Deps, req: RemoveOsdsRequest): Promise<Op
   v.check(new Set(req.osdIds).size === req.osdIds.length, "osd_ids", "ids must be unique");
   v.addAll(validateRequestId(req.requestId));
   v.throwIfAny();
-  ensureSupported(deps.backend, rpc);
   const osds = await osdDaemons(deps);
   const targets = req.osdIds.map((id) => {
     const d = osds.find((o) => o.daemonId === String(id));
@@ -248,7 +284,6 @@ async function removeOne(deps: Deps, run: OperationRun, daemon: DaemonDescriptio
 }
 
 export async function getOsdRemovalStatus(deps: Deps): Promise<GetOsdRemovalStatusResponse> {
-  ensureSupported(deps.backend, rpcName("OsdService", "GetOsdRemovalStatus"));
   const q = queue(deps);
   for (const [id, r] of q) if (r.finishedAt !== undefined && Date.now() - r.finishedAt > FINISHED_REMOVAL_TTL_MS) q.delete(id);
   return { removals: [...q.values()].sort((a, b) => a.osdId - b.osdId).map(({ finishedAt: _f, ...r }) => r) };

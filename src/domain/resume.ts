@@ -40,16 +40,17 @@ const REBUILDERS: Record<string, Rebuild> = {
   [rpcName("InventoryService", "BlinkDeviceLight")]: (d, r: BlinkDeviceLightRequest) => blinkDeviceLightSpec(d, r),
   [rpcName("ServiceService", "ServiceAction")]: (d, r: ServiceActionRequest, op) => serviceActionSpec(d, r, op.hosts),
   [rpcName("ServiceService", "DaemonAction")]: (d, r: DaemonActionRequest, op) => daemonActionSpec(d, r, op.hosts),
-  [rpcName("ServiceService", "UpdateMons")]: (d, r: UpdateMonsRequest) => coreServiceSpec(d, r, "UpdateMons"),
-  [rpcName("ServiceService", "UpdateMgrs")]: (d, r: UpdateMgrsRequest) => coreServiceSpec(d, r, "UpdateMgrs"),
-  [rpcName("ServiceService", "AddStatelessService")]: (d, r: AddStatelessServiceRequest) => statelessSpec(d, r, "AddStatelessService"),
-  [rpcName("ServiceService", "UpdateStatelessService")]: (d, r: UpdateStatelessServiceRequest) =>
-    statelessSpec(d, r, "UpdateStatelessService"),
+  [rpcName("ServiceService", "UpdateMons")]: (d, r: UpdateMonsRequest, op) => coreServiceSpec(d, r, "UpdateMons", op.hosts),
+  [rpcName("ServiceService", "UpdateMgrs")]: (d, r: UpdateMgrsRequest, op) => coreServiceSpec(d, r, "UpdateMgrs", op.hosts),
+  [rpcName("ServiceService", "AddStatelessService")]: (d, r: AddStatelessServiceRequest, op) =>
+    statelessSpec(d, r, "AddStatelessService", op.hosts),
+  [rpcName("ServiceService", "UpdateStatelessService")]: (d, r: UpdateStatelessServiceRequest, op) =>
+    statelessSpec(d, r, "UpdateStatelessService", op.hosts),
   [rpcName("ServiceService", "RemoveStatelessService")]: (d, r: RemoveStatelessServiceRequest, op) => removeStatelessSpec(d, r, op.hosts),
   [rpcName("OsdService", "CreateOsds")]: (d, r: CreateOsdsRequest, op) => createOsdsSpec(d, r, op.hosts),
   [rpcName("OsdService", "ReplaceOsds")]: (d, r: ReplaceOsdsRequest) => replaceOsdsSpec(d, r),
   [rpcName("OsdService", "RemoveOsds")]: (d, r: RemoveOsdsRequest, op) => removeOsdsSpec(d, r, op.hosts),
-  [rpcName("UpgradeService", "StartUpgrade")]: (d, r: StartUpgradeRequest) => startUpgradeSpec(d, r),
+  [rpcName("UpgradeService", "StartUpgrade")]: (d, r: StartUpgradeRequest, op) => startUpgradeSpec(d, r, op.hosts),
   [rpcName("UpgradeService", "PauseUpgrade")]: (d, r: { requestId: string }) => controlSpec(d, r, "PauseUpgrade"),
   [rpcName("UpgradeService", "ResumeUpgrade")]: (d, r: { requestId: string }) => controlSpec(d, r, "ResumeUpgrade"),
   [rpcName("UpgradeService", "StopUpgrade")]: (d, r: { requestId: string }) => controlSpec(d, r, "StopUpgrade"),

@@ -12,7 +12,7 @@ import type {
   StopUpgradeRequest,
 } from "../../gen/ts/ceph_orchestrator/v1/upgrade_service.js";
 import type { OperationSpec } from "../operations/engine.js";
-import { ensureSupported, rpcName } from "./capabilities.js";
+import { rpcName } from "./capabilities.js";
 import { fingerprint, type Deps } from "./context.js";
 import { CancelledError, FailedPreconditionError } from "./errors.js";
 import { Violations, validateRequestId, validateString } from "./fields.js";
@@ -37,14 +37,12 @@ async function currentVersion(deps: Deps): Promise<string> {
 }
 
 export async function getAvailableUpgrades(deps: Deps): Promise<GetAvailableUpgradesResponse> {
-  ensureSupported(deps.backend, rpcName("UpgradeService", "GetAvailableUpgrades"));
   const current = await currentVersion(deps);
   const versions = (await deps.backend.availableVersions!()).filter((v) => current === "" || compareCephVersions(v, current) > 0);
   return { currentVersion: current, versions: versions.sort(compareCephVersions) };
 }
 
 export async function getUpgradeStatus(deps: Deps): Promise<GetUpgradeStatusResponse> {
-  ensureSupported(deps.backend, rpcName("UpgradeService", "GetUpgradeStatus"));
   return { status: await status(deps) };
 }
 
@@ -85,13 +83,11 @@ function servicesComplete(daemons: DaemonDescription[], target: string): string[
 }
 
 export async function startUpgrade(deps: Deps, req: StartUpgradeRequest): Promise<Operation> {
-  const rpc = rpcName("UpgradeService", "StartUpgrade");
   const v = new Violations();
   v.check(req.targetVersion !== "", "target_version", "is required");
   v.addAll(validateString(req.targetVersion, "target_version", 64));
   v.addAll(validateRequestId(req.requestId));
   v.throwIfAny();
-  ensureSupported(deps.backend, rpc);
   const available = await getAvailableUpgrades(deps);
   if (!available.versions.includes(req.targetVersion)) {
     v.check(false, "target_version", `'${req.targetVersion}' is not available; available: ${available.versions.join(", ") || "none"}`);
@@ -102,7 +98,8 @@ export async function startUpgrade(deps: Deps, req: StartUpgradeRequest): Promis
     throw new FailedPreconditionError("upgrade", `an upgrade to ${running.target} is in progress (operation ${running.operationId})`);
   }
   if (running) return deps.engine.get(running.operationId);
-  const op = deps.engine.submit(startUpgradeSpec(deps, req));
+  const hosts = [...new Set((await deps.backend.listDaemons!(false)).map((d) => d.hostname))].sort();
+  const op = deps.engine.submit(startUpgradeSpec(deps, req, hosts));
   // A retried request_id returns the earlier operation, which already has (or had) its state.
   if (!deps.state.upgrade && op.state === Operation_State.STATE_ACCEPTED) {
     deps.state.upgrade = newUpgradeState(req.targetVersion, available.currentVersion, op.id);
@@ -114,14 +111,14 @@ function newUpgradeState(target: string, from: string, operationId: string): Upg
   return { target, from, operationId, paused: false, message: "starting", upgraded: 0, total: 0, resume: undefined };
 }
 
-export function startUpgradeSpec(deps: Deps, req: StartUpgradeRequest): OperationSpec {
+export function startUpgradeSpec(deps: Deps, req: StartUpgradeRequest, hosts: string[]): OperationSpec {
   return {
     method: rpcName("UpgradeService", "StartUpgrade"),
     description: `Upgrade the cluster to ${req.targetVersion}`,
     requestId: req.requestId,
     requestFingerprint: fingerprint(req),
     request: req,
-    hosts: [],
+    hosts,
     run: async (run) => {
       // After a restart the upgrade's state is rebuilt here (unpaused).
       const state = (deps.state.upgrade ??= newUpgradeState(req.targetVersion, await currentVersion(deps), run.id));
@@ -199,11 +196,9 @@ export function stopUpgrade(deps: Deps, req: StopUpgradeRequest): Promise<Operat
 }
 
 async function control(deps: Deps, req: { requestId: string }, method: ControlMethod): Promise<Operation> {
-  const rpc = rpcName("UpgradeService", method);
   const v = new Violations();
   v.addAll(validateRequestId(req.requestId));
   v.throwIfAny();
-  ensureSupported(deps.backend, rpc);
   const u = deps.state.upgrade;
   if (!u) throw new FailedPreconditionError("upgrade", "no upgrade is in progress");
   if (method === "PauseUpgrade" && u.paused) throw new FailedPreconditionError("upgrade", "the upgrade is already paused");

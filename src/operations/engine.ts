@@ -576,7 +576,7 @@ export class OperationsEngine {
     try {
       result = await spec.run(this.runFor(entry));
     } catch (err) {
-      if (err instanceof CancelledError || signal.aborted) await this.cancelled(entry);
+      if (err instanceof CancelledError || signal.aborted) await this.cancelled(entry, err);
       else await this.fail(entry, err);
       return;
     }
@@ -601,14 +601,20 @@ export class OperationsEngine {
     });
   }
 
-  private async cancelled(entry: Entry): Promise<void> {
+  /** `thrown`: what the run threw, whose message may say how far it got. */
+  private async cancelled(entry: Entry, thrown?: unknown): Promise<void> {
     if (entry.interrupted) {
       // Not an end: the journal keeps its last state, and the next start resumes it.
       entry.log.info("operation interrupted by the shutdown; it resumes at the next start");
       return;
     }
     const reason: unknown = entry.abort.signal.reason;
-    const message = reason instanceof CancelledError ? reason.message : "cancelled";
+    const message =
+      thrown instanceof CancelledError && thrown.message !== new CancelledError().message
+        ? thrown.message
+        : reason instanceof CancelledError
+          ? reason.message
+          : "cancelled";
     entry.log.info("operation cancelled");
     await this.finish(entry, { state: Operation_State.STATE_CANCELLED, message });
   }
@@ -643,6 +649,8 @@ export class OperationsEngine {
     this.finished.push(entry);
     for (const listener of entry.listeners) listener.push(op);
     entry.listeners.clear();
+    // The count limit holds at every moment, not only at the next submit or timer tick.
+    this.prune();
   }
 
   /** Journals a snapshot of a recorded operation; the promise (if any) resolves once durable and never rejects. */

@@ -14,7 +14,8 @@ import { OsdServiceService, type OsdServiceServer } from "../../gen/ts/ceph_orch
 import { ServiceServiceService, type ServiceServiceServer } from "../../gen/ts/ceph_orchestrator/v1/service_service.js";
 import { UpgradeServiceService, type UpgradeServiceServer } from "../../gen/ts/ceph_orchestrator/v1/upgrade_service.js";
 import * as services from "../domain/ceph-services.js";
-import type { Deps } from "../domain/context.js";
+import { type Deps, fingerprint } from "../domain/context.js";
+import { ensureSupported, rpcName } from "../domain/capabilities.js";
 import { NoBackendError } from "../domain/errors.js";
 import * as hosts from "../domain/hosts.js";
 import * as inventory from "../domain/inventory.js";
@@ -33,10 +34,22 @@ export function addOrchestratorServices(server: grpc.Server, deps: Deps | undefi
     return deps;
   };
 
-  function unary<Req, Res>(fn: (req: Req, call: UnaryCall<Req>) => Promise<Res> | Res): grpc.handleUnaryCall<Req, Res> {
+  /** Throws UNIMPLEMENTED before anything else when the backend lacks the RPC. */
+  const supported = (service: string, method: string): void => {
+    if (deps) ensureSupported(deps.backend, rpcName(service, method));
+  };
+
+  function unary<Req, Res>(
+    service: string,
+    method: string,
+    fn: (req: Req, call: UnaryCall<Req>) => Promise<Res> | Res,
+  ): grpc.handleUnaryCall<Req, Res> {
     return (call, callback) => {
       Promise.resolve()
-        .then(() => fn(call.request, call))
+        .then(() => {
+          supported(service, method);
+          return fn(call.request, call);
+        })
         .then(
           (res) => callback(null, res),
           (err: unknown) => callback(toServiceError(err, log)),
@@ -46,6 +59,8 @@ export function addOrchestratorServices(server: grpc.Server, deps: Deps | undefi
 
   /** A write: run the use case, then stream its operation from the ACCEPTED snapshot on. */
   function write<Req, Res>(
+    service: string,
+    method: string,
     fn: (d: Deps, req: Req) => Promise<Operation> | Operation,
     wrap: (op: Operation) => Res,
   ): grpc.handleServerStreamingCall<Req, Res> {
@@ -54,7 +69,12 @@ export function addOrchestratorServices(server: grpc.Server, deps: Deps | undefi
         call as grpc.ServerWritableStream<unknown, Res>,
         async function* (signal) {
           const d = need();
-          const op = await fn(d, call.request);
+          supported(service, method);
+          // A retry returns its operation before any check that the operation itself may
+          // have made fail (e.g. "the host exists").
+          const { requestId } = call.request as { requestId?: string };
+          const known = requestId ? d.engine.byRequest(requestId, rpcName(service, method), fingerprint(call.request as object)) : undefined;
+          const op = known ?? (await fn(d, call.request));
           yield* d.engine.watch(op.id, signal);
         },
         wrap,
@@ -65,54 +85,54 @@ export function addOrchestratorServices(server: grpc.Server, deps: Deps | undefi
   const op = (operation: Operation) => ({ operation });
 
   const orchestrator: OrchestratorServiceServer = {
-    getStatus: unary(async () =>
+    getStatus: unary("OrchestratorService", "GetStatus", async () =>
       deps ? getStatus(deps.backend) : { available: false, reason: "No orchestrator backend is configured", backend: "", details: {} },
     ),
-    getCapabilities: unary(() => getCapabilities(need().backend)),
+    getCapabilities: unary("OrchestratorService", "GetCapabilities", () => getCapabilities(need().backend)),
   };
   const host: HostServiceServer = {
-    addHost: write(hosts.addHost, op),
-    removeHost: write(hosts.removeHost, op),
-    listHosts: unary((req) => hosts.listHosts(need(), req)),
-    addHostLabel: write(hosts.addHostLabel, op),
-    removeHostLabel: write(hosts.removeHostLabel, op),
+    addHost: write("HostService", "AddHost", hosts.addHost, op),
+    removeHost: write("HostService", "RemoveHost", hosts.removeHost, op),
+    listHosts: unary("HostService", "ListHosts", (req) => hosts.listHosts(need(), req)),
+    addHostLabel: write("HostService", "AddHostLabel", hosts.addHostLabel, op),
+    removeHostLabel: write("HostService", "RemoveHostLabel", hosts.removeHostLabel, op),
   };
   const inv: InventoryServiceServer = {
-    getInventory: unary((req) => inventory.getInventory(need(), req)),
-    blinkDeviceLight: write(inventory.blinkDeviceLight, op),
+    getInventory: unary("InventoryService", "GetInventory", (req) => inventory.getInventory(need(), req)),
+    blinkDeviceLight: write("InventoryService", "BlinkDeviceLight", inventory.blinkDeviceLight, op),
   };
   const svc: ServiceServiceServer = {
-    describeServices: unary((req) => services.describeServices(need(), req)),
-    listDaemons: unary((req) => services.listDaemons(need(), req)),
-    serviceAction: write(services.serviceAction, op),
-    daemonAction: write(services.daemonAction, op),
-    updateMons: write(services.updateMons, op),
-    updateMgrs: write(services.updateMgrs, op),
-    addStatelessService: write(services.addStatelessService, op),
-    updateStatelessService: write(services.updateStatelessService, op),
-    removeStatelessService: write(services.removeStatelessService, op),
+    describeServices: unary("ServiceService", "DescribeServices", (req) => services.describeServices(need(), req)),
+    listDaemons: unary("ServiceService", "ListDaemons", (req) => services.listDaemons(need(), req)),
+    serviceAction: write("ServiceService", "ServiceAction", services.serviceAction, op),
+    daemonAction: write("ServiceService", "DaemonAction", services.daemonAction, op),
+    updateMons: write("ServiceService", "UpdateMons", services.updateMons, op),
+    updateMgrs: write("ServiceService", "UpdateMgrs", services.updateMgrs, op),
+    addStatelessService: write("ServiceService", "AddStatelessService", services.addStatelessService, op),
+    updateStatelessService: write("ServiceService", "UpdateStatelessService", services.updateStatelessService, op),
+    removeStatelessService: write("ServiceService", "RemoveStatelessService", services.removeStatelessService, op),
   };
   const osd: OsdServiceServer = {
-    createOsds: write(osds.createOsds, op),
-    previewOsds: unary((req) => osds.previewOsds(need(), req)),
-    replaceOsds: write(osds.replaceOsds, op),
-    removeOsds: write(osds.removeOsds, op),
-    getOsdRemovalStatus: unary(() => osds.getOsdRemovalStatus(need())),
+    createOsds: write("OsdService", "CreateOsds", osds.createOsds, op),
+    previewOsds: unary("OsdService", "PreviewOsds", (req) => osds.previewOsds(need(), req)),
+    replaceOsds: write("OsdService", "ReplaceOsds", osds.replaceOsds, op),
+    removeOsds: write("OsdService", "RemoveOsds", osds.removeOsds, op),
+    getOsdRemovalStatus: unary("OsdService", "GetOsdRemovalStatus", () => osds.getOsdRemovalStatus(need())),
   };
   const upgrade: UpgradeServiceServer = {
-    getAvailableUpgrades: unary(() => upgrades.getAvailableUpgrades(need())),
-    startUpgrade: write(upgrades.startUpgrade, op),
-    getUpgradeStatus: unary(() => upgrades.getUpgradeStatus(need())),
-    pauseUpgrade: write(upgrades.pauseUpgrade, op),
-    resumeUpgrade: write(upgrades.resumeUpgrade, op),
-    stopUpgrade: write(upgrades.stopUpgrade, op),
+    getAvailableUpgrades: unary("UpgradeService", "GetAvailableUpgrades", () => upgrades.getAvailableUpgrades(need())),
+    startUpgrade: write("UpgradeService", "StartUpgrade", upgrades.startUpgrade, op),
+    getUpgradeStatus: unary("UpgradeService", "GetUpgradeStatus", () => upgrades.getUpgradeStatus(need())),
+    pauseUpgrade: write("UpgradeService", "PauseUpgrade", upgrades.pauseUpgrade, op),
+    resumeUpgrade: write("UpgradeService", "ResumeUpgrade", upgrades.resumeUpgrade, op),
+    stopUpgrade: write("UpgradeService", "StopUpgrade", upgrades.stopUpgrade, op),
   };
   const operation: OperationServiceServer = {
-    getOperation: unary((req) => {
+    getOperation: unary("OperationService", "GetOperation", (req) => {
       operations.checkOperationId(req.id);
       return { operation: need().engine.get(req.id) };
     }),
-    listOperations: unary((req) => operations.listOperations(need(), req)),
+    listOperations: unary("OperationService", "ListOperations", (req) => operations.listOperations(need(), req)),
     watchOperation: (call) => {
       void streamOperations(
         call as grpc.ServerWritableStream<unknown, { operation: Operation }>,
@@ -124,12 +144,12 @@ export function addOrchestratorServices(server: grpc.Server, deps: Deps | undefi
         log,
       );
     },
-    waitOperations: unary((req, call) => {
+    waitOperations: unary("OperationService", "WaitOperations", (req, call) => {
       const gone = new AbortController();
       call.on("cancelled", () => gone.abort());
       return operations.waitOperations(need(), req, gone.signal);
     }),
-    cancelOperation: unary((req) => {
+    cancelOperation: unary("OperationService", "CancelOperation", (req) => {
       operations.checkOperationId(req.id);
       return { operation: need().engine.cancel(req.id) };
     }),

@@ -131,10 +131,7 @@ describe("CreateOsds", () => {
     expect((await osdDaemons(api)).filter((d) => d.service === "osd.dirs").map((d) => d.status)).toEqual([DS.STATUS_RUNNING]);
   });
 
-  // BUG: claiming the id of an OSD that is up (not destroyed) is not refused as invalid input;
-  // the operation starts and FAILS on that host (src/domain/osds.ts createOsds does not check
-  // claims against the cluster; the sim's createOsd then throws).
-  it.skip("claiming the id of a running OSD is INVALID_ARGUMENT before anything starts", async () => {
+  it("claiming the id of a running OSD is INVALID_ARGUMENT before anything starts", async () => {
     const api = await start();
     const e = await refusal(api.createOsds({ spec: { hostPattern: "node-*", dataDevices: { paths: ["/dev/sdd"] }, osdIdClaims: { "node-1": { osdIds: [1] } } } }));
     expect(grpc.status[e.code]).toBe("INVALID_ARGUMENT");
@@ -161,10 +158,7 @@ describe("CreateOsds", () => {
     expect(taskMessages.some((m) => /^(preparing|starting|creating)/.test(m)), taskMessages.join("|")).toBe(true);
   });
 
-  // BUG: a cancelled CreateOsds can leave a prepared OSD (LVs on the device, which is then
-  // unavailable) whose daemon never started; repeating the request plans only available
-  // devices, so that OSD never starts (src/domain/osds.ts runCreate / backends/sim createOsd).
-  it.skip("a CreateOsds cancelled mid-way, repeated, leaves every selected device with a running OSD", async () => {
+  it("a CreateOsds cancelled mid-way, repeated, leaves every selected device with a running OSD", async () => {
     const api = await start({ delays: { createOsd: 400 } });
     const spec = { serviceId: "cxl", hostPattern: "node-*", dataDevices: { paths: ["/dev/sdc"] } };
     const s = api.createOsds({ spec });
@@ -285,9 +279,7 @@ describe("ReplaceOsds", () => {
     expect((await device(api, "node-1", "/dev/sdb")).osdId).toBe(0);
   });
 
-  // BUG: a claim naming an OSD that does not exist is not NOT_FOUND: ReplaceOsds succeeds and
-  // creates a brand-new osd.99 (src/domain/osds.ts replaceOsds skips unknown claimed ids).
-  it.skip("claiming an OSD that does not exist is NOT_FOUND and creates nothing", async () => {
+  it("claiming an OSD that does not exist is NOT_FOUND and creates nothing", async () => {
     const api = await start();
     const e = await refusal(api.replaceOsds({ spec: { hostPattern: "node-1", dataDevices: { paths: ["/dev/sdc"] }, osdIdClaims: { "node-1": { osdIds: [99] } } } }));
     expect(grpc.status[e.code]).toBe("NOT_FOUND");
@@ -296,10 +288,7 @@ describe("ReplaceOsds", () => {
     expect((await device(api, "node-1", "/dev/sdc")).available).toBe(true);
   });
 
-  // BUG: a claim under the wrong host is accepted: claiming osd.0 (on node-1) for node-2
-  // destroys node-1's osd.0 and recreates the id on node-2 (src/domain/osds.ts replaceOsds
-  // matches claimed ids on any host).
-  it.skip("claiming, for one host, an OSD of another host is refused and changes nothing", async () => {
+  it("claiming, for one host, an OSD of another host is refused and changes nothing", async () => {
     const api = await start();
     const e = await refusal(api.replaceOsds({ spec: { hostPattern: "node-2", dataDevices: { paths: ["/dev/sdc"] }, osdIdClaims: { "node-2": { osdIds: [0] } } } }));
     expect(["INVALID_ARGUMENT", "FAILED_PRECONDITION"]).toContain(grpc.status[e.code]);

@@ -276,11 +276,7 @@ describe("the operations of service writes", () => {
     expect((await api.listOperations({ hostname: "node-3" })).operations).toEqual([]);
   });
 
-  // BUG (minor): Operation.hosts ("the hosts it works on") stays empty for writes that apply
-  // a placement (AddStatelessService, UpdateStatelessService, UpdateMons, UpdateMgrs) and for
-  // StartUpgrade, even once their tasks ran on hosts (src/domain/ceph-services.ts
-  // submitApply, src/domain/upgrades.ts: hosts: []).
-  it.skip("Operation.hosts names the hosts a placement write works on", async () => {
+  it("Operation.hosts names the hosts a placement write works on", async () => {
     const api = await start();
     const op = (await succeeded(api.addStatelessService({ spec: { serviceType: T.SERVICE_TYPE_MDS, serviceId: "h", placement: { hosts: [{ hostname: "node-2" }, { hostname: "node-3" }] } } }))).at(-1)!;
     expect([...op.hosts].sort()).toEqual(["node-2", "node-3"]);
