@@ -31,3 +31,6 @@ scripts/test-clients.sh
 
 step "Python client: mypy --strict, then tests over grpcio and the pure-Python h2 transport"
 scripts/test-python-client.sh
+
+step "ceph-mgr module: the real ceph orch CLI of a Ceph 16.2 lab cluster, served through the service"
+scripts/test-mgr.sh
