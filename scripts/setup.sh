@@ -29,6 +29,12 @@ DEB_PACKAGES=(
   ceph-common              #   the ceph CLI, ceph-authtool, monmaptool
   ceph-osd                 #   scripts/ceph-lab/ceph-up.sh checks for ceph-osd (OSDs are optional)
   uuid-runtime             #   uuidgen, for the lab cluster's fsid
+  openssh-server           # scripts/testhosts: an sshd per test host (the ssh backend's tests)
+  openssh-client           #   ssh, ssh-keygen, ssh-keyscan
+  iproute2                 #   ip netns, bridge and veth for the test hosts
+  ceph-mds                 #   the ssh backend deploys MDS daemons (CephFS) ...
+  radosgw                  #   ... and RGW daemons (S3)
+  udev                     #   udevadm, which `ceph-volume inventory` needs
 )
 PROTOC_GEN_GO_VERSION=v1.36.12      # google.golang.org/protobuf/cmd/protoc-gen-go
 PROTOC_GEN_GO_GRPC_VERSION=v1.6.2   # google.golang.org/grpc/cmd/protoc-gen-go-grpc
