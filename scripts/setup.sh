@@ -39,6 +39,7 @@ DEB_PACKAGES=(
 PROTOC_GEN_GO_VERSION=v1.36.12      # google.golang.org/protobuf/cmd/protoc-gen-go
 PROTOC_GEN_GO_GRPC_VERSION=v1.6.2   # google.golang.org/grpc/cmd/protoc-gen-go-grpc
 GRPCURL_VERSION=v1.9.3              # github.com/fullstorydev/grpcurl: README walk-through and client tests
+GHZ_VERSION=v0.120.0                # github.com/bojand/ghz: npm run bench (the read path under load)
 TOOLS_BIN="$ROOT/.tools/bin"
 # ------------------------------------------------------------------------------------------
 
@@ -86,7 +87,7 @@ else
 fi
 
 # 3. Go protoc plugins -------------------------------------------------------------------
-step "Go tools (protoc plugins, grpcurl) into ${TOOLS_BIN#"$ROOT"/}"
+step "Go tools (protoc plugins, grpcurl, ghz) into ${TOOLS_BIN#"$ROOT"/}"
 mkdir -p "$TOOLS_BIN"
 install_go_tool() { # <binary> <module path@version>: the binary's recorded module version must match
   local bin="$1" pkg="$2" have=""
@@ -105,6 +106,7 @@ install_go_tool() { # <binary> <module path@version>: the binary's recorded modu
 install_go_tool protoc-gen-go "google.golang.org/protobuf/cmd/protoc-gen-go@$PROTOC_GEN_GO_VERSION"
 install_go_tool protoc-gen-go-grpc "google.golang.org/grpc/cmd/protoc-gen-go-grpc@$PROTOC_GEN_GO_GRPC_VERSION"
 install_go_tool grpcurl "github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION"
+install_go_tool ghz "github.com/bojand/ghz/cmd/ghz@$GHZ_VERSION"
 
 # 4. Go module of the generated code ------------------------------------------------------
 # Every module zip that gen/go/go.sum pins: what `go build`/`go vet` need plus what
