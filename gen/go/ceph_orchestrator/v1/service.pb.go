@@ -1142,7 +1142,7 @@ var File_ceph_orchestrator_v1_service_proto protoreflect.FileDescriptor
 
 const file_ceph_orchestrator_v1_service_proto_rawDesc = "" +
 	"\n" +
-	"\"ceph_orchestrator/v1/service.proto\x12\x14ceph_orchestrator.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x95\x01\n" +
+	"\"ceph_orchestrator/v1/service.proto\x12\x14ceph_orchestrator.v1\x1a\"ceph_orchestrator/v1/options.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x95\x01\n" +
 	"\tPlacement\x12\x14\n" +
 	"\x05label\x18\x01 \x01(\tR\x05label\x129\n" +
 	"\x05hosts\x18\x02 \x03(\v2#.ceph_orchestrator.v1.HostPlacementR\x05hosts\x12\x14\n" +
@@ -1203,7 +1203,7 @@ const file_ceph_orchestrator_v1_service_proto_rawDesc = "" +
 	"\x03rgw\x18\x04 \x01(\v2\x1d.ceph_orchestrator.v1.RgwSpecH\x00R\x03rgw\x121\n" +
 	"\x03nfs\x18\x05 \x01(\v2\x1d.ceph_orchestrator.v1.NfsSpecH\x00R\x03nfs\x127\n" +
 	"\x05iscsi\x18\x06 \x01(\v2\x1f.ceph_orchestrator.v1.IscsiSpecH\x00R\x05iscsiB\t\n" +
-	"\adetails\"\xc9\x03\n" +
+	"\adetails\"\xd5\x03\n" +
 	"\aRgwSpec\x12\x1b\n" +
 	"\trgw_realm\x18\x01 \x01(\tR\brgwRealm\x12\x19\n" +
 	"\brgw_zone\x18\x02 \x01(\tR\argwZone\x12#\n" +
@@ -1215,17 +1215,17 @@ const file_ceph_orchestrator_v1_service_proto_rawDesc = "" +
 	"\x11rgw_zonesecondary\x18\b \x01(\bR\x10rgwZonesecondary\x12.\n" +
 	"\x13rgw_multisite_proto\x18\t \x01(\tR\x11rgwMultisiteProto\x12\"\n" +
 	"\rrgw_zone_user\x18\n" +
-	" \x01(\tR\vrgwZoneUser\x12*\n" +
-	"\x11system_access_key\x18\v \x01(\tR\x0fsystemAccessKey\x12*\n" +
-	"\x11system_secret_key\x18\f \x01(\tR\x0fsystemSecretKey\"O\n" +
+	" \x01(\tR\vrgwZoneUser\x120\n" +
+	"\x11system_access_key\x18\v \x01(\tB\x04\x88\xb5\x18\x01R\x0fsystemAccessKey\x120\n" +
+	"\x11system_secret_key\x18\f \x01(\tB\x04\x88\xb5\x18\x01R\x0fsystemSecretKey\"O\n" +
 	"\aNfsSpec\x12\x12\n" +
 	"\x04pool\x18\x01 \x01(\tR\x04pool\x12\x1c\n" +
 	"\tnamespace\x18\x02 \x01(\tR\tnamespace\x12\x12\n" +
-	"\x04port\x18\x03 \x01(\x05R\x04port\"\x85\x01\n" +
+	"\x04port\x18\x03 \x01(\x05R\x04port\"\x8b\x01\n" +
 	"\tIscsiSpec\x12\x12\n" +
 	"\x04pool\x18\x01 \x01(\tR\x04pool\x12\x19\n" +
-	"\bapi_user\x18\x02 \x01(\tR\aapiUser\x12!\n" +
-	"\fapi_password\x18\x03 \x01(\tR\vapiPassword\x12&\n" +
+	"\bapi_user\x18\x02 \x01(\tR\aapiUser\x12'\n" +
+	"\fapi_password\x18\x03 \x01(\tB\x04\x88\xb5\x18\x01R\vapiPassword\x12&\n" +
 	"\x0ftrusted_ip_list\x18\x04 \x03(\tR\rtrustedIpList*\xfc\x01\n" +
 	"\vServiceType\x12\x1c\n" +
 	"\x18SERVICE_TYPE_UNSPECIFIED\x10\x00\x12\x14\n" +
@@ -1305,6 +1305,7 @@ func file_ceph_orchestrator_v1_service_proto_init() {
 	if File_ceph_orchestrator_v1_service_proto != nil {
 		return
 	}
+	file_ceph_orchestrator_v1_options_proto_init()
 	file_ceph_orchestrator_v1_service_proto_msgTypes[2].OneofWrappers = []any{
 		(*ServiceDescription_Rgw)(nil),
 		(*ServiceDescription_Nfs)(nil),

@@ -11,10 +11,11 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from ceph_orchestrator.v1 import options_pb2 as ceph__orchestrator_dot_v1_dot_options__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"ceph_orchestrator/v1/service.proto\x12\x14\x63\x65ph_orchestrator.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x95\x01\n\tPlacement\x12\x14\n\x05label\x18\x01 \x01(\tR\x05label\x12\x39\n\x05hosts\x18\x02 \x03(\x0b\x32#.ceph_orchestrator.v1.HostPlacementR\x05hosts\x12\x14\n\x05\x63ount\x18\x03 \x01(\x05R\x05\x63ount\x12!\n\x0chost_pattern\x18\x04 \x01(\tR\x0bhostPattern\"Y\n\rHostPlacement\x12\x1a\n\x08hostname\x18\x01 \x01(\tR\x08hostname\x12\x18\n\x07network\x18\x02 \x01(\tR\x07network\x12\x12\n\x04name\x18\x03 \x01(\tR\x04name\"\xfd\x04\n\x12ServiceDescription\x12\x44\n\x0cservice_type\x18\x01 \x01(\x0e\x32!.ceph_orchestrator.v1.ServiceTypeR\x0bserviceType\x12\x1d\n\nservice_id\x18\x02 \x01(\tR\tserviceId\x12!\n\x0cservice_name\x18\x03 \x01(\tR\x0bserviceName\x12=\n\tplacement\x18\x04 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.PlacementR\tplacement\x12\x18\n\x07running\x18\x05 \x01(\x05R\x07running\x12\x12\n\x04size\x18\x06 \x01(\x05R\x04size\x12=\n\x0clast_refresh\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0blastRefresh\x12\x34\n\x07\x63reated\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x63reated\x12\x32\n\x15rados_config_location\x18\t \x01(\tR\x13radosConfigLocation\x12\x1f\n\x0bservice_url\x18\n \x01(\tR\nserviceUrl\x12\x31\n\x03rgw\x18\x0b \x01(\x0b\x32\x1d.ceph_orchestrator.v1.RgwSpecH\x00R\x03rgw\x12\x31\n\x03nfs\x18\x0c \x01(\x0b\x32\x1d.ceph_orchestrator.v1.NfsSpecH\x00R\x03nfs\x12\x37\n\x05iscsi\x18\r \x01(\x0b\x32\x1f.ceph_orchestrator.v1.IscsiSpecH\x00R\x05iscsiB\t\n\x07\x64\x65tails\"\xbd\x05\n\x11\x44\x61\x65monDescription\x12\x42\n\x0b\x64\x61\x65mon_type\x18\x01 \x01(\x0e\x32!.ceph_orchestrator.v1.ServiceTypeR\ndaemonType\x12\x1b\n\tdaemon_id\x18\x02 \x01(\tR\x08\x64\x61\x65monId\x12\x1f\n\x0b\x64\x61\x65mon_name\x18\x03 \x01(\tR\ndaemonName\x12!\n\x0cservice_name\x18\x04 \x01(\tR\x0bserviceName\x12\x1a\n\x08hostname\x18\x05 \x01(\tR\x08hostname\x12\x46\n\x06status\x18\x06 \x01(\x0e\x32..ceph_orchestrator.v1.DaemonDescription.StatusR\x06status\x12\x1f\n\x0bstatus_desc\x18\x07 \x01(\tR\nstatusDesc\x12\x18\n\x07version\x18\x08 \x01(\tR\x07version\x12!\n\x0c\x63ontainer_id\x18\t \x01(\tR\x0b\x63ontainerId\x12\x10\n\x03pid\x18\n \x01(\x05R\x03pid\x12=\n\x0clast_refresh\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0blastRefresh\x12\x34\n\x07\x63reated\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x63reated\x12\x34\n\x07started\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07started\"\x83\x01\n\x06Status\x12\x16\n\x12STATUS_UNSPECIFIED\x10\x00\x12\x12\n\x0eSTATUS_RUNNING\x10\x01\x12\x12\n\x0eSTATUS_STOPPED\x10\x02\x12\x10\n\x0cSTATUS_ERROR\x10\x03\x12\x12\n\x0eSTATUS_UNKNOWN\x10\x04\x12\x13\n\x0fSTATUS_STARTING\x10\x05\"\xe4\x02\n\x14StatelessServiceSpec\x12\x44\n\x0cservice_type\x18\x01 \x01(\x0e\x32!.ceph_orchestrator.v1.ServiceTypeR\x0bserviceType\x12\x1d\n\nservice_id\x18\x02 \x01(\tR\tserviceId\x12=\n\tplacement\x18\x03 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.PlacementR\tplacement\x12\x31\n\x03rgw\x18\x04 \x01(\x0b\x32\x1d.ceph_orchestrator.v1.RgwSpecH\x00R\x03rgw\x12\x31\n\x03nfs\x18\x05 \x01(\x0b\x32\x1d.ceph_orchestrator.v1.NfsSpecH\x00R\x03nfs\x12\x37\n\x05iscsi\x18\x06 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.IscsiSpecH\x00R\x05iscsiB\t\n\x07\x64\x65tails\"\xc9\x03\n\x07RgwSpec\x12\x1b\n\trgw_realm\x18\x01 \x01(\tR\x08rgwRealm\x12\x19\n\x08rgw_zone\x18\x02 \x01(\tR\x07rgwZone\x12#\n\rrgw_zonegroup\x18\x03 \x01(\tR\x0crgwZonegroup\x12*\n\x11rgw_frontend_port\x18\x04 \x01(\x05R\x0frgwFrontendPort\x12\x10\n\x03ssl\x18\x05 \x01(\x08R\x03ssl\x12#\n\rrgw_multisite\x18\x06 \x01(\x08R\x0crgwMultisite\x12%\n\x0ergw_zonemaster\x18\x07 \x01(\x08R\rrgwZonemaster\x12+\n\x11rgw_zonesecondary\x18\x08 \x01(\x08R\x10rgwZonesecondary\x12.\n\x13rgw_multisite_proto\x18\t \x01(\tR\x11rgwMultisiteProto\x12\"\n\rrgw_zone_user\x18\n \x01(\tR\x0brgwZoneUser\x12*\n\x11system_access_key\x18\x0b \x01(\tR\x0fsystemAccessKey\x12*\n\x11system_secret_key\x18\x0c \x01(\tR\x0fsystemSecretKey\"O\n\x07NfsSpec\x12\x12\n\x04pool\x18\x01 \x01(\tR\x04pool\x12\x1c\n\tnamespace\x18\x02 \x01(\tR\tnamespace\x12\x12\n\x04port\x18\x03 \x01(\x05R\x04port\"\x85\x01\n\tIscsiSpec\x12\x12\n\x04pool\x18\x01 \x01(\tR\x04pool\x12\x19\n\x08\x61pi_user\x18\x02 \x01(\tR\x07\x61piUser\x12!\n\x0c\x61pi_password\x18\x03 \x01(\tR\x0b\x61piPassword\x12&\n\x0ftrusted_ip_list\x18\x04 \x03(\tR\rtrustedIpList*\xfc\x01\n\x0bServiceType\x12\x1c\n\x18SERVICE_TYPE_UNSPECIFIED\x10\x00\x12\x14\n\x10SERVICE_TYPE_MON\x10\x01\x12\x14\n\x10SERVICE_TYPE_MGR\x10\x02\x12\x14\n\x10SERVICE_TYPE_OSD\x10\x03\x12\x14\n\x10SERVICE_TYPE_MDS\x10\x04\x12\x14\n\x10SERVICE_TYPE_RGW\x10\x05\x12\x14\n\x10SERVICE_TYPE_NFS\x10\x06\x12\x16\n\x12SERVICE_TYPE_ISCSI\x10\x07\x12\x1b\n\x17SERVICE_TYPE_RBD_MIRROR\x10\x08\x12\x16\n\x12SERVICE_TYPE_CRASH\x10\t*\xb6\x01\n\rServiceAction\x12\x1e\n\x1aSERVICE_ACTION_UNSPECIFIED\x10\x00\x12\x18\n\x14SERVICE_ACTION_START\x10\x01\x12\x17\n\x13SERVICE_ACTION_STOP\x10\x02\x12\x1a\n\x16SERVICE_ACTION_RESTART\x10\x03\x12\x19\n\x15SERVICE_ACTION_RELOAD\x10\x04\x12\x1b\n\x17SERVICE_ACTION_REDEPLOY\x10\x05\x42NZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"ceph_orchestrator/v1/service.proto\x12\x14\x63\x65ph_orchestrator.v1\x1a\"ceph_orchestrator/v1/options.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x95\x01\n\tPlacement\x12\x14\n\x05label\x18\x01 \x01(\tR\x05label\x12\x39\n\x05hosts\x18\x02 \x03(\x0b\x32#.ceph_orchestrator.v1.HostPlacementR\x05hosts\x12\x14\n\x05\x63ount\x18\x03 \x01(\x05R\x05\x63ount\x12!\n\x0chost_pattern\x18\x04 \x01(\tR\x0bhostPattern\"Y\n\rHostPlacement\x12\x1a\n\x08hostname\x18\x01 \x01(\tR\x08hostname\x12\x18\n\x07network\x18\x02 \x01(\tR\x07network\x12\x12\n\x04name\x18\x03 \x01(\tR\x04name\"\xfd\x04\n\x12ServiceDescription\x12\x44\n\x0cservice_type\x18\x01 \x01(\x0e\x32!.ceph_orchestrator.v1.ServiceTypeR\x0bserviceType\x12\x1d\n\nservice_id\x18\x02 \x01(\tR\tserviceId\x12!\n\x0cservice_name\x18\x03 \x01(\tR\x0bserviceName\x12=\n\tplacement\x18\x04 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.PlacementR\tplacement\x12\x18\n\x07running\x18\x05 \x01(\x05R\x07running\x12\x12\n\x04size\x18\x06 \x01(\x05R\x04size\x12=\n\x0clast_refresh\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0blastRefresh\x12\x34\n\x07\x63reated\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x63reated\x12\x32\n\x15rados_config_location\x18\t \x01(\tR\x13radosConfigLocation\x12\x1f\n\x0bservice_url\x18\n \x01(\tR\nserviceUrl\x12\x31\n\x03rgw\x18\x0b \x01(\x0b\x32\x1d.ceph_orchestrator.v1.RgwSpecH\x00R\x03rgw\x12\x31\n\x03nfs\x18\x0c \x01(\x0b\x32\x1d.ceph_orchestrator.v1.NfsSpecH\x00R\x03nfs\x12\x37\n\x05iscsi\x18\r \x01(\x0b\x32\x1f.ceph_orchestrator.v1.IscsiSpecH\x00R\x05iscsiB\t\n\x07\x64\x65tails\"\xbd\x05\n\x11\x44\x61\x65monDescription\x12\x42\n\x0b\x64\x61\x65mon_type\x18\x01 \x01(\x0e\x32!.ceph_orchestrator.v1.ServiceTypeR\ndaemonType\x12\x1b\n\tdaemon_id\x18\x02 \x01(\tR\x08\x64\x61\x65monId\x12\x1f\n\x0b\x64\x61\x65mon_name\x18\x03 \x01(\tR\ndaemonName\x12!\n\x0cservice_name\x18\x04 \x01(\tR\x0bserviceName\x12\x1a\n\x08hostname\x18\x05 \x01(\tR\x08hostname\x12\x46\n\x06status\x18\x06 \x01(\x0e\x32..ceph_orchestrator.v1.DaemonDescription.StatusR\x06status\x12\x1f\n\x0bstatus_desc\x18\x07 \x01(\tR\nstatusDesc\x12\x18\n\x07version\x18\x08 \x01(\tR\x07version\x12!\n\x0c\x63ontainer_id\x18\t \x01(\tR\x0b\x63ontainerId\x12\x10\n\x03pid\x18\n \x01(\x05R\x03pid\x12=\n\x0clast_refresh\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0blastRefresh\x12\x34\n\x07\x63reated\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x63reated\x12\x34\n\x07started\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07started\"\x83\x01\n\x06Status\x12\x16\n\x12STATUS_UNSPECIFIED\x10\x00\x12\x12\n\x0eSTATUS_RUNNING\x10\x01\x12\x12\n\x0eSTATUS_STOPPED\x10\x02\x12\x10\n\x0cSTATUS_ERROR\x10\x03\x12\x12\n\x0eSTATUS_UNKNOWN\x10\x04\x12\x13\n\x0fSTATUS_STARTING\x10\x05\"\xe4\x02\n\x14StatelessServiceSpec\x12\x44\n\x0cservice_type\x18\x01 \x01(\x0e\x32!.ceph_orchestrator.v1.ServiceTypeR\x0bserviceType\x12\x1d\n\nservice_id\x18\x02 \x01(\tR\tserviceId\x12=\n\tplacement\x18\x03 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.PlacementR\tplacement\x12\x31\n\x03rgw\x18\x04 \x01(\x0b\x32\x1d.ceph_orchestrator.v1.RgwSpecH\x00R\x03rgw\x12\x31\n\x03nfs\x18\x05 \x01(\x0b\x32\x1d.ceph_orchestrator.v1.NfsSpecH\x00R\x03nfs\x12\x37\n\x05iscsi\x18\x06 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.IscsiSpecH\x00R\x05iscsiB\t\n\x07\x64\x65tails\"\xd5\x03\n\x07RgwSpec\x12\x1b\n\trgw_realm\x18\x01 \x01(\tR\x08rgwRealm\x12\x19\n\x08rgw_zone\x18\x02 \x01(\tR\x07rgwZone\x12#\n\rrgw_zonegroup\x18\x03 \x01(\tR\x0crgwZonegroup\x12*\n\x11rgw_frontend_port\x18\x04 \x01(\x05R\x0frgwFrontendPort\x12\x10\n\x03ssl\x18\x05 \x01(\x08R\x03ssl\x12#\n\rrgw_multisite\x18\x06 \x01(\x08R\x0crgwMultisite\x12%\n\x0ergw_zonemaster\x18\x07 \x01(\x08R\rrgwZonemaster\x12+\n\x11rgw_zonesecondary\x18\x08 \x01(\x08R\x10rgwZonesecondary\x12.\n\x13rgw_multisite_proto\x18\t \x01(\tR\x11rgwMultisiteProto\x12\"\n\rrgw_zone_user\x18\n \x01(\tR\x0brgwZoneUser\x12\x30\n\x11system_access_key\x18\x0b \x01(\tB\x04\x88\xb5\x18\x01R\x0fsystemAccessKey\x12\x30\n\x11system_secret_key\x18\x0c \x01(\tB\x04\x88\xb5\x18\x01R\x0fsystemSecretKey\"O\n\x07NfsSpec\x12\x12\n\x04pool\x18\x01 \x01(\tR\x04pool\x12\x1c\n\tnamespace\x18\x02 \x01(\tR\tnamespace\x12\x12\n\x04port\x18\x03 \x01(\x05R\x04port\"\x8b\x01\n\tIscsiSpec\x12\x12\n\x04pool\x18\x01 \x01(\tR\x04pool\x12\x19\n\x08\x61pi_user\x18\x02 \x01(\tR\x07\x61piUser\x12\'\n\x0c\x61pi_password\x18\x03 \x01(\tB\x04\x88\xb5\x18\x01R\x0b\x61piPassword\x12&\n\x0ftrusted_ip_list\x18\x04 \x03(\tR\rtrustedIpList*\xfc\x01\n\x0bServiceType\x12\x1c\n\x18SERVICE_TYPE_UNSPECIFIED\x10\x00\x12\x14\n\x10SERVICE_TYPE_MON\x10\x01\x12\x14\n\x10SERVICE_TYPE_MGR\x10\x02\x12\x14\n\x10SERVICE_TYPE_OSD\x10\x03\x12\x14\n\x10SERVICE_TYPE_MDS\x10\x04\x12\x14\n\x10SERVICE_TYPE_RGW\x10\x05\x12\x14\n\x10SERVICE_TYPE_NFS\x10\x06\x12\x16\n\x12SERVICE_TYPE_ISCSI\x10\x07\x12\x1b\n\x17SERVICE_TYPE_RBD_MIRROR\x10\x08\x12\x16\n\x12SERVICE_TYPE_CRASH\x10\t*\xb6\x01\n\rServiceAction\x12\x1e\n\x1aSERVICE_ACTION_UNSPECIFIED\x10\x00\x12\x18\n\x14SERVICE_ACTION_START\x10\x01\x12\x17\n\x13SERVICE_ACTION_STOP\x10\x02\x12\x1a\n\x16SERVICE_ACTION_RESTART\x10\x03\x12\x19\n\x15SERVICE_ACTION_RELOAD\x10\x04\x12\x1b\n\x17SERVICE_ACTION_REDEPLOY\x10\x05\x42NZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ceph_orchestrator.v1.service_pb2', globals())
@@ -22,26 +23,32 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'ZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1'
-  _SERVICETYPE._serialized_start=2717
-  _SERVICETYPE._serialized_end=2969
-  _SERVICEACTION._serialized_start=2972
-  _SERVICEACTION._serialized_end=3154
-  _PLACEMENT._serialized_start=94
-  _PLACEMENT._serialized_end=243
-  _HOSTPLACEMENT._serialized_start=245
-  _HOSTPLACEMENT._serialized_end=334
-  _SERVICEDESCRIPTION._serialized_start=337
-  _SERVICEDESCRIPTION._serialized_end=974
-  _DAEMONDESCRIPTION._serialized_start=977
-  _DAEMONDESCRIPTION._serialized_end=1678
-  _DAEMONDESCRIPTION_STATUS._serialized_start=1547
-  _DAEMONDESCRIPTION_STATUS._serialized_end=1678
-  _STATELESSSERVICESPEC._serialized_start=1681
-  _STATELESSSERVICESPEC._serialized_end=2037
-  _RGWSPEC._serialized_start=2040
-  _RGWSPEC._serialized_end=2497
-  _NFSSPEC._serialized_start=2499
-  _NFSSPEC._serialized_end=2578
-  _ISCSISPEC._serialized_start=2581
-  _ISCSISPEC._serialized_end=2714
+  _RGWSPEC.fields_by_name['system_access_key']._options = None
+  _RGWSPEC.fields_by_name['system_access_key']._serialized_options = b'\210\265\030\001'
+  _RGWSPEC.fields_by_name['system_secret_key']._options = None
+  _RGWSPEC.fields_by_name['system_secret_key']._serialized_options = b'\210\265\030\001'
+  _ISCSISPEC.fields_by_name['api_password']._options = None
+  _ISCSISPEC.fields_by_name['api_password']._serialized_options = b'\210\265\030\001'
+  _SERVICETYPE._serialized_start=2771
+  _SERVICETYPE._serialized_end=3023
+  _SERVICEACTION._serialized_start=3026
+  _SERVICEACTION._serialized_end=3208
+  _PLACEMENT._serialized_start=130
+  _PLACEMENT._serialized_end=279
+  _HOSTPLACEMENT._serialized_start=281
+  _HOSTPLACEMENT._serialized_end=370
+  _SERVICEDESCRIPTION._serialized_start=373
+  _SERVICEDESCRIPTION._serialized_end=1010
+  _DAEMONDESCRIPTION._serialized_start=1013
+  _DAEMONDESCRIPTION._serialized_end=1714
+  _DAEMONDESCRIPTION_STATUS._serialized_start=1583
+  _DAEMONDESCRIPTION_STATUS._serialized_end=1714
+  _STATELESSSERVICESPEC._serialized_start=1717
+  _STATELESSSERVICESPEC._serialized_end=2073
+  _RGWSPEC._serialized_start=2076
+  _RGWSPEC._serialized_end=2545
+  _NFSSPEC._serialized_start=2547
+  _NFSSPEC._serialized_end=2626
+  _ISCSISPEC._serialized_start=2629
+  _ISCSISPEC._serialized_end=2768
 # @@protoc_insertion_point(module_scope)
