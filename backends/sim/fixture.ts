@@ -305,7 +305,8 @@ function readLv(r: Reader, v: unknown, at: string, fsid: string): LogicalVolume 
     osdFsid,
     clusterFsid: r.str(m.cluster_fsid, join(at, "cluster_fsid"), fsid),
     osdspecAffinity: r.str(m.osdspec_affinity, join(at, "osdspec_affinity"), ""),
-    blockUuid: r.str(m.block_uuid, join(at, "block_uuid"), lvmUuid()),
+    // Made only when missing: random bytes per LV add up in a fixture of 400,000 LVs.
+    blockUuid: m.block_uuid == null ? lvmUuid() : r.str(m.block_uuid, join(at, "block_uuid")),
   };
 }
 
@@ -472,16 +473,16 @@ function readOsds(r: Reader, hosts: FixtureHost[]): FixtureOsd[] {
   return [...osds.values()].sort((a, b) => a.osdId - b.osdId);
 }
 
-function readDaemon(r: Reader, v: unknown, at: string, hosts: FixtureHost[], osds: FixtureOsd[]): FixtureDaemon {
+function readDaemon(r: Reader, v: unknown, at: string, hostnames: ReadonlySet<string>, osds: ReadonlyMap<string, FixtureOsd>): FixtureDaemon {
   const m = r.map(v, at, DAEMON_KEYS);
   const typeName = r.str(m.daemon_type, join(at, "daemon_type"));
   const daemonType = r.choice(typeName, join(at, "daemon_type"), SERVICE_TYPES);
   const daemonId = r.id(m.daemon_id, join(at, "daemon_id"));
   const hostname = r.str(m.hostname, join(at, "hostname"));
-  if (!hosts.some((h) => h.hostname === hostname)) r.fail(join(at, "hostname"), `no host ${show(hostname)} in hosts`);
+  if (!hostnames.has(hostname)) r.fail(join(at, "hostname"), `no host ${show(hostname)} in hosts`);
   let serviceName: string;
   if (daemonType === ServiceType.SERVICE_TYPE_OSD) {
-    const osd = osds.find((o) => String(o.osdId) === daemonId);
+    const osd = osds.get(daemonId);
     if (!osd || osd.hostname !== hostname) r.fail(join(at, "daemon_id"), `no block LV for osd.${daemonId} on ${hostname}'s devices`);
     serviceName = r.str(m.service_name, join(at, "service_name"), osd.serviceName);
     if (serviceName !== osd.serviceName) r.fail(join(at, "service_name"), `osd.${daemonId}'s LVs say ${osd.serviceName}`);
@@ -527,8 +528,11 @@ export function parseFixture(text: string, file: string): Fixture {
   const hosts = r.list(top.hosts, "hosts").map((h, i) => readHost(r, h, `hosts[${i}]`, fsid, false));
   const spareHosts = r.list(top.spare_hosts, "spare_hosts").map((h, i) => readHost(r, h, `spare_hosts[${i}]`, fsid, true));
   const names = [...hosts, ...spareHosts].map((h) => h.hostname);
+  // Sets and maps, not list searches: a fixture may hold 10,000 hosts and 200,000 OSDs.
+  const seen = new Set<string>();
   names.forEach((n, i) => {
-    if (names.indexOf(n) !== i) {
+    if (!seen.has(n)) seen.add(n);
+    else {
       r.fail(i < hosts.length ? `hosts[${i}].hostname` : `spare_hosts[${i - hosts.length}].hostname`, `duplicate host ${n}`);
     }
   });
@@ -542,14 +546,18 @@ export function parseFixture(text: string, file: string): Fixture {
     if (services.findIndex((o) => o.serviceName === s.serviceName) !== i) r.fail(`services[${i}]`, `duplicate service ${s.serviceName}`);
   });
 
-  const daemons = r.list(top.daemons, "daemons").map((d, i) => readDaemon(r, d, `daemons[${i}]`, hosts, osds));
+  const hostnames = new Set(hosts.map((h) => h.hostname));
+  const osdsById = new Map(osds.map((o) => [String(o.osdId), o]));
+  const daemons = r.list(top.daemons, "daemons").map((d, i) => readDaemon(r, d, `daemons[${i}]`, hostnames, osdsById));
   const daemonName = (d: FixtureDaemon) => `${serviceTypeName(d.daemonType)}.${d.daemonId}`;
+  const daemonNames = new Set<string>();
   daemons.forEach((d, i) => {
-    if (daemons.findIndex((o) => daemonName(o) === daemonName(d)) !== i) r.fail(`daemons[${i}]`, `duplicate daemon ${daemonName(d)}`);
+    if (daemonNames.has(daemonName(d))) r.fail(`daemons[${i}]`, `duplicate daemon ${daemonName(d)}`);
+    daemonNames.add(daemonName(d));
   });
   // Every OSD on disk runs unless the fixture lists its daemon otherwise.
   for (const osd of osds) {
-    if (!daemons.some((d) => d.daemonType === ServiceType.SERVICE_TYPE_OSD && d.daemonId === String(osd.osdId))) {
+    if (!daemonNames.has(`osd.${osd.osdId}`)) {
       daemons.push({
         daemonType: ServiceType.SERVICE_TYPE_OSD,
         daemonId: String(osd.osdId),
@@ -569,8 +577,8 @@ export function parseFixture(text: string, file: string): Fixture {
     const m = r.map(v, at, DESTROYED_KEYS);
     const osdId = r.int(m.osd_id, join(at, "osd_id"));
     const hostname = r.str(m.hostname, join(at, "hostname"));
-    if (!names.slice(0, hosts.length).includes(hostname)) r.fail(join(at, "hostname"), `no host ${show(hostname)} in hosts`);
-    if (osds.some((o) => o.osdId === osdId)) r.fail(join(at, "osd_id"), `osd.${osdId} has a block LV, so it is not destroyed`);
+    if (!hostnames.has(hostname)) r.fail(join(at, "hostname"), `no host ${show(hostname)} in hosts`);
+    if (osdsById.has(String(osdId))) r.fail(join(at, "osd_id"), `osd.${osdId} has a block LV, so it is not destroyed`);
     return { osdId, hostname };
   });
   destroyedOsds.forEach((d, i) => {

@@ -152,6 +152,10 @@ hosts:
     ["a daemon on an unknown host", "hosts: [{ hostname: h }]\ndaemons:\n  - { daemon_type: mon, daemon_id: a, hostname: nope }\n", /daemons\[0\]\.hostname: no host "nope"/],
     ["an unknown daemon status", "hosts: [{ hostname: h }]\ndaemons:\n  - { daemon_type: mon, daemon_id: a, hostname: h, status: dancing }\n", /daemons\[0\]\.status: expected one of running, stopped/],
     ["an mds daemon without its service", "hosts: [{ hostname: h }]\ndaemons:\n  - { daemon_type: mds, daemon_id: fs.h.abc, hostname: h }\n", /daemons\[0\]\.service_name: required/],
+    ["a duplicate host", "hosts: [{ hostname: h }, { hostname: g }]\nspare_hosts: [{ hostname: h }]\n", /spare_hosts\[0\]\.hostname: duplicate host h/],
+    ["a duplicate daemon", "hosts: [{ hostname: h }]\ndaemons:\n  - { daemon_type: mon, daemon_id: a, hostname: h }\n  - { daemon_type: mon, daemon_id: a, hostname: h }\n", /daemons\[1\]: duplicate daemon mon\.a/],
+    ["an OSD daemon without its LV", "hosts: [{ hostname: h }]\ndaemons:\n  - { daemon_type: osd, daemon_id: 3, hostname: h }\n", /daemons\[0\]\.daemon_id: no block LV for osd\.3/],
+    ["a destroyed OSD on an unknown host", "hosts: [{ hostname: h }]\ndestroyed_osds: [{ osd_id: 1, hostname: g }]\n", /destroyed_osds\[0\]\.hostname: no host "g"/],
   ];
   it.each(bad)("rejects %s, naming the file and the key", async (_what, text, message) => {
     const file = await fixtureFile(text, "broken.yaml");
