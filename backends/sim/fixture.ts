@@ -511,15 +511,35 @@ function readDaemon(r: Reader, v: unknown, at: string, hostnames: ReadonlySet<st
   };
 }
 
-/** Parses and checks a fixture's text; `file` only names it in errors. */
+/**
+ * JSON, which is YAML too, read ~100 times faster than the YAML parser can (big generated
+ * clusters): integers become bigint as with YAML's intAsBigInt, and one beyond 2^53, which
+ * JSON.parse would round, is refused. Nothing else differs from the YAML reading.
+ */
+function parseJson(text: string, r: Reader): unknown {
+  try {
+    return JSON.parse(text, (key, v: unknown) => {
+      if (typeof v !== "number" || !Number.isInteger(v)) return v;
+      if (!Number.isSafeInteger(v)) throw new Error(`the integer at "${key}" is beyond 2^53: write it as a decimal string`);
+      return BigInt(v);
+    });
+  } catch (e) {
+    return r.fail("", `invalid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Parses and checks a fixture's text; `file` only names it in errors. A `.json` file is read as JSON. */
 export function parseFixture(text: string, file: string): Fixture {
   const r = new Reader(file);
   let doc: unknown;
-  try {
-    // intAsBigInt: sizes above 2^53 must not be rounded; merge: `<<: *anchor` shares sys_api blocks.
-    doc = YAML.parse(text, { intAsBigInt: true, merge: true, prettyErrors: true });
-  } catch (e) {
-    r.fail("", `invalid YAML: ${(e as Error).message}`);
+  if (file.endsWith(".json")) doc = parseJson(text, r);
+  else {
+    try {
+      // intAsBigInt: sizes above 2^53 must not be rounded; merge: `<<: *anchor` shares sys_api blocks.
+      doc = YAML.parse(text, { intAsBigInt: true, merge: true, prettyErrors: true });
+    } catch (e) {
+      r.fail("", `invalid YAML: ${(e as Error).message}`);
+    }
   }
   const top = r.map(doc ?? {}, "", TOP_KEYS);
   const cluster = r.map(top.cluster ?? {}, "cluster", CLUSTER_KEYS);

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
+import YAML from "yaml";
 import { Device, Device_Type } from "../../../gen/ts/ceph_orchestrator/v1/inventory.js";
 import createBackend from "../../../backends/sim/index.js";
 import { TINY, fixtureFile, log, sim } from "./helpers.js";
@@ -132,6 +133,22 @@ hosts:
       expect(back.sizeBytes).toBe(d?.sizeBytes);
       expect(back.sysApi).toEqual(d?.sysApi);
     }
+  });
+
+  it("reads a .json fixture as JSON: the same cluster as its YAML", async () => {
+    const text = await readFile(new URL("../../../backends/sim/fixtures/default.yaml", import.meta.url), "utf8");
+    const fromYaml = await sim();
+    const fromJson = await sim({ fixture: await fixtureFile(JSON.stringify(YAML.parse(text, { merge: true })), "cluster.json") });
+    const withoutTimes = (hosts: Awaited<ReturnType<typeof fromYaml.getInventory>>) => hosts.map((h) => ({ ...h, lastRefresh: undefined }));
+    expect(withoutTimes(await fromJson.getInventory([], false))).toEqual(withoutTimes(await fromYaml.getInventory([], false)));
+    expect(await fromJson.listServices()).toEqual(await fromYaml.listServices());
+    const daemons = async (b: typeof fromYaml) => (await b.listDaemons(false)).map((d) => [d.daemonName, d.hostname, d.serviceName, d.status, d.version]);
+    expect(await daemons(fromJson)).toEqual(await daemons(fromYaml));
+  });
+
+  it("refuses an integer beyond 2^53 in a JSON fixture, which JSON would round", async () => {
+    const file = await fixtureFile('{"hosts": [{"hostname": "h", "devices": [{"path": "/dev/sdb", "type": "hdd", "size_bytes": 9007199254740993}]}]}', "big.json");
+    await expect(sim({ fixture: file })).rejects.toThrow(/big\.json: invalid JSON: .*beyond 2\^53: write it as a decimal string/);
   });
 
   it("round-trips every default device through protobuf unchanged", async () => {
