@@ -20,6 +20,34 @@ export interface Config {
   dataDir: string;
   /** Journal operations (and let the backend keep its state) in dataDir; false: all in memory. */
   journal: boolean;
+  // Security (README "Security"; src/security/). Empty strings mean unset.
+  /** PEM files of the server's certificate chain and key: TLS. */
+  tlsCert: string;
+  tlsKey: string;
+  /** PEM file of the CA that signs client certificates: mutual TLS. */
+  tlsClientCa: string;
+  /** With a client CA: refuse connections without a valid client certificate at the handshake. */
+  tlsRequireClientCert: boolean;
+  /** YAML file of hashed bearer tokens with their roles; enables authentication. */
+  tokensFile: string;
+  /** YAML file mapping client certificate identities to roles (needs tlsClientCa). */
+  clientRolesFile: string;
+  /** Serve plaintext on an address that is not loopback (logged as a warning). */
+  allowInsecure: boolean;
+  /** With authentication on: serve reflection to anyone (otherwise it needs the reader role). */
+  reflectionPublic: boolean;
+  /** How often (ms) the certificate, key, CA, tokens and client roles files are checked for changes. */
+  reloadIntervalMs: number;
+  /** HTTP/2 streams (calls) open at once per connection; more wait in the client. */
+  maxConcurrentStreams: number;
+  /** Writes per second per caller; 0: no limit. */
+  writeRate: number;
+  /** Writes a caller may send at once before writeRate applies. */
+  writeBurst: number;
+  /** The longest WaitOperations, in seconds. */
+  maxWaitSeconds: number;
+  /** The longest WatchOperation stream, in seconds. */
+  maxWatchSeconds: number;
 }
 
 interface Option {
@@ -42,6 +70,20 @@ const OPTIONS: Option[] = [
   { flag: "reflection", env: "CEPH_ORCH_REFLECTION", key: "reflection", kind: "boolean", help: "serve gRPC server reflection (default true)" },
   { flag: "data-dir", env: "CEPH_ORCH_DATA_DIR", key: "dataDir", kind: "string", help: "directory of the database (orchestrator.db): the operations journal and the backend's state, e.g. the sim's cluster (default ./.data)" },
   { flag: "journal", env: "CEPH_ORCH_JOURNAL", key: "journal", kind: "boolean", help: "journal operations in the data directory, so that they survive a restart and resume; false keeps everything in memory, nothing survives a restart (default true)" },
+  { flag: "tls-cert", env: "CEPH_ORCH_TLS_CERT", key: "tlsCert", kind: "string", help: "PEM file of the server's certificate chain: serve TLS (with --tls-key); reloaded when it changes" },
+  { flag: "tls-key", env: "CEPH_ORCH_TLS_KEY", key: "tlsKey", kind: "string", help: "PEM file of the server's private key; reloaded when it changes" },
+  { flag: "tls-client-ca", env: "CEPH_ORCH_TLS_CLIENT_CA", key: "tlsClientCa", kind: "string", help: "PEM file of the CA(s) that sign client certificates: mutual TLS, and authentication on (needs --client-roles); reloaded when it changes" },
+  { flag: "tls-require-client-cert", env: "CEPH_ORCH_TLS_REQUIRE_CLIENT_CERT", key: "tlsRequireClientCert", kind: "boolean", help: "with --tls-client-ca: refuse a connection without a valid client certificate at the handshake; false lets token callers in without one (default true)" },
+  { flag: "client-roles", env: "CEPH_ORCH_CLIENT_ROLES", key: "clientRolesFile", kind: "string", help: "YAML file giving client certificate identities (CN=..., DNS:..., URI:...) their role; reloaded when it changes" },
+  { flag: "tokens-file", env: "CEPH_ORCH_TOKENS_FILE", key: "tokensFile", kind: "string", help: "YAML file of bearer tokens (name, role, sha256 of the token): authentication on; reloaded when it changes" },
+  { flag: "allow-insecure", env: "CEPH_ORCH_ALLOW_INSECURE", key: "allowInsecure", kind: "boolean", help: "serve plaintext on an address other than loopback (logged as a warning); without it the service refuses to start so (default false)" },
+  { flag: "reflection-public", env: "CEPH_ORCH_REFLECTION_PUBLIC", key: "reflectionPublic", kind: "boolean", help: "with authentication on, serve reflection without credentials; otherwise it needs the reader role (default false)" },
+  { flag: "reload-interval", env: "CEPH_ORCH_RELOAD_INTERVAL_MS", key: "reloadIntervalMs", kind: "number", help: "milliseconds between checks of the TLS, tokens and client roles files for changes, besides file watching (default 5000)" },
+  { flag: "max-concurrent-streams", env: "CEPH_ORCH_MAX_CONCURRENT_STREAMS", key: "maxConcurrentStreams", kind: "number", help: "calls open at once on one connection (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS); clients queue the next ones (default 100)" },
+  { flag: "write-rate", env: "CEPH_ORCH_WRITE_RATE", key: "writeRate", kind: "number", help: "writes per second per caller, beyond --write-burst; more answer RESOURCE_EXHAUSTED with RetryInfo; 0: no limit (default 0)" },
+  { flag: "write-burst", env: "CEPH_ORCH_WRITE_BURST", key: "writeBurst", kind: "number", help: "writes a caller may send at once before --write-rate applies (default 20)" },
+  { flag: "max-wait", env: "CEPH_ORCH_MAX_WAIT", key: "maxWaitSeconds", kind: "number", help: "seconds a WaitOperations waits at most; a longer wait then answers RESOURCE_EXHAUSTED with RetryInfo (default 3600)" },
+  { flag: "max-watch", env: "CEPH_ORCH_MAX_WATCH", key: "maxWatchSeconds", kind: "number", help: "seconds a WatchOperation stream lasts at most; it then ends RESOURCE_EXHAUSTED with RetryInfo, to re-attach (default 3600)" },
 ];
 
 const DEFAULTS: Config = {
@@ -57,6 +99,20 @@ const DEFAULTS: Config = {
   reflection: true,
   dataDir: ".data",
   journal: true,
+  tlsCert: "",
+  tlsKey: "",
+  tlsClientCa: "",
+  tlsRequireClientCert: true,
+  tokensFile: "",
+  clientRolesFile: "",
+  allowInsecure: false,
+  reflectionPublic: false,
+  reloadIntervalMs: 5000,
+  maxConcurrentStreams: 100,
+  writeRate: 0,
+  writeBurst: 20,
+  maxWaitSeconds: 3600,
+  maxWatchSeconds: 3600,
 };
 
 export class ConfigError extends Error {}
@@ -113,7 +169,19 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | "he
   if (!/^[^\s]+:\d{1,5}$/.test(config.listen)) throw new ConfigError(`listen '${config.listen}': expected host:port`);
   if (config.maxParallelHosts < 1) throw new ConfigError("max-parallel-hosts must be at least 1");
   if (typeof config.dataDir !== "string" || config.dataDir === "") throw new ConfigError("data-dir must be a directory path");
+  checkSecurity(config);
   return config;
+}
+
+function checkSecurity(c: Config): void {
+  if (Boolean(c.tlsCert) !== Boolean(c.tlsKey)) throw new ConfigError("--tls-cert and --tls-key go together");
+  if (c.tlsClientCa && !c.tlsCert) throw new ConfigError("--tls-client-ca needs --tls-cert and --tls-key");
+  if (c.tlsClientCa && !c.clientRolesFile) throw new ConfigError("--tls-client-ca needs --client-roles: which client identities get which role");
+  if (c.clientRolesFile && !c.tlsClientCa) throw new ConfigError("--client-roles needs --tls-client-ca");
+  if (c.maxConcurrentStreams < 1) throw new ConfigError("max-concurrent-streams must be at least 1");
+  if (c.writeBurst < 1) throw new ConfigError("write-burst must be at least 1");
+  if (!(c.maxWaitSeconds > 0)) throw new ConfigError("max-wait must be more than 0");
+  if (!(c.maxWatchSeconds > 0)) throw new ConfigError("max-watch must be more than 0");
 }
 
 function readConfigFile(path: string): Partial<Config> {

@@ -1,7 +1,7 @@
 // The service's entry point: `npm start -- --help`.
-import { pino } from "pino";
 import { BackendLoadError } from "./backend/loader.js";
 import { ConfigError, helpText, loadConfig } from "./config.js";
+import { createLogger } from "./logging.js";
 import { DatabaseError } from "./persistence/database.js";
 import { startServer } from "./server.js";
 
@@ -17,7 +17,8 @@ async function main(): Promise<number> {
     process.stdout.write(`${helpText()}\n`);
     return 0;
   }
-  const log = pino({ level: config.logLevel, redact: { paths: ["*.systemAccessKey", "*.systemSecretKey", "*.apiPassword"], censor: "[secret]" } });
+  // Secret fields (the proto's (secret) option) never reach the log.
+  const log = createLogger(config.logLevel);
   let server;
   try {
     server = await startServer(config, log);
@@ -42,6 +43,11 @@ async function main(): Promise<number> {
     };
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));
+    // SIGHUP: read the TLS, tokens and client roles files again now.
+    process.on("SIGHUP", () => {
+      log.info({ signal: "SIGHUP" }, "reloading the security files");
+      server.reload();
+    });
   });
   await server.shutdown();
   return 0;

@@ -14,6 +14,7 @@ import { OperationsEngine } from "./operations/engine.js";
 import { SqliteJournal } from "./operations/sqlite-journal.js";
 import { SqliteBackendStore } from "./persistence/backend-store.js";
 import { type OrchestratorDatabase, openDatabase } from "./persistence/database.js";
+import { setupSecurity } from "./security/index.js";
 import { DESCRIPTOR_SET, addReflection, serviceNames } from "./transport/reflection.js";
 import { addOrchestratorServices } from "./transport/services.js";
 
@@ -25,13 +26,23 @@ const HEALTH_POLL_MS = 2000;
 export interface RunningServer {
   port: number;
   deps: Deps | undefined;
+  /** Read the TLS, tokens and client roles files again now (they are also watched). */
+  reload(): void;
   /** Stop accepting, let streams and operations finish within the grace period, then close. */
   shutdown(): Promise<void>;
 }
 
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  // Throws ConfigError for unusable TLS or credential files, or plaintext off loopback.
+  const security = setupSecurity(config, log);
   // Throws DatabaseError (naming the file, which stays untouched) when it cannot be used.
-  const database: OrchestratorDatabase | undefined = config.journal ? openDatabase(config.dataDir) : undefined;
+  let database: OrchestratorDatabase | undefined;
+  try {
+    database = config.journal ? openDatabase(config.dataDir) : undefined;
+  } catch (err) {
+    security.close();
+    throw err;
+  }
   if (database) log.info({ file: database.file }, "database open: operations are journaled");
   else log.warn("running without a journal: operations and the backend's state do not survive a restart");
   const engine = new OperationsEngine({
@@ -48,6 +59,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   } catch (err) {
     engine.close();
     database?.close();
+    security.close();
     throw err;
   }
   const deps: Deps | undefined = backend ? { backend, engine, log, state: newOrchestratorState() } : undefined;
@@ -61,8 +73,14 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     "grpc.keepalive_timeout_ms": 20_000,
     "grpc.keepalive_permit_without_calls": 1,
     "grpc.http2.min_ping_interval_without_data_ms": 10_000,
+    "grpc.max_concurrent_streams": config.maxConcurrentStreams,
+    interceptors: security.interceptors,
   });
-  addOrchestratorServices(server, deps, log);
+  addOrchestratorServices(server, deps, log, {
+    audit: security.audit,
+    maxWaitMs: config.maxWaitSeconds * 1000,
+    maxWatchMs: config.maxWatchSeconds * 1000,
+  });
 
   const names = serviceNames(readFileSync(DESCRIPTOR_SET));
   const health = new HealthImplementation(Object.fromEntries(["", ...names].map((n) => [n, "NOT_SERVING" as const])));
@@ -85,7 +103,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   let port: number;
   try {
     port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(config.listen, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+      server.bindAsync(config.listen, security.credentials, (err, p) => (err ? reject(err) : resolve(p))),
     );
   } catch (err) {
     clearInterval(healthTimer);
@@ -93,9 +111,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     engine.close();
     await backend?.close();
     database?.close();
+    security.close();
     throw err;
   }
-  log.info({ listen: config.listen, port, backend: backend?.name ?? "none" }, "serving");
+  log.info({ listen: config.listen, port, backend: backend?.name ?? "none", tls: Boolean(config.tlsCert), mutualTls: Boolean(config.tlsClientCa), auth: security.auth.enabled }, "serving");
 
   let stopping: Promise<void> | undefined;
   const shutdown = () =>
@@ -114,6 +133,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       await Promise.race([drained, cut]);
       clearTimeout(timer);
       server.forceShutdown();
+      security.audit.close();
+      security.close();
       engine.close();
       await backend?.close();
       if (database) {
@@ -122,5 +143,5 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       }
       log.info("stopped");
     })());
-  return { port, deps, shutdown };
+  return { port, deps, reload: () => security.reload(), shutdown };
 }

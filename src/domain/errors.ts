@@ -133,3 +133,43 @@ export class CancelledError extends OrchestratorError {
     super(message);
   }
 }
+
+/** The caller could not be identified: no credentials, or credentials the service does not know. */
+export class UnauthenticatedError extends OrchestratorError {
+  readonly reason: string;
+  constructor(message: string, reason = "UNAUTHENTICATED") {
+    super(message);
+    this.reason = reason;
+  }
+}
+
+/** The caller is known, but its role does not allow the RPC. */
+export class PermissionDeniedError extends OrchestratorError {
+  readonly reason = "PERMISSION_DENIED";
+  constructor(
+    message: string,
+    readonly caller: string,
+    readonly role: string,
+    readonly requiredRole: string,
+    readonly method: string,
+  ) {
+    super(message, { caller, role, requiredRole, method });
+  }
+}
+
+/**
+ * A limit was hit: a rate, or how long a call may last. `retryAfterMs` (if given) says
+ * when a retry may succeed; it becomes google.rpc.RetryInfo.
+ */
+export class ResourceExhaustedError extends OrchestratorError {
+  readonly reason: string;
+  constructor(
+    reason: string,
+    message: string,
+    readonly retryAfterMs?: number,
+    metadata: Record<string, string> = {},
+  ) {
+    super(message, metadata);
+    this.reason = reason;
+  }
+}

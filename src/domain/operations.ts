@@ -7,10 +7,12 @@ import type {
   WaitOperationsResponse,
 } from "../../gen/ts/ceph_orchestrator/v1/operation_service.js";
 import type { Deps } from "./context.js";
+import { ResourceExhaustedError } from "./errors.js";
 import { Violations, validateEnum, validateHostname, validatePageSize, validateString } from "./fields.js";
 import { paginate } from "./pagination.js";
 
 const MAX_WAIT_IDS = 1000;
+/** The longest wait unless configured otherwise (--max-wait). */
 export const MAX_WAIT_MS = 3600 * 1000;
 
 export function checkOperationId(id: string, field = "id"): void {
@@ -33,7 +35,17 @@ export function listOperations(deps: Deps, req: ListOperationsRequest): ListOper
   return { operations: page, nextPageToken, totalSize };
 }
 
-export async function waitOperations(deps: Deps, req: WaitOperationsRequest, signal: AbortSignal): Promise<WaitOperationsResponse> {
+/**
+ * Waits up to the request's timeout, and at most `maxWaitMs`. A longer timeout whose wait
+ * reaches `maxWaitMs` with operations still running answers RESOURCE_EXHAUSTED with
+ * RetryInfo: calling again goes on waiting.
+ */
+export async function waitOperations(
+  deps: Deps,
+  req: WaitOperationsRequest,
+  signal: AbortSignal,
+  maxWaitMs = MAX_WAIT_MS,
+): Promise<WaitOperationsResponse> {
   const v = new Violations();
   v.check(req.ids.length > 0, "ids", "at least one operation id is required");
   v.check(req.ids.length <= MAX_WAIT_IDS, "ids", `at most ${MAX_WAIT_IDS} ids`);
@@ -42,6 +54,15 @@ export async function waitOperations(deps: Deps, req: WaitOperationsRequest, sig
   v.check(Number.isFinite(seconds) && seconds >= 0 && nanos >= 0 && nanos < 1e9, "timeout", "must be a non-negative duration");
   v.throwIfAny();
   req.ids.forEach((id, i) => checkOperationId(id, `ids[${i}]`));
-  const timeoutMs = Math.min(seconds * 1000 + nanos / 1e6, MAX_WAIT_MS);
-  return deps.engine.wait(req.ids, timeoutMs, signal);
+  const requestedMs = seconds * 1000 + nanos / 1e6;
+  const result = await deps.engine.wait(req.ids, Math.min(requestedMs, maxWaitMs), signal);
+  if (!result.allDone && requestedMs > maxWaitMs && !signal.aborted) {
+    throw new ResourceExhaustedError(
+      "WAIT_LIMIT",
+      `a wait lasts at most ${maxWaitMs / 1000} s and these operations are still running: call WaitOperations again to go on waiting`,
+      0,
+      { maxWaitSeconds: String(maxWaitMs / 1000) },
+    );
+  }
+  return result;
 }

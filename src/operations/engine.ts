@@ -469,6 +469,18 @@ export class OperationsEngine {
     return { [Symbol.asyncIterator]: () => watcher.iterate(cleanup) };
   }
 
+  /**
+   * The terminal snapshot, once the operation has ended (at once when it has). Never
+   * rejects; stays pending for an operation that a shutdown interrupts (it resumes later).
+   */
+  whenDone(id: string): Promise<Operation> {
+    const entry = this.entry(id);
+    if (entry.op.done) return Promise.resolve(entry.op);
+    return new Promise((resolve) => {
+      entry.listeners.add({ push: (op) => op.done && resolve(op) });
+    });
+  }
+
   /** Resolves once all are done, or when the timeout passes or the signal aborts. */
   async wait(ids: string[], timeoutMs: number, signal?: AbortSignal): Promise<{ operations: Operation[]; allDone: boolean }> {
     const entries = ids.map((id) => this.entry(id));

@@ -21,6 +21,9 @@ import {
   NotFoundError,
   NotImplementedError,
   OrchestratorError,
+  PermissionDeniedError,
+  ResourceExhaustedError,
+  UnauthenticatedError,
   UnsupportedOptionError,
   ValidationError,
 } from "../domain/errors.js";
@@ -52,6 +55,9 @@ export function statusCodeFor(err: unknown): Code {
   if (err instanceof AlreadyExistsError) return Code.ALREADY_EXISTS;
   if (err instanceof ExecutionError) return Code.ABORTED;
   if (err instanceof CancelledError) return Code.CANCELLED;
+  if (err instanceof UnauthenticatedError) return Code.UNAUTHENTICATED;
+  if (err instanceof PermissionDeniedError) return Code.PERMISSION_DENIED;
+  if (err instanceof ResourceExhaustedError) return Code.RESOURCE_EXHAUSTED;
   // An expected error of a kind added later: its message is meant for clients.
   if (err instanceof OrchestratorError) return Code.UNKNOWN;
   return Code.INTERNAL;
@@ -100,12 +106,8 @@ function extraDetail(err: OrchestratorError): Any | undefined {
       violations: [{ type: "STATE", subject: err.subject, description: err.message }],
     });
   }
-  if (err instanceof BackendUnavailableError) {
-    const ms = Math.max(0, Math.round(err.retryAfterMs));
-    return pack("google.rpc.RetryInfo", RetryInfo, {
-      retryDelay: { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 },
-    });
-  }
+  if (err instanceof BackendUnavailableError) return retryInfo(err.retryAfterMs);
+  if (err instanceof ResourceExhaustedError && err.retryAfterMs !== undefined) return retryInfo(err.retryAfterMs);
   if (err instanceof NotFoundError || err instanceof AlreadyExistsError) {
     return pack("google.rpc.ResourceInfo", ResourceInfo, {
       resourceType: err.resourceType,
@@ -115,4 +117,11 @@ function extraDetail(err: OrchestratorError): Any | undefined {
     });
   }
   return undefined;
+}
+
+function retryInfo(retryAfterMs: number): Any {
+  const ms = Math.max(0, Math.ceil(retryAfterMs));
+  return pack("google.rpc.RetryInfo", RetryInfo, {
+    retryDelay: { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 },
+  });
 }

@@ -34,23 +34,40 @@ export async function streamOperations<Res>(
   updates: (signal: AbortSignal) => AsyncIterable<Operation>,
   wrap: (op: Operation) => Res,
   log: Logger,
+  limit?: StreamLimit,
 ): Promise<void> {
   const detach = new AbortController();
   const onCancelled = () => detach.abort();
   call.on("cancelled", onCancelled);
   if (call.cancelled) detach.abort();
+  let limited = false;
+  const timer = limit
+    ? setTimeout(() => {
+        limited = true;
+        detach.abort();
+      }, limit.maxMs)
+    : undefined;
+  timer?.unref();
   try {
     for await (const op of updates(detach.signal)) {
       if (detach.signal.aborted) break;
       if (!call.write(wrap(op))) await drained(call, detach.signal);
     }
-    if (!detach.signal.aborted) call.end();
+    if (limited && !call.cancelled) call.emit("error", toServiceError(limit!.error(), log));
+    else if (!detach.signal.aborted) call.end();
   } catch (err) {
     // After a cancel nobody is listening; the status could not be delivered.
     if (!detach.signal.aborted) call.emit("error", toServiceError(err, log));
   } finally {
+    clearTimeout(timer);
     call.off("cancelled", onCancelled);
   }
+}
+
+/** The longest a stream may last; then it ends with `error()` (RESOURCE_EXHAUSTED). */
+export interface StreamLimit {
+  maxMs: number;
+  error: () => unknown;
 }
 
 /** Resolves on 'drain', or at once when the call goes away. */

@@ -16,19 +16,32 @@ import { UpgradeServiceService, type UpgradeServiceServer } from "../../gen/ts/c
 import * as services from "../domain/ceph-services.js";
 import { type Deps, fingerprint } from "../domain/context.js";
 import { ensureSupported, rpcName } from "../domain/capabilities.js";
-import { NoBackendError } from "../domain/errors.js";
+import { NoBackendError, ResourceExhaustedError } from "../domain/errors.js";
 import * as hosts from "../domain/hosts.js";
 import * as inventory from "../domain/inventory.js";
 import * as operations from "../domain/operations.js";
 import * as osds from "../domain/osds.js";
 import { getCapabilities, getStatus } from "../domain/status.js";
 import * as upgrades from "../domain/upgrades.js";
+import type { Auditor } from "../security/audit.js";
+import { callerOf } from "../security/interceptor.js";
 import { streamOperations, toServiceError } from "./operation-stream.js";
+import { ensureDecoded, withCheckedRequests } from "./wire-check.js";
 
 type UnaryCall<Req> = grpc.ServerUnaryCall<Req, unknown>;
 
+export interface ServiceOptions {
+  /** Gets a line for every write (src/security/audit.ts). */
+  audit?: Auditor;
+  /** The longest WaitOperations waits; a longer wait that runs out answers RESOURCE_EXHAUSTED. */
+  maxWaitMs?: number;
+  /** The longest a WatchOperation stream lasts; then it ends RESOURCE_EXHAUSTED (re-attach). */
+  maxWatchMs?: number;
+}
+
 /** `deps` undefined means no backend is configured: every RPC but status answers NO_BACKEND. */
-export function addOrchestratorServices(server: grpc.Server, deps: Deps | undefined, log: Logger): void {
+export function addOrchestratorServices(server: grpc.Server, deps: Deps | undefined, log: Logger, opts: ServiceOptions = {}): void {
+  const { audit } = opts;
   const need = (): Deps => {
     if (!deps) throw new NoBackendError("No orchestrator backend is configured (set --backend)");
     return deps;
@@ -43,16 +56,24 @@ export function addOrchestratorServices(server: grpc.Server, deps: Deps | undefi
     service: string,
     method: string,
     fn: (req: Req, call: UnaryCall<Req>) => Promise<Res> | Res,
+    outcome?: (call: UnaryCall<Req>, res: Res | undefined, err?: unknown) => void,
   ): grpc.handleUnaryCall<Req, Res> {
     return (call, callback) => {
       Promise.resolve()
         .then(() => {
           supported(service, method);
+          ensureDecoded(call.request);
           return fn(call.request, call);
         })
         .then(
-          (res) => callback(null, res),
-          (err: unknown) => callback(toServiceError(err, log)),
+          (res) => {
+            outcome?.(call, res);
+            callback(null, res);
+          },
+          (err: unknown) => {
+            outcome?.(call, undefined, err);
+            callback(toServiceError(err, log));
+          },
         );
     };
   }
@@ -68,13 +89,25 @@ export function addOrchestratorServices(server: grpc.Server, deps: Deps | undefi
       void streamOperations(
         call as grpc.ServerWritableStream<unknown, Res>,
         async function* (signal) {
-          const d = need();
-          supported(service, method);
-          // A retry returns its operation before any check that the operation itself may
-          // have made fail (e.g. "the host exists").
-          const { requestId } = call.request as { requestId?: string };
-          const known = requestId ? d.engine.byRequest(requestId, rpcName(service, method), fingerprint(call.request as object)) : undefined;
-          const op = known ?? (await fn(d, call.request));
+          const name = rpcName(service, method);
+          const caller = callerOf(call.metadata);
+          let d: Deps;
+          let op: Operation;
+          let known: Operation | undefined;
+          try {
+            d = need();
+            supported(service, method);
+            ensureDecoded(call.request);
+            // A retry returns its operation before any check that the operation itself may
+            // have made fail (e.g. "the host exists").
+            const { requestId } = call.request as { requestId?: string };
+            known = requestId ? d.engine.byRequest(requestId, name, fingerprint(call.request as object)) : undefined;
+            op = known ?? (await fn(d, call.request));
+          } catch (err) {
+            audit?.refused(caller, name, call.request, err);
+            throw err;
+          }
+          audit?.accepted(caller, name, call.request, op, d.engine.whenDone(op.id), known !== undefined);
           yield* d.engine.watch(op.id, signal);
         },
         wrap,
@@ -134,32 +167,54 @@ export function addOrchestratorServices(server: grpc.Server, deps: Deps | undefi
     }),
     listOperations: unary("OperationService", "ListOperations", (req) => operations.listOperations(need(), req)),
     watchOperation: (call) => {
+      const maxMs = opts.maxWatchMs;
       void streamOperations(
         call as grpc.ServerWritableStream<unknown, { operation: Operation }>,
         async function* (signal) {
+          ensureDecoded(call.request);
           operations.checkOperationId(call.request.id);
           yield* need().engine.watch(call.request.id, signal);
         },
         op,
         log,
+        maxMs === undefined
+          ? undefined
+          : {
+              maxMs,
+              error: () =>
+                new ResourceExhaustedError("WATCH_LIMIT", `a watch lasts at most ${maxMs / 1000} s: call WatchOperation again to go on`, 0, {
+                  maxWatchSeconds: String(maxMs / 1000),
+                }),
+            },
       );
     },
     waitOperations: unary("OperationService", "WaitOperations", (req, call) => {
       const gone = new AbortController();
       call.on("cancelled", () => gone.abort());
-      return operations.waitOperations(need(), req, gone.signal);
+      return operations.waitOperations(need(), req, gone.signal, opts.maxWaitMs);
     }),
-    cancelOperation: unary("OperationService", "CancelOperation", (req) => {
-      operations.checkOperationId(req.id);
-      return { operation: need().engine.cancel(req.id) };
-    }),
+    cancelOperation: unary(
+      "OperationService",
+      "CancelOperation",
+      (req) => {
+        operations.checkOperationId(req.id);
+        return { operation: need().engine.cancel(req.id) };
+      },
+      // A write: audited.
+      (call, res, err) => {
+        const name = rpcName("OperationService", "CancelOperation");
+        if (err === undefined) audit?.answered(callerOf(call.metadata), name, call.request, res?.operation.id);
+        else audit?.refused(callerOf(call.metadata), name, call.request, err);
+      },
+    ),
   };
 
-  server.addService(OrchestratorServiceService, orchestrator);
-  server.addService(HostServiceService, host);
-  server.addService(InventoryServiceService, inv);
-  server.addService(ServiceServiceService, svc);
-  server.addService(OsdServiceService, osd);
-  server.addService(UpgradeServiceService, upgrade);
-  server.addService(OperationServiceService, operation);
+  // Each request's bytes are checked before they are decoded (wire-check.ts).
+  server.addService(withCheckedRequests(OrchestratorServiceService), orchestrator);
+  server.addService(withCheckedRequests(HostServiceService), host);
+  server.addService(withCheckedRequests(InventoryServiceService), inv);
+  server.addService(withCheckedRequests(ServiceServiceService), svc);
+  server.addService(withCheckedRequests(OsdServiceService), osd);
+  server.addService(withCheckedRequests(UpgradeServiceService), upgrade);
+  server.addService(withCheckedRequests(OperationServiceService), operation);
 }

@@ -1,7 +1,6 @@
 // Starts the real server in this process on a loopback port and gives typed gRPC clients.
 // Every test file that uses it calls `stop()` in afterAll/afterEach, also when a test fails.
 import * as grpc from "@grpc/grpc-js";
-import { pino } from "pino";
 import { HostServiceClient } from "../../gen/ts/ceph_orchestrator/v1/host_service.js";
 import { InventoryServiceClient } from "../../gen/ts/ceph_orchestrator/v1/inventory_service.js";
 import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
@@ -14,6 +13,7 @@ import { Status } from "../../gen/ts/google/rpc/status.js";
 import { Any } from "../../gen/ts/google/protobuf/any.js";
 import { BadRequest, ErrorInfo } from "../../gen/ts/google/rpc/error_details.js";
 import { type Config, loadConfig } from "../../src/config.js";
+import { createLogger } from "../../src/logging.js";
 import { type RunningServer, startServer } from "../../src/server.js";
 
 export interface Clients {
@@ -40,7 +40,7 @@ export interface Harness extends Clients {
 export async function startHarness(args: string[] = [], overrides: Partial<Config> = {}): Promise<Harness> {
   const config = loadConfig(["--listen", "127.0.0.1:0", "--journal=false", ...args], {});
   if (config === "help") throw new Error("unexpected --help");
-  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+  const log = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
   const server = await startServer({ ...config, ...overrides }, log);
   const address = `127.0.0.1:${server.port}`;
   const clients = makeClients(address);
