@@ -327,8 +327,9 @@ export class SimBackend implements Backend {
 
   // --- Hosts ---
 
-  async listHosts(): Promise<Host[]> {
+  async listHosts(hostnames?: readonly string[]): Promise<Host[]> {
     this.ensureUp();
+    if (hostnames) return [...new Set(hostnames)].flatMap((n) => (this.hosts.has(n) ? [this.hostOut(this.hosts.get(n)!)] : []));
     return [...this.hosts.values()].map((h) => this.hostOut(h));
   }
 

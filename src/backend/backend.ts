@@ -81,7 +81,12 @@ export interface Backend {
   close(): Promise<void>;
 
   // Hosts
-  listHosts(): Promise<Host[]>;
+  /**
+   * The hosts; with `hostnames`, only those that exist among them, so that a query for one
+   * host does not grow with the cluster. A backend may ignore the filter (the domain filters
+   * again).
+   */
+  listHosts(hostnames?: readonly string[]): Promise<Host[]>;
   addHost?(ctx: StepContext, host: Host): Promise<Host>;
   removeHost?(ctx: StepContext, hostname: string): Promise<void>;
   setHostLabels?(ctx: StepContext, hostname: string, labels: string[]): Promise<Host>;

@@ -19,7 +19,7 @@ import { paginate } from "./pagination.js";
 const MAX_LABELS = 100;
 
 export async function findHost(deps: Deps, hostname: string): Promise<Host> {
-  const host = (await deps.backend.listHosts()).find((h) => h.hostname === hostname);
+  const host = (await deps.backend.listHosts([hostname])).find((h) => h.hostname === hostname);
   if (!host) throw new NotFoundError("host", hostname);
   return host;
 }

@@ -23,12 +23,14 @@ export async function getInventory(deps: Deps, req: GetInventoryRequest): Promis
   v.addAll(validatePageSize(req.pageSize));
   v.throwIfAny();
 
-  const hosts = await deps.backend.listHosts();
+  // Asking for named hosts only: a query for one host must not grow with the cluster.
+  const hosts = await deps.backend.listHosts(req.hostnames.length > 0 ? req.hostnames : undefined);
   const known = new Set(hosts.map((h) => h.hostname));
   const missing = req.hostnames.find((h) => !known.has(h));
   if (missing !== undefined) throw new NotFoundError("host", missing);
+  const named = new Set(req.hostnames);
   const selected = hosts
-    .filter((h) => req.hostnames.length === 0 || req.hostnames.includes(h.hostname))
+    .filter((h) => named.size === 0 || named.has(h.hostname))
     .filter((h) => req.labels.every((l) => h.labels.includes(l)))
     .sort((a, b) => compare(a.hostname, b.hostname));
   const query = `inventory:${[...req.hostnames].sort().join(",")}:${[...req.labels].sort().join(",")}:${req.refresh}`;
@@ -66,7 +68,7 @@ export async function blinkDeviceLight(deps: Deps, req: BlinkDeviceLightRequest)
   });
   v.addAll(validateRequestId(req.requestId));
   v.throwIfAny();
-  const known = new Set((await deps.backend.listHosts()).map((h) => h.hostname));
+  const known = new Set((await deps.backend.listHosts(req.locations.map((l) => l.hostname))).map((h) => h.hostname));
   const missing = req.locations.find((l) => !known.has(l.hostname));
   if (missing) throw new NotFoundError("host", missing.hostname);
 
