@@ -115,7 +115,20 @@ function saveDevice(d: SimDevice): SavedDevice {
 }
 
 function loadDevice(d: SavedDevice): SimDevice {
-  return { ...d, sizeBytes: BigInt(d.sizeBytes) };
+  return { ...d, sizeBytes: BigInt(d.sizeBytes), sysApi: frozen(d.sysApi) };
+}
+
+/**
+ * Freezes a JSON value deeply. A device's sys_api is frozen, so that inventories hand it
+ * out without a deep copy per device and request (a page of 100 hosts has 2,400); a change
+ * replaces it.
+ */
+function frozen<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) frozen(v);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function checkSignal(signal: AbortSignal): void {
@@ -176,7 +189,7 @@ export class SimBackend implements Backend {
     this.baseVersion = config.version;
     this.versions = config.availableVersions;
 
-    const simDevices = (devices: FixtureDevice[]) => devices.map((d) => ({ ...d, ident: false, fault: false }));
+    const simDevices = (devices: FixtureDevice[]) => devices.map((d) => ({ ...d, sysApi: frozen(d.sysApi), ident: false, fault: false }));
     for (const h of fixture.hosts) {
       this.hosts.set(h.hostname, { hostname: h.hostname, addr: h.addr, labels: h.labels, devices: simDevices(h.devices), refreshedAt: now });
     }
@@ -835,7 +848,7 @@ export class SimBackend implements Backend {
       });
       device.available = false;
       device.rejectedReasons = ["LVM detected", "locked"];
-      device.sysApi.locked = 1;
+      device.sysApi = frozen({ ...device.sysApi, locked: 1 });
     }
     return osd;
   }
@@ -885,7 +898,7 @@ export class SimBackend implements Backend {
       if (had > 0 && d.lvs.length === 0) {
         d.available = true;
         d.rejectedReasons = [];
-        d.sysApi.locked = 0;
+        d.sysApi = frozen({ ...d.sysApi, locked: 0 });
       }
     }
   }
@@ -927,7 +940,8 @@ export class SimBackend implements Backend {
       vendor: d.vendor,
       model: d.model,
       lvs: d.lvs.map((lv) => ({ ...lv })),
-      sysApi: structuredClone(d.sysApi),
+      // Shared, not cloned: it is frozen, and replaced whenever it changes.
+      sysApi: d.sysApi,
       humanReadableSize: d.humanReadableSize,
       osdId: owner ? owner.osdId : -1,
     };
