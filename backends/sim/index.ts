@@ -11,13 +11,13 @@ export default async function createBackend(options: BackendOptions): Promise<Ba
   const fixture = await loadFixture(config.fixture);
   const backend = new SimBackend(fixture, config);
   const restored = options.store ? await backend.useStore(options.store) : false;
-  const state = backend.toState();
+  const counts = backend.counts();
   options.log.info(
     {
       fixture: config.fixture,
       store: options.store?.location,
-      hosts: state.hosts.length,
-      osds: state.osds.filter((o) => !o.destroyed).length,
+      hosts: counts.hosts,
+      osds: counts.osds,
       version: config.version,
     },
     restored
