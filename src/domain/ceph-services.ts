@@ -44,24 +44,38 @@ export async function describeServices(deps: Deps, req: DescribeServicesRequest)
   v.addAll(validatePageSize(req.pageSize));
   v.throwIfAny();
   const daemons = await deps.backend.listDaemons!(req.refresh);
-  const services = (await describeAll(deps, daemons))
+  // One pass over the daemons (a big cluster has 200,000), not one per service.
+  const byService = groupBy(daemons, (d) => d.serviceName);
+  const onHost = req.hostname === "" ? undefined : new Set(daemons.filter((d) => d.hostname === req.hostname).map((d) => d.serviceName));
+  const services = (await describeAll(deps, byService))
     .filter((s) => req.serviceType === ServiceType.SERVICE_TYPE_UNSPECIFIED || s.serviceType === req.serviceType)
     .filter((s) => req.serviceName === "" || s.serviceName === req.serviceName)
-    .filter((s) => req.hostname === "" || daemons.some((d) => d.serviceName === s.serviceName && d.hostname === req.hostname));
+    .filter((s) => onHost === undefined || onHost.has(s.serviceName));
   const query = `services:${req.serviceType}:${req.serviceName}:${req.hostname}:${req.refresh}`;
   const { page, nextPageToken, totalSize } = paginate(services, req.pageSize, req.pageToken, query);
   return { services: page, nextPageToken, totalSize };
 }
 
-async function describeAll(deps: Deps, daemons: DaemonDescription[]): Promise<ServiceDescription[]> {
+async function describeAll(deps: Deps, byService: Map<string, DaemonDescription[]>): Promise<ServiceDescription[]> {
   const now = nowTimestamp();
   return (await deps.backend.listServices!())
-    .map((s) => describe(s, daemons, now))
+    .map((s) => describe(s, byService.get(s.serviceName) ?? [], now))
     .sort((a, b) => compare(a.serviceName, b.serviceName));
 }
 
-function describe(record: ServiceRecord, daemons: DaemonDescription[], now: ServiceDescription["lastRefresh"]): ServiceDescription {
-  const own = daemons.filter((d) => d.serviceName === record.serviceName);
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+/** `own`: the service's daemons. */
+function describe(record: ServiceRecord, own: DaemonDescription[], now: ServiceDescription["lastRefresh"]): ServiceDescription {
   const running = own.filter((d) => d.status === DaemonDescription_Status.STATUS_RUNNING).length;
   const size = record.placement?.count || own.length;
   const lastRefresh = own.map((d) => d.lastRefresh).find((t) => t !== undefined) ?? now;
@@ -428,7 +442,7 @@ function applySpec(
           run.throwIfCancelled();
           await settleAll(toRemove.map((d) => step(remove(d))));
         }
-        const after = await deps.backend.listDaemons!(false);
+        const after = (await deps.backend.listDaemons!(false)).filter((d) => d.serviceName === record.serviceName);
         return { result: { $case: "service", value: describe(record, after, nowTimestamp()) } };
       },
   };
