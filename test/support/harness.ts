@@ -1,6 +1,7 @@
 // Starts the real server in this process on a loopback port and gives typed gRPC clients.
 // Every test file that uses it calls `stop()` in afterAll/afterEach, also when a test fails.
 import * as grpc from "@grpc/grpc-js";
+import type { Logger } from "pino";
 import { HostServiceClient } from "../../gen/ts/ceph_orchestrator/v1/host_service.js";
 import { InventoryServiceClient } from "../../gen/ts/ceph_orchestrator/v1/inventory_service.js";
 import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
@@ -12,6 +13,7 @@ import { UpgradeServiceClient } from "../../gen/ts/ceph_orchestrator/v1/upgrade_
 import { Status } from "../../gen/ts/google/rpc/status.js";
 import { Any } from "../../gen/ts/google/protobuf/any.js";
 import { BadRequest, ErrorInfo } from "../../gen/ts/google/rpc/error_details.js";
+import { type ClientSecurityOptions, clientSecurity } from "../../clients/ts/credentials.js";
 import { type Config, loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logging.js";
 import { type RunningServer, startServer } from "../../src/server.js";
@@ -35,15 +37,21 @@ export interface Harness extends Clients {
 /**
  * `args` are the service's own command-line flags, e.g. ["--backend-opt", "delays=0"].
  * Without a journal unless they say otherwise (["--journal=true", "--data-dir", dir]), so
- * that tests never share a database.
+ * that tests never share a database. `client` gives the clients TLS, a client certificate or
+ * a token (clients/ts/credentials.ts); `logger` replaces the silent one.
  */
-export async function startHarness(args: string[] = [], overrides: Partial<Config> = {}): Promise<Harness> {
+export async function startHarness(
+  args: string[] = [],
+  overrides: Partial<Config> = {},
+  client: ClientSecurityOptions = {},
+  logger?: Logger,
+): Promise<Harness> {
   const config = loadConfig(["--listen", "127.0.0.1:0", "--journal=false", ...args], {});
   if (config === "help") throw new Error("unexpected --help");
-  const log = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
+  const log = logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
   const server = await startServer({ ...config, ...overrides }, log);
   const address = `127.0.0.1:${server.port}`;
-  const clients = makeClients(address);
+  const clients = makeClients(address, client);
   return {
     ...clients,
     server,
@@ -55,16 +63,17 @@ export async function startHarness(args: string[] = [], overrides: Partial<Confi
   };
 }
 
-export function makeClients(address: string): Clients {
-  const creds = grpc.credentials.createInsecure();
+/** Clients of every service; `security` gives TLS, a client certificate or a token (clients/ts). */
+export function makeClients(address: string, security: ClientSecurityOptions = {}): Clients {
+  const { credentials: creds, options: o } = clientSecurity(security);
   return {
-    orchestrator: new OrchestratorServiceClient(address, creds),
-    hosts: new HostServiceClient(address, creds),
-    inventory: new InventoryServiceClient(address, creds),
-    services: new ServiceServiceClient(address, creds),
-    osds: new OsdServiceClient(address, creds),
-    upgrades: new UpgradeServiceClient(address, creds),
-    operations: new OperationServiceClient(address, creds),
+    orchestrator: new OrchestratorServiceClient(address, creds, o),
+    hosts: new HostServiceClient(address, creds, o),
+    inventory: new InventoryServiceClient(address, creds, o),
+    services: new ServiceServiceClient(address, creds, o),
+    osds: new OsdServiceClient(address, creds, o),
+    upgrades: new UpgradeServiceClient(address, creds, o),
+    operations: new OperationServiceClient(address, creds, o),
   };
 }
 
