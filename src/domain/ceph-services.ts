@@ -30,7 +30,7 @@ import { fingerprint, settleAll, type Deps } from "./context.js";
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError, ValidationError } from "./errors.js";
 import { Violations, validateEnum, validateHostname, validatePageSize, validateRequestId, validateServiceId, validateString } from "./fields.js";
 import { compare } from "./hosts.js";
-import { paginate } from "./pagination.js";
+import { paginate, validatePageToken } from "./pagination.js";
 import { daemonIdFor, resolvePlacement, validatePlacement } from "./placement.js";
 import { STATELESS_TYPES, serviceName, typeName } from "./service-types.js";
 
@@ -42,6 +42,7 @@ export async function describeServices(deps: Deps, req: DescribeServicesRequest)
   v.addAll(validateString(req.serviceName, "service_name", 128));
   if (req.hostname !== "") v.addAll(validateHostname(req.hostname, "hostname"));
   v.addAll(validatePageSize(req.pageSize));
+  v.addAll(validatePageToken(req.pageToken));
   v.throwIfAny();
   const daemons = await deps.backend.listDaemons!(req.refresh);
   // One pass over the daemons (a big cluster has 200,000), not one per service.
@@ -96,6 +97,7 @@ export async function listDaemons(deps: Deps, req: ListDaemonsRequest): Promise<
   v.addAll(validateString(req.daemonId, "daemon_id", 128));
   if (req.hostname !== "") v.addAll(validateHostname(req.hostname, "hostname"));
   v.addAll(validatePageSize(req.pageSize));
+  v.addAll(validatePageToken(req.pageToken));
   v.throwIfAny();
   const daemons = (await deps.backend.listDaemons!(req.refresh))
     .filter((d) => req.daemonType === ServiceType.SERVICE_TYPE_UNSPECIFIED || d.daemonType === req.daemonType)

@@ -19,11 +19,31 @@ export abstract class OrchestratorError extends Error {
   }
 }
 
+/** `text`, cut to `max` characters with a note of how much was cut. */
+export function clipText(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
+
+/**
+ * How many violations a ValidationError keeps (the first ones; its message says how many
+ * more there were), and how long each field path and description may be: they may quote
+ * client input, which can be huge.
+ */
+export const VIOLATION_LIMITS = { count: 50, field: 256, description: 512 } as const;
+
 /** Invalid input (upstream OrchestratorValidationError): nothing was changed. */
 export class ValidationError extends OrchestratorError {
   readonly reason = "INVALID_FIELD";
-  constructor(readonly violations: FieldViolation[]) {
-    super(violations.map((v) => `${v.field}: ${v.description}`).join("; "));
+  /** The first VIOLATION_LIMITS.count violations. */
+  readonly violations: FieldViolation[];
+  constructor(violations: readonly FieldViolation[]) {
+    const kept = violations.slice(0, VIOLATION_LIMITS.count).map((v) => ({
+      field: clipText(v.field, VIOLATION_LIMITS.field),
+      description: clipText(v.description, VIOLATION_LIMITS.description),
+    }));
+    const more = violations.length - kept.length;
+    super(kept.map((v) => `${v.field}: ${v.description}`).join("; ") + (more > 0 ? `; and ${more} more` : ""));
+    this.violations = kept;
   }
 }
 

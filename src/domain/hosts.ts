@@ -14,7 +14,7 @@ import { rpcName } from "./capabilities.js";
 import { fingerprint, type Deps } from "./context.js";
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from "./errors.js";
 import { Violations, validateAddress, validateHostname, validateLabel, validatePageSize, validateRequestId } from "./fields.js";
-import { paginate } from "./pagination.js";
+import { paginate, validatePageToken } from "./pagination.js";
 
 const MAX_LABELS = 100;
 
@@ -100,6 +100,7 @@ export async function listHosts(deps: Deps, req: ListHostsRequest): Promise<List
   const v = new Violations();
   if (req.label !== "") v.addAll(validateLabel(req.label, "label"));
   v.addAll(validatePageSize(req.pageSize));
+  v.addAll(validatePageToken(req.pageToken));
   v.throwIfAny();
   const hosts = (await deps.backend.listHosts())
     .filter((h) => req.label === "" || h.labels.includes(req.label))

@@ -12,7 +12,7 @@ import { fingerprint, settleAll, type Deps } from "./context.js";
 import { NotFoundError } from "./errors.js";
 import { Violations, validateAbsolutePath, validateEnum, validateHostname, validateLabel, validatePageSize, validateRequestId } from "./fields.js";
 import { compare } from "./hosts.js";
-import { paginate } from "./pagination.js";
+import { paginate, validatePageToken } from "./pagination.js";
 
 const MAX_LOCATIONS = 1000;
 
@@ -21,6 +21,7 @@ export async function getInventory(deps: Deps, req: GetInventoryRequest): Promis
   req.hostnames.forEach((h, i) => v.addAll(validateHostname(h, `hostnames[${i}]`)));
   req.labels.forEach((l, i) => v.addAll(validateLabel(l, `labels[${i}]`)));
   v.addAll(validatePageSize(req.pageSize));
+  v.addAll(validatePageToken(req.pageToken));
   v.throwIfAny();
 
   // Asking for named hosts only: a query for one host must not grow with the cluster.

@@ -9,7 +9,7 @@ import type {
 import type { Deps } from "./context.js";
 import { ResourceExhaustedError } from "./errors.js";
 import { Violations, validateEnum, validateHostname, validatePageSize, validateString } from "./fields.js";
-import { paginate } from "./pagination.js";
+import { paginate, validatePageToken } from "./pagination.js";
 
 const MAX_WAIT_IDS = 1000;
 /** The longest wait unless configured otherwise (--max-wait). */
@@ -28,6 +28,7 @@ export function listOperations(deps: Deps, req: ListOperationsRequest): ListOper
   v.addAll(validateString(req.method, "method", 256));
   if (req.hostname !== "") v.addAll(validateHostname(req.hostname, "hostname"));
   v.addAll(validatePageSize(req.pageSize));
+  v.addAll(validatePageToken(req.pageToken));
   v.throwIfAny();
   const all = deps.engine.list({ states: req.states, method: req.method, hostname: req.hostname });
   const query = `operations:${[...req.states].sort().join(",")}:${req.method}:${req.hostname}`;

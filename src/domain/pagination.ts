@@ -3,7 +3,7 @@
 // key made at start-up: a client cannot forge or alter a token, nor reuse one with different
 // filters. Tokens do not outlive the process; after a restart the client starts over.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { ValidationError } from "./errors.js";
+import { type FieldViolation, ValidationError } from "./errors.js";
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
@@ -41,8 +41,20 @@ function invalidToken(description: string): ValidationError {
   return new ValidationError([{ field: "page_token", description }]);
 }
 
+/** base64url of TOKEN_LENGTH bytes, without padding. */
+const TOKEN_TEXT_LENGTH = Math.ceil((TOKEN_LENGTH * 4) / 3);
+
+/**
+ * The form of a page token (empty: the first page), checked with the request's other
+ * fields before anything is looked up; its MAC and query are checked when it is used.
+ */
+export function validatePageToken(token: string, field = "page_token"): FieldViolation[] {
+  if (token === "" || (token.length === TOKEN_TEXT_LENGTH && /^[A-Za-z0-9_-]+$/.test(token))) return [];
+  return [{ field, description: "is not a valid page token" }];
+}
+
 function decode(token: string, queryKey: string): number {
-  const raw = /^[A-Za-z0-9_-]+$/.test(token) ? Buffer.from(token, "base64url") : Buffer.alloc(0);
+  const raw = validatePageToken(token).length === 0 ? Buffer.from(token, "base64url") : Buffer.alloc(0);
   // Re-encoding must give the token back, else it was not one of ours (base64 has slack bits).
   if (raw.length !== TOKEN_LENGTH || raw.toString("base64url") !== token) {
     throw invalidToken("is not a valid page token");

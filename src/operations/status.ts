@@ -24,6 +24,7 @@ import {
   PermissionDeniedError,
   ResourceExhaustedError,
   UnauthenticatedError,
+  type FieldViolation,
   UnsupportedOptionError,
   ValidationError,
 } from "../domain/errors.js";
@@ -64,9 +65,34 @@ export function statusCodeFor(err: unknown): Code {
 }
 
 /**
+ * Bounds, in UTF-8 bytes, on what a status carries. Messages and details may quote client
+ * input, and they travel in HTTP/2 trailers (grpc-message percent-encoded, the details
+ * base64): gRPC's C core (grpcio) refuses metadata beyond 8 KiB by default, and a client
+ * that gets too large a trailer block may never see the call end. So longer texts are cut,
+ * and a BadRequest lists the first violations that fit in its budget; the whole status
+ * stays under about 6 KiB on the wire.
+ */
+export const STATUS_LIMITS = { message: 600, metadataValue: 100, violationBytes: 2048 } as const;
+
+/** `text` cut to at most `maxBytes` of UTF-8 (on a character boundary), with a note. */
+export function clipBytes(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  const note = "… (cut)";
+  let out = "";
+  let bytes = 0;
+  for (const ch of text) {
+    const n = Buffer.byteLength(ch);
+    if (bytes + n > maxBytes - note.length) break;
+    out += ch;
+    bytes += n;
+  }
+  return out + note;
+}
+
+/**
  * The google.rpc.Status for an error: code, message and details (always an ErrorInfo, plus
- * the detail type that fits the error). An unexpected error becomes INTERNAL "internal
- * error" without its message or stack; the caller logs the real error.
+ * the detail type that fits the error), within STATUS_LIMITS. An unexpected error becomes
+ * INTERNAL "internal error" without its message or stack; the caller logs the real error.
  */
 export function errorToStatus(err: unknown): Status {
   const code = statusCodeFor(err);
@@ -77,23 +103,22 @@ export function errorToStatus(err: unknown): Status {
       details: [pack("google.rpc.ErrorInfo", ErrorInfo, { reason: INTERNAL_REASON, domain: ERROR_DOMAIN, metadata: {} })],
     };
   }
-  const details = [
-    pack("google.rpc.ErrorInfo", ErrorInfo, { reason: err.reason, domain: ERROR_DOMAIN, metadata: { ...err.metadata } }),
-  ];
+  const metadata = Object.fromEntries(Object.entries(err.metadata).map(([k, v]) => [k, clipBytes(v, STATUS_LIMITS.metadataValue)]));
+  const details = [pack("google.rpc.ErrorInfo", ErrorInfo, { reason: err.reason, domain: ERROR_DOMAIN, metadata })];
   const extra = extraDetail(err);
   if (extra) details.push(extra);
-  return { code, message: err.message, details };
+  return { code, message: clipBytes(err.message, STATUS_LIMITS.message), details };
 }
 
 function extraDetail(err: OrchestratorError): Any | undefined {
   if (err instanceof ValidationError) {
     return pack("google.rpc.BadRequest", BadRequest, {
-      fieldViolations: err.violations.map((v) => ({ field: v.field, description: v.description, reason: "", localizedMessage: undefined })),
+      fieldViolations: fitting(err.violations).map((v) => ({ field: v.field, description: v.description, reason: "", localizedMessage: undefined })),
     });
   }
   if (err instanceof UnsupportedOptionError) {
     return pack("google.rpc.BadRequest", BadRequest, {
-      fieldViolations: [{ field: err.field, description: err.message, reason: err.reason, localizedMessage: undefined }],
+      fieldViolations: fitting([{ field: err.field, description: err.message }]).map((v) => ({ ...v, reason: err.reason, localizedMessage: undefined })),
     });
   }
   if (err instanceof NoBackendError) {
@@ -117,6 +142,20 @@ function extraDetail(err: OrchestratorError): Any | undefined {
     });
   }
   return undefined;
+}
+
+/** The first violations that fit in STATUS_LIMITS.violationBytes (at least one, cut to fit). */
+function fitting(violations: readonly FieldViolation[]): FieldViolation[] {
+  const out: FieldViolation[] = [];
+  let bytes = 0;
+  for (const v of violations) {
+    const one = { field: clipBytes(v.field, 256), description: clipBytes(v.description, 512) };
+    const n = Buffer.byteLength(one.field) + Buffer.byteLength(one.description) + 8;
+    if (out.length > 0 && bytes + n > STATUS_LIMITS.violationBytes) break;
+    out.push(one);
+    bytes += n;
+  }
+  return out;
 }
 
 function retryInfo(retryAfterMs: number): Any {

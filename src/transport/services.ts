@@ -16,7 +16,7 @@ import { UpgradeServiceService, type UpgradeServiceServer } from "../../gen/ts/c
 import * as services from "../domain/ceph-services.js";
 import { type Deps, fingerprint } from "../domain/context.js";
 import { ensureSupported, rpcName } from "../domain/capabilities.js";
-import { NoBackendError, ResourceExhaustedError } from "../domain/errors.js";
+import { NoBackendError, RequestIdReusedError, ResourceExhaustedError } from "../domain/errors.js";
 import * as hosts from "../domain/hosts.js";
 import * as inventory from "../domain/inventory.js";
 import * as operations from "../domain/operations.js";
@@ -99,9 +99,15 @@ export function addOrchestratorServices(server: grpc.Server, deps: Deps | undefi
             supported(service, method);
             ensureDecoded(call.request);
             // A retry returns its operation before any check that the operation itself may
-            // have made fail (e.g. "the host exists").
+            // have made fail (e.g. "the host exists"). A request_id reused for another
+            // request is refused by the engine's submit, after the use case has validated
+            // the request: invalid input is INVALID_ARGUMENT whatever its request_id.
             const { requestId } = call.request as { requestId?: string };
-            known = requestId ? d.engine.byRequest(requestId, name, fingerprint(call.request as object)) : undefined;
+            try {
+              known = requestId ? d.engine.byRequest(requestId, name, fingerprint(call.request as object)) : undefined;
+            } catch (err) {
+              if (!(err instanceof RequestIdReusedError)) throw err;
+            }
             op = known ?? (await fn(d, call.request));
           } catch (err) {
             audit?.refused(caller, name, call.request, err);
