@@ -23,6 +23,9 @@ scripts/check-python-pypi.sh
 step "TypeScript tests (vitest, real gRPC on loopback)"
 npx vitest run
 
+step "Fuzz: every RPC, 10,000 random and mutated requests (npm run fuzz)"
+npm run fuzz
+
 step "Shared test vectors: TypeScript, Python, Go"
 scripts/test-vectors.sh
 
