@@ -23,7 +23,7 @@ export class Auditor {
   /** A write refused before any operation existed (authentication, role, limit, validation, ...). */
   refused(caller: Caller | undefined, method: string, request: unknown, err: unknown): void {
     const status = errorToStatus(err);
-    this.log.info({ ...who(caller), method, request: request === undefined ? undefined : redactSecrets(request), outcome: Code[status.code] ?? String(status.code), error: status.message }, "audit");
+    this.log.info({ ...who(caller), method, request: request === undefined ? undefined : summary(request), outcome: Code[status.code] ?? String(status.code), error: status.message }, "audit");
   }
 
   /**
@@ -32,7 +32,7 @@ export class Auditor {
    */
   accepted(caller: Caller | undefined, method: string, request: unknown, op: Operation, done: Promise<Operation>, retry: boolean): void {
     const key = this.next++;
-    const fields = { ...who(caller), method, request: redactSecrets(request), operationId: op.id, requestId: op.requestId || undefined, retry: retry || undefined };
+    const fields = { ...who(caller), method, request: summary(request), operationId: op.id, requestId: op.requestId || undefined, retry: retry || undefined };
     this.pending.set(key, { fields, operationId: op.id });
     void done.then((end) => {
       if (!this.pending.delete(key)) return;
@@ -47,7 +47,7 @@ export class Auditor {
       this.refused(caller, method, request, err);
       return;
     }
-    this.log.info({ ...who(caller), method, request: redactSecrets(request), operationId, outcome: "OK" }, "audit");
+    this.log.info({ ...who(caller), method, request: summary(request), operationId, outcome: "OK" }, "audit");
   }
 
   /** At shutdown: a line for each write whose operation has not ended (it resumes at the next start). */
@@ -55,6 +55,30 @@ export class Auditor {
     for (const { fields } of this.pending.values()) this.log.info({ ...fields, outcome: "INTERRUPTED" }, "audit");
     this.pending.clear();
   }
+}
+
+const MAX_STRING = 200;
+const MAX_ITEMS = 20;
+
+/**
+ * The request as the audit line shows it: secrets removed, long strings cut and long lists
+ * shortened (a request may be megabytes of hostile input).
+ */
+export function summary(request: unknown): unknown {
+  const walk = (v: unknown, depth: number): unknown => {
+    if (typeof v === "string") return v.length > MAX_STRING ? `${v.slice(0, MAX_STRING)}… (${v.length} characters)` : v;
+    if (v === null || typeof v !== "object") return v;
+    if (depth > 8) return "…";
+    if (Array.isArray(v)) {
+      const items = v.slice(0, MAX_ITEMS).map((x) => walk(x, depth + 1));
+      return v.length > MAX_ITEMS ? [...items, `… (${v.length} items)`] : items;
+    }
+    const entries = Object.entries(v as Record<string, unknown>);
+    const out = Object.fromEntries(entries.slice(0, MAX_ITEMS).map(([k, x]) => [k, walk(x, depth + 1)]));
+    if (entries.length > MAX_ITEMS) out["…"] = `${entries.length} keys`;
+    return out;
+  };
+  return walk(redactSecrets(request), 0);
 }
 
 function who(caller: Caller | undefined): Record<string, unknown> {
