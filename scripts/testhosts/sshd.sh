@@ -17,9 +17,16 @@ case "$action" in
     for _ in $(seq 1 50); do running && exit 0; sleep 0.1; done
     echo "sshd.sh: sshd of $name did not start:" >&2; tail -5 "$hd/sshd.log" >&2; exit 1 ;;
   stop)
-    if running; then
-      p=$(cat "$hd/sshd.pid"); kill -TERM "$p"
-      for _ in $(seq 1 50); do [ -d /proc/$p ] || break; sleep 0.1; done
+    # The listener and every open session's sshd in this host's network namespace: open
+    # connections drop too, as when the machine's sshd goes away. Daemons started over SSH
+    # run in their own sessions and stay.
+    ns=$(awk -v n="$name" '$1=="netns" && $2=="cephth-"substr(n, length("cephhost-")+1) {print $2}' "$DIR/state")
+    pids=()
+    running && pids+=("$(cat "$hd/sshd.pid")")
+    for p in $(ip netns pids "$ns" 2>/dev/null); do [ "$(cat /proc/$p/comm 2>/dev/null)" = sshd ] && pids+=("$p"); done
+    if [ ${#pids[@]} -gt 0 ]; then
+      kill -TERM "${pids[@]}" 2>/dev/null || true
+      for _ in $(seq 1 50); do alive=0; for p in "${pids[@]}"; do [ -d /proc/$p ] && alive=1; done; [ $alive = 0 ] && break; sleep 0.1; done
     fi
     rm -f "$hd/sshd.pid" ;;
   status) running && echo running || { echo stopped; exit 3; } ;;
