@@ -37,3 +37,6 @@ scripts/test-python-client.sh
 
 step "ceph-mgr module: the real ceph orch CLI of a Ceph 16.2 lab cluster, served through the service"
 scripts/test-mgr.sh
+
+step "ssh backend: a real Ceph 16.2 cluster on test hosts in network namespaces, through the API; conformance; an sshd fault"
+scripts/test-ssh.sh
