@@ -52,4 +52,5 @@ step "pytest test/python/client with $PY (Debian's protobuf, grpcio, h2)"
 
 step "pytest test/python/client with protobuf $PYPI_PROTOBUF_VERSION, grpcio $PYPI_GRPCIO_VERSION, h2 $PYPI_H2_VERSION (PyPI)"
 "$VENV/bin/python" -m pytest -p no:cacheprovider -q \
-  test/python/client/test_units.py test/python/client/test_wire.py test/python/client/test_client.py "$@"
+  test/python/client/test_units.py test/python/client/test_wire.py test/python/client/test_client.py \
+  test/python/client/test_security.py "$@"

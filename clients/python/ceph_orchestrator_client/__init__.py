@@ -22,7 +22,7 @@ from .errors import (
     error_from_grpc,
     error_from_status,
 )
-from .transport import ReadTimeout, ServerStream, Transport
+from .transport import PemSource, ReadTimeout, ServerStream, TlsSettings, Transport
 
 __version__ = "0.1.0"
 
@@ -40,8 +40,10 @@ __all__ = [
     "StatusCode",
     "error_from_grpc",
     "error_from_status",
+    "PemSource",
     "ReadTimeout",
     "ServerStream",
+    "TlsSettings",
     "Transport",
     "__version__",
 ]

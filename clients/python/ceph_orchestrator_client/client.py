@@ -46,7 +46,7 @@ from ceph_orchestrator.v1 import (
 
 from .completion import Completion
 from .errors import OrchestratorError, OrchestratorValidationError, StatusCode
-from .transport import Metadata, ServerStream, Transport
+from .transport import Metadata, PemSource, ServerStream, TlsSettings, Transport
 
 __all__ = ["OrchestratorClient", "SERVICE_TYPES", "TransportName"]
 
@@ -275,6 +275,13 @@ class OrchestratorClient:
     writes keep their request_id, so a retried write is never done twice. ``page_size``
     is the page size the list methods ask for (0: the server's default); they always
     return every page. ``metadata`` is sent with every call.
+
+    Security (README "Security"): ``tls_ca`` (the CA of the server's certificate) turns on
+    TLS; ``tls_cert`` and ``tls_key`` add a client certificate (mutual TLS); each is a PEM
+    file's path or its PEM bytes. ``tls_server_name`` is the name to check the server's
+    certificate against when it is not the target's host. ``token`` is a bearer token from
+    the server's tokens file, sent as ``authorization: Bearer <token>`` with every call
+    (over TLS; the server accepts plaintext only on loopback).
     """
 
     def __init__(
@@ -286,6 +293,11 @@ class OrchestratorClient:
         retries: int = 2,
         metadata: Metadata = (),
         page_size: int = 0,
+        tls_ca: Optional[PemSource] = None,
+        tls_cert: Optional[PemSource] = None,
+        tls_key: Optional[PemSource] = None,
+        tls_server_name: Optional[str] = None,
+        token: Optional[str] = None,
     ) -> None:
         self.target = target
         self.page_size = page_size
@@ -293,17 +305,24 @@ class OrchestratorClient:
         self.stream_timeout = stream_timeout
         self.retries = retries
         self.metadata = list(metadata)
+        if token is not None:
+            if not token or any(ord(c) < 0x21 or ord(c) > 0x7E for c in token):
+                raise ValueError("token must be printable ASCII without spaces")
+            self.metadata.append(("authorization", "Bearer " + token))
+        tls = TlsSettings.of(tls_ca, tls_cert, tls_key, tls_server_name)
         self.transport: Transport
         if isinstance(transport, Transport):
+            if tls is not None:
+                raise ValueError("pass the TLS settings to the Transport itself")
             self.transport = transport
         elif transport == "grpcio":
             from .grpcio_transport import GrpcioTransport
 
-            self.transport = GrpcioTransport(target)
+            self.transport = GrpcioTransport(target, tls=tls)
         elif transport == "h2":
             from .h2_transport import H2Transport
 
-            self.transport = H2Transport(target)
+            self.transport = H2Transport(target, tls=tls)
         else:
             raise ValueError("transport must be 'grpcio', 'h2' or a Transport, got %r" % (transport,))
 
@@ -725,17 +744,24 @@ class OrchestratorClient:
     def wait(self, completions: Sequence[Completion[Any]], timeout: float = 0.0) -> bool:
         """Upstream ``wait()``: bring the completions up to date and return whether all are
         complete. Waits up to ``timeout`` seconds for them (WaitOperations; 0 returns at
-        once)."""
+        once). A wait longer than the server allows (--max-wait) is made of several calls."""
         pending = [c for c in completions if not c.is_complete]
         deadline = time.monotonic() + max(0.0, timeout)
         for start in range(0, len(pending), 1000):
             chunk = pending[start:start + 1000]
-            left = max(0.0, deadline - time.monotonic())
-            wait_for = duration_pb2.Duration()
-            wait_for.FromNanoseconds(int(left * 1e9))
-            req = operation_service_pb2.WaitOperationsRequest(ids=[c.operation_id for c in chunk], timeout=wait_for)
-            resp = self._unary("OperationService", "WaitOperations", req, operation_service_pb2.WaitOperationsResponse,
-                               timeout=left + self.timeout)
+            while True:
+                left = max(0.0, deadline - time.monotonic())
+                wait_for = duration_pb2.Duration()
+                wait_for.FromNanoseconds(int(left * 1e9))
+                req = operation_service_pb2.WaitOperationsRequest(ids=[c.operation_id for c in chunk], timeout=wait_for)
+                try:
+                    resp = self._unary("OperationService", "WaitOperations", req,
+                                       operation_service_pb2.WaitOperationsResponse, timeout=left + self.timeout)
+                except OrchestratorError as err:
+                    if err.code == StatusCode.RESOURCE_EXHAUSTED and err.reason == "WAIT_LIMIT":
+                        continue  # the server's longest wait passed: wait on
+                    raise
+                break
             for completion, op in zip(chunk, resp.operations):
                 completion._update(op)
         return all(c.is_complete for c in completions)

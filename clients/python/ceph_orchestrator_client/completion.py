@@ -189,9 +189,10 @@ class Completion(Generic[R]):
 
     def wait(self, timeout: Optional[float] = None) -> bool:
         """Read the operation's stream until it is done or ``timeout`` seconds pass (None:
-        no limit). Returns ``is_complete``. A broken stream is re-attached with
-        WatchOperation; an error the server answers there (e.g. NOT_FOUND once the
-        operation was forgotten, or UNAVAILABLE after repeated tries) is raised."""
+        no limit). Returns ``is_complete``. A broken stream, or one the server ends at its
+        longest watch, is re-attached with WatchOperation; an error the server answers
+        there (e.g. NOT_FOUND once the operation was forgotten, or UNAVAILABLE after
+        repeated tries) is raised."""
         deadline = None if timeout is None else time.monotonic() + timeout
         failures = 0
         while not self.is_complete:
@@ -206,6 +207,8 @@ class Completion(Generic[R]):
                 return False
             except OrchestratorError as err:
                 self._close_stream()
+                if err.code == StatusCode.RESOURCE_EXHAUSTED and err.reason == "WATCH_LIMIT":
+                    continue  # the server's longest watch (--max-watch) passed: watch again
                 failures += 1
                 if err.code not in _INTERRUPTED or failures > _MAX_REATTACH:
                     raise

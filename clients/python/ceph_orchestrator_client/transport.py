@@ -16,16 +16,50 @@ from __future__ import annotations
 
 import abc
 import math
-from typing import Generic, Iterator, Optional, Sequence, Tuple, Type, TypeVar
+import os
+from typing import Generic, Iterator, NamedTuple, Optional, Sequence, Tuple, Type, TypeVar, Union
 
 from google.protobuf import message as _message
 
-__all__ = ["Metadata", "ReadTimeout", "ServerStream", "Transport", "format_grpc_timeout"]
+__all__ = ["Metadata", "PemSource", "ReadTimeout", "ServerStream", "TlsSettings", "Transport", "format_grpc_timeout"]
 
 M = TypeVar("M", bound=_message.Message)
 
 #: Extra request metadata: (key, value) pairs, keys lower case.
 Metadata = Sequence[Tuple[str, str]]
+
+#: A PEM file's path, or the PEM itself as bytes.
+PemSource = Union[str, "os.PathLike[str]", bytes]
+
+
+def _pem(source: PemSource) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    with open(source, "rb") as f:
+        return f.read()
+
+
+class TlsSettings(NamedTuple):
+    """TLS for a transport: the CA that signed the server's certificate, and for mutual TLS
+    this client's certificate chain and key (all PEM bytes). ``server_name`` overrides the
+    name the server's certificate is checked against (default: the target's host)."""
+
+    ca: bytes
+    cert: Optional[bytes] = None
+    key: Optional[bytes] = None
+    server_name: Optional[str] = None
+
+    @classmethod
+    def of(cls, ca: Optional[PemSource], cert: Optional[PemSource] = None, key: Optional[PemSource] = None,
+           server_name: Optional[str] = None) -> Optional["TlsSettings"]:
+        """Settings from paths or PEM bytes; None without a CA (plaintext)."""
+        if (cert is None) != (key is None):
+            raise ValueError("tls_cert and tls_key go together")
+        if ca is None:
+            if cert is not None or server_name is not None:
+                raise ValueError("a client certificate or server name needs TLS: set tls_ca")
+            return None
+        return cls(_pem(ca), None if cert is None else _pem(cert), None if key is None else _pem(key), server_name)
 
 
 class ReadTimeout(Exception):
