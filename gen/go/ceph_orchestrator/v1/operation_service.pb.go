@@ -357,8 +357,10 @@ type WaitOperationsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// REQUIRED. The operations' ids, 1 to 1000.
 	Ids []string `protobuf:"bytes,1,rep,name=ids,proto3" json:"ids,omitempty"`
-	// How long to wait at most. Unset or 0 means return at once; the longest wait is 1 hour.
-	// The call's deadline also ends the wait.
+	// How long to wait at most. Unset or 0 means return at once. The call's deadline also
+	// ends the wait. A wait longer than the server's longest (1 hour unless configured
+	// otherwise) that reaches it with operations still running answers RESOURCE_EXHAUSTED
+	// (reason WAIT_LIMIT, with RetryInfo): call again to go on waiting.
 	Timeout       *durationpb.Duration `protobuf:"bytes,2,opt,name=timeout,proto3" json:"timeout,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

@@ -39,7 +39,9 @@ type OperationServiceClient interface {
 	// Operations, newest first. Filters combine.
 	ListOperations(ctx context.Context, in *ListOperationsRequest, opts ...grpc.CallOption) (*ListOperationsResponse, error)
 	// Stream an operation's state: its current state at once, then every change, until it is
-	// done. Closing the stream only detaches the watcher; the operation goes on.
+	// done. Closing the stream only detaches the watcher; the operation goes on. A stream
+	// lasts at most the server's longest watch (1 hour unless configured otherwise); it then
+	// ends RESOURCE_EXHAUSTED (reason WATCH_LIMIT, with RetryInfo): watch again to go on.
 	WatchOperation(ctx context.Context, in *WatchOperationRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[WatchOperationResponse], error)
 	// Wait until all the operations are done or the timeout passes (upstream `wait()`), and
 	// return their states.
@@ -130,7 +132,9 @@ type OperationServiceServer interface {
 	// Operations, newest first. Filters combine.
 	ListOperations(context.Context, *ListOperationsRequest) (*ListOperationsResponse, error)
 	// Stream an operation's state: its current state at once, then every change, until it is
-	// done. Closing the stream only detaches the watcher; the operation goes on.
+	// done. Closing the stream only detaches the watcher; the operation goes on. A stream
+	// lasts at most the server's longest watch (1 hour unless configured otherwise); it then
+	// ends RESOURCE_EXHAUSTED (reason WATCH_LIMIT, with RetryInfo): watch again to go on.
 	WatchOperation(*WatchOperationRequest, grpc.ServerStreamingServer[WatchOperationResponse]) error
 	// Wait until all the operations are done or the timeout passes (upstream `wait()`), and
 	// return their states.

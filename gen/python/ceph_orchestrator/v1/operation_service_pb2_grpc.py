@@ -66,7 +66,9 @@ class OperationServiceServicer(object):
 
     def WatchOperation(self, request, context):
         """Stream an operation's state: its current state at once, then every change, until it is
-        done. Closing the stream only detaches the watcher; the operation goes on.
+        done. Closing the stream only detaches the watcher; the operation goes on. A stream
+        lasts at most the server's longest watch (1 hour unless configured otherwise); it then
+        ends RESOURCE_EXHAUSTED (reason WATCH_LIMIT, with RetryInfo): watch again to go on.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

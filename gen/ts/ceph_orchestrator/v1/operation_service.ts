@@ -80,8 +80,10 @@ export interface WaitOperationsRequest {
   /** REQUIRED. The operations' ids, 1 to 1000. */
   ids: string[];
   /**
-   * How long to wait at most. Unset or 0 means return at once; the longest wait is 1 hour.
-   * The call's deadline also ends the wait.
+   * How long to wait at most. Unset or 0 means return at once. The call's deadline also
+   * ends the wait. A wait longer than the server's longest (1 hour unless configured
+   * otherwise) that reaches it with operations still running answers RESOURCE_EXHAUSTED
+   * (reason WAIT_LIMIT, with RetryInfo): call again to go on waiting.
    */
   timeout?: Duration | undefined;
 }
@@ -990,7 +992,9 @@ export const OperationServiceService = {
   },
   /**
    * Stream an operation's state: its current state at once, then every change, until it is
-   * done. Closing the stream only detaches the watcher; the operation goes on.
+   * done. Closing the stream only detaches the watcher; the operation goes on. A stream
+   * lasts at most the server's longest watch (1 hour unless configured otherwise); it then
+   * ends RESOURCE_EXHAUSTED (reason WATCH_LIMIT, with RetryInfo): watch again to go on.
    */
   watchOperation: {
     path: "/ceph_orchestrator.v1.OperationService/WatchOperation" as const,
@@ -1043,7 +1047,9 @@ export interface OperationServiceServer extends UntypedServiceImplementation {
   listOperations: handleUnaryCall<ListOperationsRequest, ListOperationsResponse>;
   /**
    * Stream an operation's state: its current state at once, then every change, until it is
-   * done. Closing the stream only detaches the watcher; the operation goes on.
+   * done. Closing the stream only detaches the watcher; the operation goes on. A stream
+   * lasts at most the server's longest watch (1 hour unless configured otherwise); it then
+   * ends RESOURCE_EXHAUSTED (reason WATCH_LIMIT, with RetryInfo): watch again to go on.
    */
   watchOperation: handleServerStreamingCall<WatchOperationRequest, WatchOperationResponse>;
   /**
@@ -1094,7 +1100,9 @@ export interface OperationServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Stream an operation's state: its current state at once, then every change, until it is
-   * done. Closing the stream only detaches the watcher; the operation goes on.
+   * done. Closing the stream only detaches the watcher; the operation goes on. A stream
+   * lasts at most the server's longest watch (1 hour unless configured otherwise); it then
+   * ends RESOURCE_EXHAUSTED (reason WATCH_LIMIT, with RetryInfo): watch again to go on.
    */
   watchOperation(
     request: WatchOperationRequest,

@@ -633,7 +633,19 @@ export const RpcCapability: MessageFns<RpcCapability> = {
  * |   does not exist                                 |                     |                      |                              |
  * | The state forbids it (e.g. an upgrade runs)      | FAILED_PRECONDITION | FAILED_PRECONDITION  | PreconditionFailure          |
  * | A request_id reused for a different request      | ALREADY_EXISTS      | REQUEST_ID_REUSED    | metadata: operation          |
+ * | No credentials, or an unknown or revoked token   | UNAUTHENTICATED     | NO_CREDENTIALS,      |                              |
+ * |                                                  |                     |   INVALID_TOKEN      |                              |
+ * | The caller's role does not allow the RPC         | PERMISSION_DENIED   | PERMISSION_DENIED    | metadata: role, requiredRole |
+ * | Writes faster than the caller's rate limit       | RESOURCE_EXHAUSTED  | WRITE_RATE_LIMIT     | RetryInfo                    |
+ * | A watch or wait reached the server's longest     | RESOURCE_EXHAUSTED  | WATCH_LIMIT,         | RetryInfo (call again)       |
+ * |                                                  |                     |   WAIT_LIMIT         |                              |
  * | Anything unexpected (a bug)                      | INTERNAL            | INTERNAL             | none; never a stack trace    |
+ *
+ * Credentials and roles are checked first, before the request is read; then the backend's
+ * support of the RPC, then the request, then the cluster's state. Roles (when the server
+ * has authentication on): reader for every read (Get, List, Watch, Wait, Preview);
+ * operator also for ServiceAction, DaemonAction, BlinkDeviceLight and CancelOperation;
+ * admin for everything. grpc.health.v1 needs no credentials.
  *
  * Invalid input changes nothing. A failure while a write executes (upstream's "failed
  * execution" and "bad configuration") does not fail the RPC: the operation ends FAILED with
