@@ -134,6 +134,11 @@ export function helpText(): string {
     "      a setting of the backend; VALUE is parsed as JSON when it can be, e.g.",
     "      --backend-opt fixture=./my-cluster.yaml --backend-opt delays=0",
     "  --help   this text",
+    "",
+    "Security (README, \"Security\"): without --tls-cert the service serves plaintext, and only on a",
+    "loopback address unless --allow-insecure. With --tokens-file or --tls-client-ca every RPC but",
+    "health needs a caller: a bearer token or a client certificate, with the role reader, operator or",
+    "admin. SIGHUP reads the TLS, tokens and client roles files again.",
   );
   return lines.join("\n");
 }
