@@ -104,7 +104,7 @@ class GrpcOrchestrator(orchestrator.Orchestrator, MgrModule):
         Option('auth_token', type='str', default='', runtime=True,
                desc='bearer token sent with every call (authorization metadata)'),
         Option('tls', type='bool', default=False, runtime=True,
-               desc='talk TLS to the service (not supported by the h2 transport yet)'),
+               desc='talk TLS to the service (needs tls_ca_cert)'),
         Option('tls_ca_cert', type='str', default='', runtime=True,
                desc='PEM file of the CA that signed the service\'s certificate'),
         Option('tls_client_cert', type='str', default='', runtime=True,
@@ -149,20 +149,29 @@ class GrpcOrchestrator(orchestrator.Orchestrator, MgrModule):
         if not target:
             raise orchestrator.OrchestratorError(
                 'no orchestrator service configured: set mgr/%s/grpc_target' % MODULE_NAME)
-        if self._opt('tls'):
-            # The h2 transport of ceph_orchestrator_client speaks cleartext HTTP/2 only.
+        tls = bool(self._opt('tls'))
+        files = tuple(str(self._opt(o) or '') for o in ('tls_ca_cert', 'tls_client_cert', 'tls_client_key'))
+        server_name = str(self._opt('tls_server_name') or '')
+        if tls and not files[0]:
             # Never fall back to cleartext when TLS was asked for.
             raise orchestrator.OrchestratorError(
-                'mgr/%s/tls is set, but the h2 transport of ceph_orchestrator_client does not '
-                'support TLS yet: refusing to talk to %s in cleartext' % (MODULE_NAME, target))
+                'mgr/%s/tls is set without mgr/%s/tls_ca_cert: refusing to talk to %s in cleartext'
+                % (MODULE_NAME, MODULE_NAME, target))
         token = str(self._opt('auth_token') or '')
-        key = (target, float(self._opt('grpc_timeout')), float(self._opt('stream_timeout')), token)
+        key = (target, float(self._opt('grpc_timeout')), float(self._opt('stream_timeout')), token,
+               tls, files, server_name)
         with self._lock:
             if self._client_key != key or self._client_obj is None:
-                metadata = [('authorization', 'Bearer ' + token)] if token else []
-                self._client_obj = OrchestratorClient(
-                    target, transport='h2', timeout=key[1], stream_timeout=key[2],
-                    retries=1, metadata=metadata)
+                try:
+                    self._client_obj = OrchestratorClient(
+                        target, transport='h2', timeout=key[1], stream_timeout=key[2], retries=1,
+                        token=token or None,
+                        tls_ca=files[0] if tls else None,
+                        tls_cert=(files[1] or None) if tls else None,
+                        tls_key=(files[2] or None) if tls else None,
+                        tls_server_name=(server_name or None) if tls else None)
+                except (OSError, ValueError) as e:
+                    raise orchestrator.OrchestratorError('mgr/%s TLS or token settings: %s' % (MODULE_NAME, e))
                 self._client_key = key
             return self._client_obj
 
