@@ -29,6 +29,7 @@ DEB_PACKAGES=(
   ceph-common              #   the ceph CLI, ceph-authtool, monmaptool
   ceph-osd                 #   scripts/ceph-lab/ceph-up.sh checks for ceph-osd (OSDs are optional)
   uuid-runtime             #   uuidgen, for the lab cluster's fsid
+  openssl                  # the security tests make their test certificates with the openssl CLI
   openssh-server           # scripts/testhosts: an sshd per test host (the ssh backend's tests)
   openssh-client           #   ssh, ssh-keygen, ssh-keyscan
   iproute2                 #   ip netns, bridge and veth for the test hosts
