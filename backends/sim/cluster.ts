@@ -157,6 +157,11 @@ export class SimBackend implements Backend {
   private readonly versions: string[];
 
   private readonly hosts = new Map<string, SimHost>();
+  /**
+   * Every host's description (frozen), until a host is added, removed or relabelled: a page
+   * of ListHosts or GetInventory lists them all, 10,000 in a big cluster, on every call.
+   */
+  private hostList: readonly Host[] | undefined;
   /** Machines outside the cluster, by hostname: their disks wait there until AddHost. */
   private readonly spares = new Map<string, { addr: string; devices: SimDevice[] }>();
   private readonly services = new Map<string, ServiceRecord>();
@@ -312,6 +317,7 @@ export class SimBackend implements Backend {
     this.pgsPerOsd = state.pgsPerOsd;
     this.lastPid = state.lastPid;
     this.hosts.clear();
+    this.hostList = undefined;
     for (const h of state.hosts) this.hosts.set(h.hostname, { ...h, devices: h.devices.map(loadDevice) });
     this.spares.clear();
     for (const m of state.spares) this.spares.set(m.hostname, { addr: m.addr, devices: m.devices.map(loadDevice) });
@@ -350,7 +356,8 @@ export class SimBackend implements Backend {
   async listHosts(hostnames?: readonly string[]): Promise<Host[]> {
     this.ensureUp();
     if (hostnames) return [...new Set(hostnames)].flatMap((n) => (this.hosts.has(n) ? [this.hostOut(this.hosts.get(n)!)] : []));
-    return [...this.hosts.values()].map((h) => this.hostOut(h));
+    this.hostList ??= [...this.hosts.values()].map((h) => frozen(this.hostOut(h)));
+    return [...this.hostList];
   }
 
   async addHost(ctx: StepContext, host: Host): Promise<Host> {
@@ -380,6 +387,7 @@ export class SimBackend implements Backend {
         refreshedAt: Date.now(),
       };
       this.hosts.set(added.hostname, added);
+      this.hostList = undefined;
       ctx.log.info({ hostname: added.hostname, devices: added.devices.length }, "sim: host added");
       return this.hostOut(added);
     });
@@ -395,6 +403,7 @@ export class SimBackend implements Backend {
       const host = this.hosts.get(hostname);
       if (!host) return;
       this.hosts.delete(hostname);
+      this.hostList = undefined;
       // Its daemons are no longer managed; its OSDs stay in the OSD map, down, until purged.
       for (const d of [...this.daemons.values()]) if (d.hostname === hostname) this.daemons.delete(d.name);
       // The machine keeps its disks, LVs and all; adding it again brings them back.
@@ -408,6 +417,7 @@ export class SimBackend implements Backend {
       checkSignal(ctx.signal);
       const host = this.host(hostname);
       host.labels = [...new Set(labels)];
+      this.hostList = undefined;
       return this.hostOut(host);
     });
   }
