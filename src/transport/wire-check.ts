@@ -2,8 +2,10 @@
 // malformed input is INVALID_ARGUMENT naming the field, never grpc-js's INTERNAL "Error
 // deserializing request". Strict where protobuf allows a parser to be: well-formed tags,
 // varints and lengths, strings that are valid UTF-8, no groups (proto3 has none), bounded
-// nesting. A known field sent with another wire type is skipped, as every protobuf runtime
-// does (it reads as unset).
+// nesting, and a known field only with its own wire type (a repeated number packed or
+// not). Runtimes differ on a known field of another wire type (ts-proto skips it, others
+// misread it): refusing it means that a flag such as RemoveOsds.replace is never silently
+// read as unset. Unknown fields are skipped, as protobuf requires.
 import { type DescField, type DescMessage, ScalarType } from "@bufbuild/protobuf";
 import type * as grpc from "@grpc/grpc-js";
 import type { FieldViolation } from "../domain/errors.js";
@@ -61,6 +63,10 @@ function fieldShape(f: DescField): { shape: Shape; repeated: boolean } {
       return { shape: { kind: "map", key: scalarShape(f.mapKey), value }, repeated: true };
     }
   }
+}
+
+function isNumber(s: Shape): boolean {
+  return s.kind === "varint" || s.kind === "i64" || s.kind === "i32";
 }
 
 function wireTypeOf(s: Shape): number {
@@ -134,6 +140,9 @@ function walk(fields: (no: number) => { name: string; shape: Shape; repeated: bo
     if (no === 0) throw new Malformed(prefix, "field number 0");
     if (wt === 3 || wt === 4) throw new Malformed(path, "groups (wire types 3 and 4) are not used by this API");
     if (wt === 6 || wt === 7) throw new Malformed(path, `invalid wire type ${wt}`);
+    if (f && wt !== wireTypeOf(f.shape) && !(f.repeated && wt === LEN && isNumber(f.shape))) {
+      throw new Malformed(path, `has wire type ${wt}, but its type needs wire type ${wireTypeOf(f.shape)}`);
+    }
     if (wt === VARINT) r.varint(path);
     else if (wt === I64) r.take(8, path);
     else if (wt === I32) r.take(4, path);
@@ -164,7 +173,7 @@ function checkLen(shape: Shape, repeated: boolean, r: Reader, path: string, dept
       walk((no) => (no === 1 ? { name: "key", shape: shape.key, repeated: false } : no === 2 ? { name: "value", shape: shape.value, repeated: false } : undefined), r, path, depth + 1);
       return;
     default:
-      // A packed list of numbers; a single number sent length-delimited is skipped.
+      // A packed list of numbers (walk() refuses a single number sent length-delimited).
       if (!repeated) return;
       while (r.pos < r.end) {
         if (shape.kind === "varint") r.varint(path);

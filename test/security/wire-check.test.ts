@@ -11,11 +11,18 @@ const msg = (name: string) => apiRegistry().getMessage(`ceph_orchestrator.v1.${n
 const hex = (h: string) => Buffer.from(h.replace(/\s/g, ""), "hex");
 
 describe("checkWire", () => {
-  it("accepts well-formed messages, unknown fields and known fields of another wire type", () => {
+  it("accepts well-formed messages, unknown fields, and repeated numbers packed or not", () => {
     expect(checkWire(msg("AddHostRequest"), hex("0a 08 0a 06 6e6f64652d34"))).toBeUndefined(); // host { hostname: "node-4" }
     expect(checkWire(msg("AddHostRequest"), hex("f8 01 05"))).toBeUndefined(); // field 31, varint
-    expect(checkWire(msg("AddHostRequest"), hex("10 05"))).toBeUndefined(); // request_id as a varint: skipped
     expect(checkWire(msg("RemoveOsdsRequest"), hex("0a 03 01 02 03"))).toBeUndefined(); // packed osd_ids
+    expect(checkWire(msg("RemoveOsdsRequest"), hex("08 01 08 02"))).toBeUndefined(); // unpacked osd_ids
+  });
+
+  it("refuses a known field of another wire type, which decoders would skip or misread", () => {
+    // RemoveOsdsRequest.replace (field 2, bool) sent as fixed32: never read as false.
+    expect(checkWire(msg("RemoveOsdsRequest"), hex("08 05 15 01 00 00 00"))).toMatchObject({ field: "replace", description: expect.stringMatching(/wire type 5/) });
+    expect(checkWire(msg("AddHostRequest"), hex("12 01 78 10 05"))).toMatchObject({ field: "request_id" });
+    expect(checkWire(msg("RemoveOsdsRequest"), hex("0d 01 00 00 00"))).toMatchObject({ field: "osd_ids[0]" });
   });
 
   it("names the field of each kind of damage", () => {
