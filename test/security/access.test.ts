@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClientSecurityOptions } from "../../clients/ts/credentials.js";
 import { RPC_ACCESS, type Role, roleAllows } from "../../src/security/roles.js";
@@ -97,6 +98,24 @@ describe("bearer tokens", () => {
     const lower = new grpc.Metadata();
     lower.set("authorization", `bearer ${TOKENS.reader}`);
     expect((await api.listHosts({}, { metadata: lower })).hosts.length).toBeGreaterThan(0);
+  });
+
+  it("answers any other authorization header UNAUTHENTICATED, never anything else (fuzzed)", async () => {
+    const api = new Api(makeClients(h.address));
+    const header = fc.oneof(
+      fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 200 }),
+      fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 5000 }).map((t) => `Bearer ${t}`),
+      fc.constantFrom(`Bearer ${TOKENS.admin} `, `Bearer  ${TOKENS.admin}`, `Bearer ${TOKENS.admin.slice(0, -1)}`, `Bearer ${TOKENS.admin}x`),
+    );
+    await fc.assert(
+      fc.asyncProperty(header, async (value) => {
+        const md = new grpc.Metadata();
+        md.set("authorization", value);
+        const e = await api.listHosts({}, { metadata: md }).then(() => undefined, (err: grpc.ServiceError) => err);
+        expect(e?.code, value).toBe(grpc.status.UNAUTHENTICATED);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("keeps health open to everyone; reflection needs a reader", async () => {
