@@ -131,6 +131,26 @@ function frozen<T>(value: T): T {
   return value;
 }
 
+/** A Map that counts the changes made to it (see SimBackend.daemonList). */
+class CountingMap<K, V> extends Map<K, V> {
+  changes = 0;
+
+  override set(key: K, value: V): this {
+    this.changes++;
+    return super.set(key, value);
+  }
+
+  override delete(key: K): boolean {
+    this.changes++;
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    this.changes++;
+    super.clear();
+  }
+}
+
 function checkSignal(signal: AbortSignal): void {
   if (signal.aborted) throw new CancelledError();
 }
@@ -164,8 +184,17 @@ export class SimBackend implements Backend {
   private hostList: readonly Host[] | undefined;
   /** Machines outside the cluster, by hostname: their disks wait there until AddHost. */
   private readonly spares = new Map<string, { addr: string; devices: SimDevice[] }>();
-  private readonly services = new Map<string, ServiceRecord>();
-  private readonly daemons = new Map<string, SimDaemon>();
+  private readonly services = new CountingMap<string, ServiceRecord>();
+  /** Every change to a daemon, not only to the map, counts (see daemonChanged). */
+  private readonly daemons = new CountingMap<string, SimDaemon>();
+  /**
+   * Every daemon's description (frozen) and the services of daemons without a spec, as of
+   * `changes` changes to the daemons and services: DescribeServices and ListDaemons go
+   * through every daemon of the cluster (210,000 in one of 10,000 hosts) on every call.
+   */
+  private daemonList:
+    | { changes: number; daemons: readonly DaemonDescription[]; implicit: readonly Pick<SimDaemon, "type" | "serviceName" | "created">[] }
+    | undefined;
   private readonly osds = new Map<number, SimOsd>();
   private lastPid = 4100;
   /**
@@ -469,15 +498,9 @@ export class SimBackend implements Backend {
 
   async listServices(): Promise<ServiceRecord[]> {
     this.ensureUp();
-    // Like `ceph orch ls`, daemons without a saved spec still show their service.
-    const implicit = new Map<string, SimDaemon>();
-    for (const d of this.daemons.values()) {
-      const first = implicit.get(d.serviceName);
-      if (!this.services.has(d.serviceName) && (!first || d.created < first.created)) implicit.set(d.serviceName, d);
-    }
     return [
       ...[...this.services.values()].map((s) => structuredClone(s)),
-      ...[...implicit.values()].map((d) => ({
+      ...this.described().implicit.map((d) => ({
         serviceType: d.type,
         serviceId: serviceIdOf(d.serviceName),
         serviceName: d.serviceName,
@@ -495,9 +518,33 @@ export class SimBackend implements Backend {
     if (refresh) {
       const now = Date.now();
       for (const d of this.daemons.values()) if (!this.unreachable.has(d.hostname)) d.lastRefresh = now;
+      this.daemonChanged();
       this.persistLater();
     }
-    return [...this.daemons.values()].map((d) => this.daemonOut(d));
+    return [...this.described().daemons];
+  }
+
+  /** The daemons' descriptions, and the services of daemons without a spec; made again after any change. */
+  private described(): NonNullable<SimBackend["daemonList"]> {
+    const changes = this.daemons.changes + this.services.changes;
+    if (this.daemonList?.changes === changes) return this.daemonList;
+    // Like `ceph orch ls`, daemons without a saved spec still show their service.
+    const implicit = new Map<string, SimDaemon>();
+    for (const d of this.daemons.values()) {
+      const first = implicit.get(d.serviceName);
+      if (!this.services.has(d.serviceName) && (!first || d.created < first.created)) implicit.set(d.serviceName, d);
+    }
+    this.daemonList = {
+      changes,
+      daemons: [...this.daemons.values()].map((d) => frozen(this.daemonOut(d))),
+      implicit: [...implicit.values()].map((d) => ({ type: d.type, serviceName: d.serviceName, created: d.created })),
+    };
+    return this.daemonList;
+  }
+
+  /** Call after changing any daemon's fields in place: descriptions are made again. */
+  private daemonChanged(): void {
+    this.daemons.changes++;
   }
 
   async saveService(ctx: StepContext, service: ServiceRecord): Promise<void> {
@@ -587,6 +634,7 @@ export class SimBackend implements Backend {
           if (d.status === Status.STATUS_STOPPED) return;
           await this.wait(ctx.signal, this.delays.daemonAction);
           Object.assign(d, { status: Status.STATUS_STOPPED, statusDesc: "stopped", pid: 0, lastRefresh: Date.now() });
+          this.daemonChanged();
           return;
         case ServiceAction.SERVICE_ACTION_RESTART:
         case ServiceAction.SERVICE_ACTION_REDEPLOY:
@@ -596,6 +644,7 @@ export class SimBackend implements Backend {
           // A reload re-reads the configuration in place: same process, same state.
           await this.wait(ctx.signal, this.delays.daemonAction);
           d.lastRefresh = Date.now();
+          this.daemonChanged();
           return;
         default:
           throw new Error(`sim: no such daemon action ${action}`);
@@ -747,16 +796,19 @@ export class SimBackend implements Backend {
     const before = { status: d.status, statusDesc: d.statusDesc };
     if (!this.settled.has(d.name)) this.settled.set(d.name, { ...d });
     Object.assign(d, { status: Status.STATUS_STARTING, statusDesc: "starting" });
+    this.daemonChanged();
     try {
       await this.wait(ctx.signal, ms);
     } catch (e) {
       Object.assign(d, before);
+      this.daemonChanged();
       this.settled.delete(d.name);
       throw e;
     }
     apply?.();
     const now = Date.now();
     Object.assign(d, { status: Status.STATUS_RUNNING, statusDesc: "running", pid: this.nextPid(), started: now, lastRefresh: now });
+    this.daemonChanged();
     this.settled.delete(d.name);
   }
 

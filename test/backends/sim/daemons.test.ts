@@ -115,6 +115,27 @@ describe("sim daemons", () => {
     );
   });
 
+  it("lists every change, also those made in place, though it reuses its descriptions between changes", async () => {
+    const backend = await sim();
+    const listed = await backend.listDaemons(false);
+    const mgr = listed.find((d) => d.daemonName === "mgr.node-2.lhmqbe")!;
+    expect(Object.isFrozen(mgr)).toBe(true);
+    listed.length = 0; // the caller's array: the next listing is whole
+    expect(await backend.listDaemons(false)).toContain(mgr);
+    await new Promise((r) => setTimeout(r, 5));
+    await backend.daemonAction(stepContext(), mgr, ServiceAction.SERVICE_ACTION_RELOAD);
+    const reloaded = await daemon(backend, mgr.daemonName);
+    expect(reloaded.lastRefresh).not.toEqual(mgr.lastRefresh);
+    await new Promise((r) => setTimeout(r, 5));
+    const refreshed = await backend.listDaemons(true);
+    expect(refreshed.find((d) => d.daemonName === mgr.daemonName)?.lastRefresh).not.toEqual(reloaded.lastRefresh);
+    await backend.saveService(stepContext(), MDS);
+    await backend.deployDaemon(stepContext(), mds("cephfs.node-1.abcdef", "node-1"));
+    expect((await backend.listServices()).filter((s) => s.serviceName === "mds.cephfs")).toHaveLength(1);
+    await backend.deleteService(stepContext(), "mds.cephfs");
+    expect((await backend.listServices()).find((s) => s.serviceName === "mds.cephfs")?.placement).toBeUndefined();
+  });
+
   it("removes a daemon, idempotently", async () => {
     const backend = await sim();
     const crash = await daemon(backend, "crash.node-3");
