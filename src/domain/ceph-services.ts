@@ -77,9 +77,10 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 
 /** `own`: the service's daemons. */
 function describe(record: ServiceRecord, own: DaemonDescription[], now: ServiceDescription["lastRefresh"]): ServiceDescription {
-  const running = own.filter((d) => d.status === DaemonDescription_Status.STATUS_RUNNING).length;
+  let running = 0;
+  for (const d of own) if (d.status === DaemonDescription_Status.STATUS_RUNNING) running++;
   const size = record.placement?.count || own.length;
-  const lastRefresh = own.map((d) => d.lastRefresh).find((t) => t !== undefined) ?? now;
+  const lastRefresh = own.find((d) => d.lastRefresh !== undefined)?.lastRefresh ?? now;
   return { ...record, details: withoutSecrets(record.details), running, size, lastRefresh };
 }
 
