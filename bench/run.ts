@@ -8,7 +8,7 @@
 //
 // Results: bench/results/<timestamp>.{json,md} and bench/results/latest.md.
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -533,6 +533,7 @@ const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) && Number.i
 const r2 = (x: number) => (Number.isFinite(x) ? (x >= 10 ? String(Math.round(x * 10) / 10) : String(round(x, 2))) : "–");
 
 async function main(): Promise<void> {
+  if (PARTS.has("read") && !existsSync(GHZ)) throw new Error(`${path.relative(ROOT, GHZ)} is missing: scripts/setup.sh installs it (go install, pinned)`);
   pinSelf(LOAD_CORE);
   const workDir = mkdtempSync(path.join(os.tmpdir(), "orch-bench-"));
   const m = machine();
