@@ -26,9 +26,17 @@ import type {
 import type { ServiceRecord } from "../backend/backend.js";
 import type { OperationRun, OperationSpec } from "../operations/engine.js";
 import { ensureOptionsSupported, rpcName } from "./capabilities.js";
-import { fingerprint, settleAll, type Deps } from "./context.js";
+import { type Deps, settleAll, writeSpec } from "./context.js";
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError, ValidationError } from "./errors.js";
-import { Violations, validateEnum, validateHostname, validatePageSize, validateRequestId, validateServiceId, validateString } from "./fields.js";
+import {
+  Violations,
+  validateEnum,
+  validateHostname,
+  validatePageSize,
+  validateRequestId,
+  validateServiceId,
+  validateString,
+} from "./fields.js";
 import { compare } from "./hosts.js";
 import { paginate, validatePageToken } from "./pagination.js";
 import { daemonIdFor, resolvePlacement, validatePlacement } from "./placement.js";
@@ -137,11 +145,25 @@ export async function daemonAction(deps: Deps, req: DaemonActionRequest): Promis
 }
 
 export function serviceActionSpec(deps: Deps, req: ServiceActionRequest, hosts: string[]): OperationSpec {
-  return actionSpec(deps, req, rpcName("ServiceService", "ServiceAction"), `${actionName(req.action)} service '${req.serviceName}'`, hosts, (d) => d.serviceName === req.serviceName);
+  return actionSpec(
+    deps,
+    req,
+    rpcName("ServiceService", "ServiceAction"),
+    `${actionName(req.action)} service '${req.serviceName}'`,
+    hosts,
+    (d) => d.serviceName === req.serviceName,
+  );
 }
 
 export function daemonActionSpec(deps: Deps, req: DaemonActionRequest, hosts: string[]): OperationSpec {
-  return actionSpec(deps, req, rpcName("ServiceService", "DaemonAction"), `${actionName(req.action)} daemon '${req.daemonName}'`, hosts, (d) => d.daemonName === req.daemonName);
+  return actionSpec(
+    deps,
+    req,
+    rpcName("ServiceService", "DaemonAction"),
+    `${actionName(req.action)} daemon '${req.daemonName}'`,
+    hosts,
+    (d) => d.daemonName === req.daemonName,
+  );
 }
 
 /** Acts on the matching daemons as they are when the operation runs. */
@@ -153,21 +175,11 @@ function actionSpec(
   hosts: string[],
   matches: (d: DaemonDescription) => boolean,
 ): OperationSpec {
-  return {
-    method,
-    description,
-    requestId: req.requestId,
-    requestFingerprint: fingerprint(req),
-    request: req,
-    hosts,
-    run: async (run) => {
-      const daemons = (await deps.backend.listDaemons!(false)).filter(matches);
-      await settleAll(
-        daemons.map((d) => run.onHost(d.hostname, d.daemonName, (ctx) => deps.backend.daemonAction!(ctx, d, req.action))),
-      );
-      return { result: { $case: "daemons", value: { daemonNames: daemons.map((d) => d.daemonName) } } };
-    },
-  };
+  return writeSpec(method, req, description, hosts, async (run) => {
+    const daemons = (await deps.backend.listDaemons!(false)).filter(matches);
+    await settleAll(daemons.map((d) => run.onHost(d.hostname, d.daemonName, (ctx) => deps.backend.daemonAction!(ctx, d, req.action))));
+    return { result: { $case: "daemons", value: { daemonNames: daemons.map((d) => d.daemonName) } } };
+  });
 }
 
 function hostsOf(placed: { hostname: string }[]): string[] {
@@ -182,7 +194,10 @@ async function placementHosts(deps: Deps, record: ServiceRecord): Promise<string
 
 function actionName(action: ServiceAction): string {
   const name = ServiceAction[action] ?? "act on";
-  return name.replace("SERVICE_ACTION_", "").toLowerCase().replace(/^./, (c) => c.toUpperCase());
+  return name
+    .replace("SERVICE_ACTION_", "")
+    .toLowerCase()
+    .replace(/^./, (c) => c.toUpperCase());
 }
 
 export function updateMons(deps: Deps, req: UpdateMonsRequest): Promise<Operation> {
@@ -193,7 +208,11 @@ export function updateMgrs(deps: Deps, req: UpdateMgrsRequest): Promise<Operatio
   return updateCoreService(deps, req, "UpdateMgrs");
 }
 
-async function updateCoreService(deps: Deps, req: UpdateMonsRequest | UpdateMgrsRequest, method: "UpdateMons" | "UpdateMgrs"): Promise<Operation> {
+async function updateCoreService(
+  deps: Deps,
+  req: UpdateMonsRequest | UpdateMgrsRequest,
+  method: "UpdateMons" | "UpdateMgrs",
+): Promise<Operation> {
   const rpc = rpcName("ServiceService", method);
   const type = method === "UpdateMons" ? ServiceType.SERVICE_TYPE_MON : ServiceType.SERVICE_TYPE_MGR;
   const hosts = await deps.backend.listHosts();
@@ -246,7 +265,11 @@ export async function addStatelessService(deps: Deps, req: AddStatelessServiceRe
   const record = toRecord(spec);
   const existing = (await deps.backend.listServices!()).find((s) => s.serviceName === record.serviceName);
   if (existing && !sameSpec(existing, record)) {
-    throw new AlreadyExistsError("service", record.serviceName, `service '${record.serviceName}' exists with another spec; use UpdateStatelessService`);
+    throw new AlreadyExistsError(
+      "service",
+      record.serviceName,
+      `service '${record.serviceName}' exists with another spec; use UpdateStatelessService`,
+    );
   }
   return deps.engine.submit(statelessSpec(deps, req, "AddStatelessService", await placementHosts(deps, record)));
 }
@@ -281,27 +304,22 @@ export async function removeStatelessService(deps: Deps, req: RemoveStatelessSer
   const existing = (await deps.backend.listServices!()).find((s) => s.serviceName === req.serviceName);
   if (!existing) throw new NotFoundError("service", req.serviceName);
   if (!STATELESS_TYPES.has(existing.serviceType)) {
-    throw new FailedPreconditionError(`service/${req.serviceName}`, `'${req.serviceName}' is not a stateless service; it cannot be removed this way`);
+    throw new FailedPreconditionError(
+      `service/${req.serviceName}`,
+      `'${req.serviceName}' is not a stateless service; it cannot be removed this way`,
+    );
   }
   return deps.engine.submit(removeStatelessSpec(deps, req, hostsOf(await daemonsOf(deps, req.serviceName))));
 }
 
 export function removeStatelessSpec(deps: Deps, req: RemoveStatelessServiceRequest, hosts: string[]): OperationSpec {
-  return {
-    method: rpcName("ServiceService", "RemoveStatelessService"),
-    description: `Remove service '${req.serviceName}'`,
-    requestId: req.requestId,
-    requestFingerprint: fingerprint(req),
-    request: req,
-    hosts,
-    run: async (run) => {
-      const current = await daemonsOf(deps, req.serviceName);
-      await settleAll(current.map((d) => run.onHost(d.hostname, d.daemonName, (ctx) => deps.backend.removeDaemon!(ctx, d))));
-      run.throwIfCancelled();
-      await deps.backend.deleteService!(stepContext(run), req.serviceName);
-      return { result: { $case: "removedService", value: { serviceName: req.serviceName, daemonNames: current.map((d) => d.daemonName) } } };
-    },
-  };
+  return writeSpec(rpcName("ServiceService", "RemoveStatelessService"), req, `Remove service '${req.serviceName}'`, hosts, async (run) => {
+    const current = await daemonsOf(deps, req.serviceName);
+    await settleAll(current.map((d) => run.onHost(d.hostname, d.daemonName, (ctx) => deps.backend.removeDaemon!(ctx, d))));
+    run.throwIfCancelled();
+    await deps.backend.deleteService!(stepContext(run), req.serviceName);
+    return { result: { $case: "removedService", value: { serviceName: req.serviceName, daemonNames: current.map((d) => d.daemonName) } } };
+  });
 }
 
 async function validateStatelessSpec(deps: Deps, spec: StatelessServiceSpec | undefined, requestId: string): Promise<StatelessServiceSpec> {
@@ -390,65 +408,57 @@ function applySpec(
   hosts: string[],
   oneAtATime: boolean,
 ): OperationSpec {
-  return {
-    method,
-    description,
-    requestId: req.requestId,
-    requestFingerprint: fingerprint(req),
-    request: req,
-    hosts,
-    run: async (run) => {
-        const existing = (await deps.backend.listServices!()).find((s) => s.serviceName === spec.serviceName);
-        const record = { ...spec, created: existing?.created ?? spec.created };
-        await deps.backend.saveService!(stepContext(run), record);
-        const hosts = await deps.backend.listHosts();
-        const current = await daemonsOf(deps, record.serviceName);
-        const planned = resolvePlacement(record.placement!, hosts, current);
-        const plannedHosts = new Set(planned.map((p) => p.hostname));
-        const toRemove = current.filter((d) => !plannedHosts.has(d.hostname));
-        const haveHosts = new Set(current.map((d) => d.hostname));
-        const toAdd = planned.filter((p) => !haveHosts.has(p.hostname));
-        const ids = new Set(current.map((d) => d.daemonId));
-        const deploy = (p: (typeof toAdd)[number]) => {
-          const daemonId = p.name || daemonIdFor(record.serviceType, record.serviceId, p.hostname, ids);
-          ids.add(daemonId);
-          return run.onHost(p.hostname, `${typeName(record.serviceType)}.${daemonId}`, (ctx) =>
-            deps.backend.deployDaemon!(ctx, {
-              serviceType: record.serviceType,
-              serviceName: record.serviceName,
-              daemonId,
-              hostname: p.hostname,
-              network: p.network,
-              service: record,
-            }),
-          );
-        };
-        const remove = (d: DaemonDescription) => run.onHost(d.hostname, d.daemonName, (ctx) => deps.backend.removeDaemon!(ctx, d));
-        const total = toAdd.length + toRemove.length;
-        let done = 0;
-        const step = async <T>(p: Promise<T>) => {
-          const r = await p;
-          run.progress(++done / Math.max(total, 1), `${done} of ${total} daemons changed`);
-          return r;
-        };
-        if (oneAtATime) {
-          for (const p of toAdd) {
-            run.throwIfCancelled();
-            await step(deploy(p));
-          }
-          for (const d of toRemove) {
-            run.throwIfCancelled();
-            await step(remove(d));
-          }
-        } else {
-          await settleAll(toAdd.map((p) => step(deploy(p))));
-          run.throwIfCancelled();
-          await settleAll(toRemove.map((d) => step(remove(d))));
-        }
-        const after = (await deps.backend.listDaemons!(false)).filter((d) => d.serviceName === record.serviceName);
-        return { result: { $case: "service", value: describe(record, after, nowTimestamp()) } };
-      },
-  };
+  return writeSpec(method, req, description, hosts, async (run) => {
+    const existing = (await deps.backend.listServices!()).find((s) => s.serviceName === spec.serviceName);
+    const record = { ...spec, created: existing?.created ?? spec.created };
+    await deps.backend.saveService!(stepContext(run), record);
+    const hosts = await deps.backend.listHosts();
+    const current = await daemonsOf(deps, record.serviceName);
+    const planned = resolvePlacement(record.placement!, hosts, current);
+    const plannedHosts = new Set(planned.map((p) => p.hostname));
+    const toRemove = current.filter((d) => !plannedHosts.has(d.hostname));
+    const haveHosts = new Set(current.map((d) => d.hostname));
+    const toAdd = planned.filter((p) => !haveHosts.has(p.hostname));
+    const ids = new Set(current.map((d) => d.daemonId));
+    const deploy = (p: (typeof toAdd)[number]) => {
+      const daemonId = p.name || daemonIdFor(record.serviceType, record.serviceId, p.hostname, ids);
+      ids.add(daemonId);
+      return run.onHost(p.hostname, `${typeName(record.serviceType)}.${daemonId}`, (ctx) =>
+        deps.backend.deployDaemon!(ctx, {
+          serviceType: record.serviceType,
+          serviceName: record.serviceName,
+          daemonId,
+          hostname: p.hostname,
+          network: p.network,
+          service: record,
+        }),
+      );
+    };
+    const remove = (d: DaemonDescription) => run.onHost(d.hostname, d.daemonName, (ctx) => deps.backend.removeDaemon!(ctx, d));
+    const total = toAdd.length + toRemove.length;
+    let done = 0;
+    const step = async <T>(p: Promise<T>) => {
+      const r = await p;
+      run.progress(++done / Math.max(total, 1), `${done} of ${total} daemons changed`);
+      return r;
+    };
+    if (oneAtATime) {
+      for (const p of toAdd) {
+        run.throwIfCancelled();
+        await step(deploy(p));
+      }
+      for (const d of toRemove) {
+        run.throwIfCancelled();
+        await step(remove(d));
+      }
+    } else {
+      await settleAll(toAdd.map((p) => step(deploy(p))));
+      run.throwIfCancelled();
+      await settleAll(toRemove.map((d) => step(remove(d))));
+    }
+    const after = (await deps.backend.listDaemons!(false)).filter((d) => d.serviceName === record.serviceName);
+    return { result: { $case: "service", value: describe(record, after, nowTimestamp()) } };
+  });
 }
 
 async function daemonsOf(deps: Deps, name: string): Promise<DaemonDescription[]> {
@@ -464,5 +474,3 @@ export function nowTimestamp(): { seconds: string; nanos: number } {
   const ms = Date.now();
   return { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 };
 }
-
-

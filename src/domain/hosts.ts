@@ -11,7 +11,7 @@ import type {
 import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import type { OperationSpec } from "../operations/engine.js";
 import { rpcName } from "./capabilities.js";
-import { fingerprint, type Deps } from "./context.js";
+import { type Deps, writeSpec } from "./context.js";
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from "./errors.js";
 import { Violations, validateAddress, validateHostname, validateLabel, validatePageSize, validateRequestId } from "./fields.js";
 import { paginate, validatePageToken } from "./pagination.js";
@@ -51,18 +51,10 @@ function normalizedHost(host: Host): Host {
 /** The operation of a validated AddHost; also rebuilds a journaled one after a restart. */
 export function addHostSpec(deps: Deps, req: AddHostRequest): OperationSpec {
   const wanted = normalizedHost(req.host!);
-  return {
-    method: rpcName("HostService", "AddHost"),
-    description: `Add host '${wanted.hostname}'`,
-    requestId: req.requestId,
-    requestFingerprint: fingerprint(req),
-    request: req,
-    hosts: [wanted.hostname],
-    run: async (run) => {
-      const added = await run.onHost(wanted.hostname, `host ${wanted.hostname}`, (ctx) => deps.backend.addHost!(ctx, wanted));
-      return { result: { $case: "host", value: added } };
-    },
-  };
+  return writeSpec(rpcName("HostService", "AddHost"), req, `Add host '${wanted.hostname}'`, [wanted.hostname], async (run) => {
+    const added = await run.onHost(wanted.hostname, `host ${wanted.hostname}`, (ctx) => deps.backend.addHost!(ctx, wanted));
+    return { result: { $case: "host", value: added } };
+  });
 }
 
 export async function removeHost(deps: Deps, req: RemoveHostRequest): Promise<Operation> {
@@ -75,25 +67,26 @@ export async function removeHost(deps: Deps, req: RemoveHostRequest): Promise<Op
   if (daemons.length > 0 && !req.force) {
     throw new FailedPreconditionError(
       `host/${req.hostname}`,
-      `host '${req.hostname}' still has ${daemons.length} daemons (${daemons.slice(0, 5).map((d) => d.daemonName).join(", ")}${daemons.length > 5 ? ", ..." : ""}); remove them first or set force`,
+      `host '${req.hostname}' still has ${daemons.length} daemons (${daemons
+        .slice(0, 5)
+        .map((d) => d.daemonName)
+        .join(", ")}${daemons.length > 5 ? ", ..." : ""}); remove them first or set force`,
     );
   }
   return deps.engine.submit(removeHostSpec(deps, req));
 }
 
 export function removeHostSpec(deps: Deps, req: RemoveHostRequest): OperationSpec {
-  return {
-    method: rpcName("HostService", "RemoveHost"),
-    description: `Remove host '${req.hostname}'${req.force ? " (forced)" : ""}`,
-    requestId: req.requestId,
-    requestFingerprint: fingerprint(req),
-    request: req,
-    hosts: [req.hostname],
-    run: async (run) => {
+  return writeSpec(
+    rpcName("HostService", "RemoveHost"),
+    req,
+    `Remove host '${req.hostname}'${req.force ? " (forced)" : ""}`,
+    [req.hostname],
+    async (run) => {
       await run.onHost(req.hostname, `host ${req.hostname}`, (ctx) => deps.backend.removeHost!(ctx, req.hostname));
       return { result: { $case: "removedHost", value: { hostname: req.hostname } } };
     },
-  };
+  );
 }
 
 export async function listHosts(deps: Deps, req: ListHostsRequest): Promise<ListHostsResponse> {
@@ -132,21 +125,19 @@ async function changeLabel(deps: Deps, req: AddHostLabelRequest | RemoveHostLabe
 export function labelSpec(deps: Deps, req: AddHostLabelRequest | RemoveHostLabelRequest, method: LabelMethod): OperationSpec {
   const adding = method === "AddHostLabel";
   const change = (labels: string[]) => (adding ? [...new Set([...labels, req.label])].sort() : labels.filter((l) => l !== req.label));
-  return {
-    method: rpcName("HostService", method),
-    description: `${adding ? "Add" : "Remove"} label '${req.label}' ${adding ? "to" : "from"} host '${req.hostname}'`,
-    requestId: req.requestId,
-    requestFingerprint: fingerprint(req),
-    request: req,
-    hosts: [req.hostname],
-    run: async (run) => {
+  return writeSpec(
+    rpcName("HostService", method),
+    req,
+    `${adding ? "Add" : "Remove"} label '${req.label}' ${adding ? "to" : "from"} host '${req.hostname}'`,
+    [req.hostname],
+    async (run) => {
       const host = await run.onHost(req.hostname, `host ${req.hostname}`, async (ctx) => {
         const current = await findHost(deps, req.hostname);
         return deps.backend.setHostLabels!(ctx, req.hostname, change(current.labels));
       });
       return { result: { $case: "host", value: host } };
     },
-  };
+  );
 }
 
 function sameSet(a: string[], b: string[]): boolean {

@@ -8,9 +8,17 @@ import type {
 import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import type { OperationSpec } from "../operations/engine.js";
 import { rpcName } from "./capabilities.js";
-import { fingerprint, settleAll, type Deps } from "./context.js";
+import { type Deps, settleAll, writeSpec } from "./context.js";
 import { NotFoundError } from "./errors.js";
-import { Violations, validateAbsolutePath, validateEnum, validateHostname, validateLabel, validatePageSize, validateRequestId } from "./fields.js";
+import {
+  Violations,
+  validateAbsolutePath,
+  validateEnum,
+  validateHostname,
+  validateLabel,
+  validatePageSize,
+  validateRequestId,
+} from "./fields.js";
 import { compare } from "./hosts.js";
 import { paginate, validatePageToken } from "./pagination.js";
 
@@ -79,14 +87,12 @@ export async function blinkDeviceLight(deps: Deps, req: BlinkDeviceLightRequest)
 export function blinkDeviceLightSpec(deps: Deps, req: BlinkDeviceLightRequest): OperationSpec {
   const kind = req.light === LightType.LIGHT_TYPE_FAULT ? "fault" : "ident";
   const state = req.on ? "on" : "off";
-  return {
-    method: rpcName("InventoryService", "BlinkDeviceLight"),
-    description: `Set ${kind} light ${state} on ${req.locations.length} device(s)`,
-    requestId: req.requestId,
-    requestFingerprint: fingerprint(req),
-    request: req,
-    hosts: [...new Set(req.locations.map((l) => l.hostname))],
-    run: async (run) => {
+  return writeSpec(
+    rpcName("InventoryService", "BlinkDeviceLight"),
+    req,
+    `Set ${kind} light ${state} on ${req.locations.length} device(s)`,
+    [...new Set(req.locations.map((l) => l.hostname))],
+    async (run) => {
       const messages = await settleAll(
         req.locations.map(async (loc) => {
           const dev = loc.deviceId || loc.path;
@@ -96,5 +102,5 @@ export function blinkDeviceLightSpec(deps: Deps, req: BlinkDeviceLightRequest): 
       );
       return { result: { $case: "deviceLights", value: { messages } } };
     },
-  };
+  );
 }

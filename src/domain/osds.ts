@@ -13,7 +13,7 @@ import { type DaemonDescription, ServiceAction, ServiceType } from "../../gen/ts
 import type { StepContext } from "../backend/backend.js";
 import type { OperationRun, OperationSpec } from "../operations/engine.js";
 import { ensureOptionsSupported, rpcName } from "./capabilities.js";
-import { fingerprint, settleAll, type Deps } from "./context.js";
+import { type Deps, settleAll, writeSpec } from "./context.js";
 import { nowTimestamp, stepContext } from "./ceph-services.js";
 import { matchHosts, planOsds, validateDriveGroup } from "./drive-group.js";
 import { CancelledError, NotFoundError, ValidationError } from "./errors.js";
@@ -58,7 +58,10 @@ async function validatedSpec(deps: Deps, spec: DriveGroupSpec | undefined, repla
 }
 
 async function plan(deps: Deps, spec: DriveGroupSpec): Promise<OsdHostPlan[]> {
-  const hosts = matchHosts(spec.hostPattern, (await deps.backend.listHosts()).map((h) => h.hostname));
+  const hosts = matchHosts(
+    spec.hostPattern,
+    (await deps.backend.listHosts()).map((h) => h.hostname),
+  );
   return planOsds(spec, await deps.backend.getInventory!(hosts, false));
 }
 
@@ -74,20 +77,24 @@ export async function createOsds(deps: Deps, req: CreateOsdsRequest): Promise<Op
   v.addAll(validateRequestId(req.requestId));
   v.throwIfAny();
   ensureOptionsSupported(deps.backend, rpc, req);
-  return deps.engine.submit(createOsdsSpec(deps, req, (await plan(deps, spec)).map((p) => p.hostname)));
+  return deps.engine.submit(
+    createOsdsSpec(
+      deps,
+      req,
+      (await plan(deps, spec)).map((p) => p.hostname),
+    ),
+  );
 }
 
 export function createOsdsSpec(deps: Deps, req: CreateOsdsRequest, hosts: string[]): OperationSpec {
   const spec = req.spec!;
-  return {
-    method: rpcName("OsdService", "CreateOsds"),
-    description: `Create OSDs from drive group '${spec.serviceId || "default"}' on ${hosts.length} host(s)`,
-    requestId: req.requestId,
-    requestFingerprint: fingerprint(req),
-    request: req,
+  return writeSpec(
+    rpcName("OsdService", "CreateOsds"),
+    req,
+    `Create OSDs from drive group '${spec.serviceId || "default"}' on ${hosts.length} host(s)`,
     hosts,
-    run: async (run) => ({ result: { $case: "osds", value: { osds: await runCreate(deps, run, spec) } } }),
-  };
+    async (run) => ({ result: { $case: "osds", value: { osds: await runCreate(deps, run, spec) } } }),
+  );
 }
 
 /** Plans again when it runs, so a repeated or resumed request skips consumed devices. */
@@ -135,7 +142,10 @@ async function runCreate(deps: Deps, run: OperationRun, spec: DriveGroupSpec) {
 async function addUnstarted(deps: Deps, plans: OsdHostPlan[], serviceId: string): Promise<void> {
   if (plans.length === 0) return;
   const running = new Set((await osdDaemons(deps)).map((d) => d.daemonId));
-  for (const host of await deps.backend.getInventory!(plans.map((p) => p.hostname), false)) {
+  for (const host of await deps.backend.getInventory!(
+    plans.map((p) => p.hostname),
+    false,
+  )) {
     const plan = plans.find((p) => p.hostname === host.hostname)!;
     for (const device of host.devices) {
       const lv = device.lvs.find((l) => l.type === "block" && l.osdspecAffinity === serviceId && !running.has(String(l.osdId)));
@@ -159,21 +169,19 @@ export async function replaceOsds(deps: Deps, req: ReplaceOsdsRequest): Promise<
 export function replaceOsdsSpec(deps: Deps, req: ReplaceOsdsRequest): OperationSpec {
   const spec = req.spec!;
   const claimed = Object.values(spec.osdIdClaims).flatMap((c) => c.osdIds);
-  return {
-    method: rpcName("OsdService", "ReplaceOsds"),
-    description: `Replace OSDs ${claimed.join(", ")}`,
-    requestId: req.requestId,
-    requestFingerprint: fingerprint(req),
-    request: req,
-    hosts: Object.keys(spec.osdIdClaims),
-    run: async (run) => {
+  return writeSpec(
+    rpcName("OsdService", "ReplaceOsds"),
+    req,
+    `Replace OSDs ${claimed.join(", ")}`,
+    Object.keys(spec.osdIdClaims),
+    async (run) => {
       // Those already destroyed (e.g. before a restart) are left alone.
       const osds = await osdDaemons(deps);
       const targets = claimed.flatMap((id) => osds.filter((d) => d.daemonId === String(id)));
       await settleAll(targets.map((d) => removeOne(deps, run, d, { replace: true, force: false })));
       return { result: { $case: "osds", value: { osds: await runCreate(deps, run, spec) } } };
     },
-  };
+  );
 }
 
 /** An entry of the OSD removal queue (upstream's), shared by every removing operation. */
@@ -201,14 +209,12 @@ export async function removeOsds(deps: Deps, req: RemoveOsdsRequest): Promise<Op
 }
 
 export function removeOsdsSpec(deps: Deps, req: RemoveOsdsRequest, hosts: string[]): OperationSpec {
-  return {
-    method: rpcName("OsdService", "RemoveOsds"),
-    description: `Remove OSDs ${req.osdIds.join(", ")}${req.replace ? " for replacement" : ""}${req.force ? " (forced)" : ""}`,
-    requestId: req.requestId,
-    requestFingerprint: fingerprint(req),
-    request: req,
+  return writeSpec(
+    rpcName("OsdService", "RemoveOsds"),
+    req,
+    `Remove OSDs ${req.osdIds.join(", ")}${req.replace ? " for replacement" : ""}${req.force ? " (forced)" : ""}`,
     hosts,
-    run: async (run) => {
+    async (run) => {
       const osds = await osdDaemons(deps);
       const done = await settleAll(
         req.osdIds.map((id) => {
@@ -219,7 +225,7 @@ export function removeOsdsSpec(deps: Deps, req: RemoveOsdsRequest, hosts: string
       );
       return { result: { $case: "osdRemovals", value: { removals: done } } };
     },
-  };
+  );
 }
 
 function alreadyRemoved(osdId: number, operationId: string, opts: { replace: boolean; force: boolean }): OsdRemoval {
@@ -237,7 +243,12 @@ function alreadyRemoved(osdId: number, operationId: string, opts: { replace: boo
 }
 
 /** Out, wait until safe to destroy (unless forced), stop, then purge or destroy. */
-async function removeOne(deps: Deps, run: OperationRun, daemon: DaemonDescription, opts: { replace: boolean; force: boolean }): Promise<OsdRemoval> {
+async function removeOne(
+  deps: Deps,
+  run: OperationRun,
+  daemon: DaemonDescription,
+  opts: { replace: boolean; force: boolean },
+): Promise<OsdRemoval> {
   const id = Number(daemon.daemonId);
   const entry: RemovalEntry = {
     osdId: id,

@@ -13,7 +13,7 @@ import type {
 } from "../../gen/ts/ceph_orchestrator/v1/upgrade_service.js";
 import type { OperationSpec } from "../operations/engine.js";
 import { rpcName } from "./capabilities.js";
-import { fingerprint, type Deps } from "./context.js";
+import { type Deps, writeSpec } from "./context.js";
 import { CancelledError, FailedPreconditionError } from "./errors.js";
 import { Violations, validateRequestId, validateString } from "./fields.js";
 import { typeName } from "./service-types.js";
@@ -79,7 +79,9 @@ async function status(deps: Deps): Promise<UpgradeStatus> {
 
 function servicesComplete(daemons: DaemonDescription[], target: string): string[] {
   const types = new Set(daemons.map((d) => d.daemonType));
-  return UPGRADE_ORDER.filter((t) => types.has(t) && daemons.filter((d) => d.daemonType === t).every((d) => d.version === target)).map(typeName);
+  return UPGRADE_ORDER.filter((t) => types.has(t) && daemons.filter((d) => d.daemonType === t).every((d) => d.version === target)).map(
+    typeName,
+  );
 }
 
 export async function startUpgrade(deps: Deps, req: StartUpgradeRequest): Promise<Operation> {
@@ -112,47 +114,39 @@ function newUpgradeState(target: string, from: string, operationId: string): Upg
 }
 
 export function startUpgradeSpec(deps: Deps, req: StartUpgradeRequest, hosts: string[]): OperationSpec {
-  return {
-    method: rpcName("UpgradeService", "StartUpgrade"),
-    description: `Upgrade the cluster to ${req.targetVersion}`,
-    requestId: req.requestId,
-    requestFingerprint: fingerprint(req),
-    request: req,
-    hosts,
-    run: async (run) => {
-      // After a restart the upgrade's state is rebuilt here (unpaused).
-      const state = (deps.state.upgrade ??= newUpgradeState(req.targetVersion, await currentVersion(deps), run.id));
-      try {
-        const daemons = orderDaemonsForUpgrade(await deps.backend.listDaemons!(false));
-        state.total = daemons.length;
-        state.upgraded = daemons.filter((d) => d.version === req.targetVersion).length;
-        for (const d of daemons) {
-          if (d.version === req.targetVersion) continue;
-          while (state.paused) {
-            run.progress(state.upgraded / state.total, `paused after ${state.upgraded} of ${state.total} daemons`);
-            await new Promise<void>((resolve) => {
-              state.resume = resolve;
-              run.signal.addEventListener("abort", () => resolve(), { once: true });
-            });
-            run.throwIfCancelled();
-          }
+  return writeSpec(rpcName("UpgradeService", "StartUpgrade"), req, `Upgrade the cluster to ${req.targetVersion}`, hosts, async (run) => {
+    // After a restart the upgrade's state is rebuilt here (unpaused).
+    const state = (deps.state.upgrade ??= newUpgradeState(req.targetVersion, await currentVersion(deps), run.id));
+    try {
+      const daemons = orderDaemonsForUpgrade(await deps.backend.listDaemons!(false));
+      state.total = daemons.length;
+      state.upgraded = daemons.filter((d) => d.version === req.targetVersion).length;
+      for (const d of daemons) {
+        if (d.version === req.targetVersion) continue;
+        while (state.paused) {
+          run.progress(state.upgraded / state.total, `paused after ${state.upgraded} of ${state.total} daemons`);
+          await new Promise<void>((resolve) => {
+            state.resume = resolve;
+            run.signal.addEventListener("abort", () => resolve(), { once: true });
+          });
           run.throwIfCancelled();
-          state.message = `upgrading ${d.daemonName} on ${d.hostname}`;
-          run.progress(state.upgraded / state.total, state.message);
-          await run.onHost(d.hostname, d.daemonName, (ctx) => deps.backend.upgradeDaemon!(ctx, d, req.targetVersion));
-          state.upgraded += 1;
-          run.progress(state.upgraded / state.total, `${state.upgraded} of ${state.total} daemons upgraded`);
         }
-        state.message = `upgraded ${state.total} daemons to ${req.targetVersion}`;
-        return { result: { $case: "upgrade", value: { ...(await status(deps)), inProgress: false, message: state.message } } };
-      } catch (err) {
-        if (err instanceof CancelledError) throw new CancelledError(`upgrade stopped after ${state.upgraded} of ${state.total} daemons`);
-        throw err;
-      } finally {
-        deps.state.upgrade = undefined;
+        run.throwIfCancelled();
+        state.message = `upgrading ${d.daemonName} on ${d.hostname}`;
+        run.progress(state.upgraded / state.total, state.message);
+        await run.onHost(d.hostname, d.daemonName, (ctx) => deps.backend.upgradeDaemon!(ctx, d, req.targetVersion));
+        state.upgraded += 1;
+        run.progress(state.upgraded / state.total, `${state.upgraded} of ${state.total} daemons upgraded`);
       }
-    },
-  };
+      state.message = `upgraded ${state.total} daemons to ${req.targetVersion}`;
+      return { result: { $case: "upgrade", value: { ...(await status(deps)), inProgress: false, message: state.message } } };
+    } catch (err) {
+      if (err instanceof CancelledError) throw new CancelledError(`upgrade stopped after ${state.upgraded} of ${state.total} daemons`);
+      throw err;
+    } finally {
+      deps.state.upgrade = undefined;
+    }
+  });
 }
 
 type ControlMethod = "PauseUpgrade" | "ResumeUpgrade" | "StopUpgrade";
@@ -208,18 +202,10 @@ async function control(deps: Deps, req: { requestId: string }, method: ControlMe
 
 export function controlSpec(deps: Deps, req: { requestId: string }, method: ControlMethod): OperationSpec {
   const { description, change } = CONTROLS[method];
-  return {
-    method: rpcName("UpgradeService", method),
-    description,
-    requestId: req.requestId,
-    requestFingerprint: fingerprint(req),
-    request: req,
-    hosts: [],
-    run: async () => {
-      const u = deps.state.upgrade;
-      if (!u) throw new FailedPreconditionError("upgrade", "no upgrade is in progress");
-      await change(deps, u);
-      return { result: { $case: "upgrade", value: await status(deps) } };
-    },
-  };
+  return writeSpec(rpcName("UpgradeService", method), req, description, [], async () => {
+    const u = deps.state.upgrade;
+    if (!u) throw new FailedPreconditionError("upgrade", "no upgrade is in progress");
+    await change(deps, u);
+    return { result: { $case: "upgrade", value: await status(deps) } };
+  });
 }
