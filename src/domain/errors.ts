@@ -1,4 +1,4 @@
-// Domain errors: one class per upstream error case. The gRPC edge (src/transport/errors.ts)
+// Domain errors: one class per upstream error case. The gRPC edge (src/operations/status.ts, used by src/transport)
 // maps each to a status code and google.rpc details; nothing else needs to know the codes.
 
 /** One invalid field of a request, named by its path, e.g. "spec.data_devices.size". */
