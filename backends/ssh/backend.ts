@@ -18,7 +18,7 @@ import type {
   StepContext,
 } from "../../src/backend/backend.js";
 import { AlreadyExistsError, BackendUnavailableError, CancelledError, ExecutionError, NotFoundError } from "../../src/domain/errors.js";
-import { daemonIdFor } from "../../src/domain/placement.js";
+import { daemonIdFor } from "../../src/backend/daemon-ids.js";
 import { type Host, Host_Status } from "../../gen/ts/ceph_orchestrator/v1/host.js";
 import { type Device, Device_Type, type InventoryHost } from "../../gen/ts/ceph_orchestrator/v1/inventory.js";
 import type { CreatedOsd, PlannedOsd } from "../../gen/ts/ceph_orchestrator/v1/osd.js";

@@ -39,7 +39,8 @@ import {
 } from "./fields.js";
 import { compare } from "./hosts.js";
 import { paginate, validatePageToken } from "./pagination.js";
-import { daemonIdFor, resolvePlacement, validatePlacement } from "./placement.js";
+import { daemonIdFor } from "../backend/daemon-ids.js";
+import { resolvePlacement, validatePlacement } from "./placement.js";
 import { STATELESS_TYPES, serviceName, typeName } from "./service-types.js";
 
 const MAX_MONS = 15;

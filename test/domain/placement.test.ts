@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { daemonIdFor, resolvePlacement, validatePlacement } from "../../src/domain/placement.js";
+import { daemonIdFor } from "../../src/backend/daemon-ids.js";
+import { resolvePlacement, validatePlacement } from "../../src/domain/placement.js";
 import { AlreadyExistsError } from "../../src/domain/errors.js";
 import { Host_Status, type Host } from "../../gen/ts/ceph_orchestrator/v1/host.js";
 import {
