@@ -1,7 +1,8 @@
 // The ssh backend: real Ceph daemons, from the hosts' installed Debian packages, deployed and
 // run on hosts reached over SSH. Hosts are SSH targets; the cluster is asked through librados
-// on any reachable host that has the admin keyring (every added host gets it). Daemons run as
-// supervised processes (orchctl: pid files, log files) since the hosts have no systemd.
+// on any reachable host that has the admin keyring (every added host gets it). Daemons are run
+// by orchctl (remote.ts): systemd units (ceph-orch-NAME.service) where systemd runs, otherwise
+// supervised processes (pid files, log files); both report the same status lines.
 // Everything the orchestrator decides (placement, device selection, order) stays in src/domain.
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";

@@ -17,6 +17,8 @@ export interface TestHost {
   addr: string;
   netns: string;
   loop: string;
+  /** systemd runs as PID 1 of the host (scripts/testhosts/up.sh TESTHOSTS_SYSTEMD) */
+  systemd?: boolean;
 }
 
 export function testHosts(): TestHost[] {
@@ -51,7 +53,8 @@ export function serverArgs(): string[] {
     DATA_DIR,
     ...opt("identityFile", `${TESTHOSTS}/id_ed25519`),
     ...opt("knownHostsFile", `${TESTHOSTS}/known_hosts`),
-    ...opt("publicNetwork", "10.77.0.0/24"),
+    // The test subnet is a /24 (scripts/testhosts/up.sh TESTHOSTS_SUBNET).
+    ...opt("publicNetwork", `${hosts[0]!.addr.split(".").slice(0, 3).join(".")}.0/24`),
     ...opt("commandTimeoutMs", 180_000),
     ...opt("connectTimeoutMs", 3000),
     ...opt("osdFileBytes", 4 * 1024 ** 3),
