@@ -30,6 +30,7 @@ PORT_SIM=$BASE_PORT; PORT_NONE=$((BASE_PORT + 1)); PORT_PARTIAL=$((BASE_PORT + 2
 PORT_DEAD=$((BASE_PORT + 3)); PORT_HANG=$((BASE_PORT + 4))
 export MON_PORT=${MON_PORT:-13300} MON_V1_PORT=${MON_V1_PORT:-16789}
 PY=/usr/bin/python3   # Debian's python: the one with h2, protobuf, pytest and Ceph's libraries
+. scripts/lib/services.sh
 
 # --- prerequisites (checked, never installed here) ------------------------------------------------
 missing=()
@@ -42,15 +43,12 @@ if ((${#missing[@]})); then
 fi
 [[ $EUID -eq 0 ]] || { echo "test-mgr: needs root (the Ceph daemons' lab setup)" >&2; exit 1; }
 for p in $PORT_SIM $PORT_NONE $PORT_PARTIAL $PORT_DEAD $PORT_HANG $MON_PORT $MON_V1_PORT; do
-  ((p < 32768)) || { echo "test-mgr: port $p is in the ephemeral range; use ports < 32768" >&2; exit 1; }
-  if ! $PY -c "import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', $p))" 2>/dev/null; then
-    echo "test-mgr: 127.0.0.1:$p is in use (set ORCH_MGR_TEST_PORT / MON_PORT / MON_V1_PORT)" >&2; exit 1
-  fi
+  port_free 127.0.0.1 "$p" || { echo "test-mgr: set ORCH_MGR_TEST_PORT / MON_PORT / MON_V1_PORT" >&2; exit 1; }
 done
 
 SCRATCH=$(mktemp -d /tmp/orch-grpc-mgr-test.XXXXXX)
 export CEPHLAB_DIR=$SCRATCH/cluster
-SERVICES=()   # "name:pid:port" of the services this script started
+SERVICES=()   # "name:pid:address" of the services this script started (scripts/lib/services.sh)
 CHILD=""      # the long-running step now in progress (ceph-up.sh, pytest), run in the background
               # so that a signal reaches the traps at once
 run_step() {  # run a command in the background and wait for it (interruptible)
@@ -60,17 +58,6 @@ run_step() {  # run a command in the background and wait for it (interruptible)
 }
 
 # --- teardown: always, tier by tier, only our own processes --------------------------------------
-stop_service() {  # name pid port: SIGTERM to its process group (we made it a session leader)
-  local name=$1 pid=$2 port=$3
-  [[ -d /proc/$pid ]] || return 0
-  # only if it is still ours: the tsx process serving our --listen address
-  if ! tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "--listen 127.0.0.1:$port"; then
-    echo "test-mgr: pid $pid is not the $name service any more; leaving it alone"; return 0
-  fi
-  kill -TERM -- "-$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do [[ -d /proc/$pid ]] || break; sleep 0.1; done
-  if [[ -d /proc/$pid ]]; then echo "test-mgr: $name service (pid $pid) still alive after 10 s: SIGKILL"; kill -KILL -- "-$pid" 2>/dev/null || true; fi
-}
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
@@ -86,7 +73,7 @@ cleanup() {
   log "teardown: ceph (mgr, mon)"
   if [[ -d $CEPHLAB_DIR/run ]]; then KEEP_DATA=${KEEP_SCRATCH:-0} scripts/ceph-lab/ceph-down.sh >"$SCRATCH/ceph-down.log" 2>&1 || cat "$SCRATCH/ceph-down.log"; fi
   log "teardown: services"
-  for s in "${SERVICES[@]}"; do IFS=: read -r name pid port <<<"$s"; stop_service "$name" "$pid" "$port"; done
+  stop_services
   if [[ ${KEEP_SCRATCH:-0} == 1 ]]; then log "kept $SCRATCH"; else rm -rf "$SCRATCH"; fi
   log "done (exit $rc)"
   exit $rc
@@ -96,29 +83,13 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # --- 1. the services ------------------------------------------------------------------------------
-start_service() {  # name port args...
-  local name=$1 port=$2; shift 2
-  mkdir -p "$SCRATCH/$name-data"
-  # Non-interactive bash: the child is no process-group leader, so setsid does not fork and $! is
-  # the new session's leader; tsx's node child stays in its group, so teardown signals the group.
-  setsid node_modules/.bin/tsx src/main.ts --listen "127.0.0.1:$port" --data-dir "$SCRATCH/$name-data" \
-    --shutdown-grace 2000 --log-level info "$@" >"$SCRATCH/$name.log" 2>&1 </dev/null &
-  SERVICES+=("$name:$!:$port")
-}
-wait_service() {  # name port
-  for _ in $(seq 1 150); do
-    $PY -c "import socket; socket.create_connection(('127.0.0.1', $2), timeout=0.5).close()" 2>/dev/null && return 0
-    sleep 0.2
-  done
-  echo "test-mgr: the $1 service did not listen on 127.0.0.1:$2:"; tail -20 "$SCRATCH/$1.log"; return 1
-}
 log "starting the services on 127.0.0.1:$PORT_SIM (sim), :$PORT_NONE (none), :$PORT_PARTIAL (partial)"
-start_service sim "$PORT_SIM" --backend sim \
+start_service sim "127.0.0.1:$PORT_SIM" --backend sim \
   --backend-opt 'delays={"addHost":1500,"createOsd":200,"daemonAction":300,"drainPerPg":10,"upgradeDaemon":1000}' \
   --backend-opt 'failures={"failingDevices":["node-3:/dev/sdf"]}'
-start_service none "$PORT_NONE" --backend none
-start_service partial "$PORT_PARTIAL" --backend test/grpc/fixtures/partial-backend.ts
-wait_service sim "$PORT_SIM"; wait_service none "$PORT_NONE"; wait_service partial "$PORT_PARTIAL"
+start_service none "127.0.0.1:$PORT_NONE" --backend none
+start_service partial "127.0.0.1:$PORT_PARTIAL" --backend test/grpc/fixtures/partial-backend.ts
+wait_service sim "127.0.0.1:$PORT_SIM"; wait_service none "127.0.0.1:$PORT_NONE"; wait_service partial "127.0.0.1:$PORT_PARTIAL"
 log "services up"
 
 # --- 2. the cluster: mon + mgr, the module enabled and selected -----------------------------------

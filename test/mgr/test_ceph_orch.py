@@ -1,18 +1,27 @@
 """The real `ceph orch` CLI of a Ceph 16.2 cluster, served through the gRPC service by the
 orchestrator_grpc mgr module.
 
-Run by scripts/test-mgr.sh, which starts the services and the cluster and sets:
+The same checks run against two clusters (ORCH_CLUSTER):
 
-  CEPH_CONF               the lab cluster's ceph.conf (mon + mgr, module enabled, backend set)
-  ORCH_TARGET             the service with the sim backend (the module points at it)
+  sim   scripts/test-mgr.sh: a lab cluster (mon + mgr) whose module points at a service with
+        the sim backend (hosts node-1..3 with simulated devices; node-4 and node-5 known to it)
+  ssh   scripts/test-mgr-ssh.sh: the ssh backend's real cluster on the test hosts, whose own
+        mgrs load the module, pointing back at the service that manages them. ORCH_HOSTS names
+        its hosts (comma-separated), ORCH_SPARE_HOST / ORCH_SPARE_ADDR the test host it adds.
+
+Both scripts start the services and the cluster and set:
+
+  CEPH_CONF               the cluster's ceph.conf (module enabled, backend set)
+  ORCH_TARGET             the service the module points at
   ORCH_TARGET_NONE        a service started with --backend none
   ORCH_TARGET_PARTIAL     a service with a backend that lacks most RPCs
   ORCH_TARGET_DEAD        an address where nothing listens
-  ORCH_HANG_PORT          a free port for a server that accepts and never answers
+  ORCH_HANG_PORT          a free port for a server that accepts and never answers (on the
+                          host of ORCH_TARGET_DEAD)
 
 Each test compares what the CLI prints with the service's own state, read with the Python
 client (grpcio transport, in this process). The tests run in file order and build on each
-other's changes to the simulated cluster (a host added, OSDs created, ...).
+other's changes to the cluster (a host added, OSDs created, ...).
 """
 
 import json
@@ -24,6 +33,7 @@ import time
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import pytest
+import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path[:0] = [os.path.join(ROOT, 'clients', 'python'), os.path.join(ROOT, 'gen', 'python')]
@@ -33,6 +43,23 @@ from ceph_orchestrator_client import OrchestratorClient  # noqa: E402
 MODULE = 'orchestrator_grpc'
 TARGET = os.environ.get('ORCH_TARGET', '')
 CLI_TIMEOUT = 60  # no CLI call may hang: the module gives every call a deadline
+CLUSTER = os.environ.get('ORCH_CLUSTER', 'sim')
+
+# What differs between the two clusters; everything else is compared with the service's state.
+if CLUSTER == 'ssh':
+    HOSTS = os.environ.get('ORCH_HOSTS', '').split(',')
+    SPARE, SPARE_ADDR = os.environ.get('ORCH_SPARE_HOST', ''), os.environ.get('ORCH_SPARE_ADDR', '')
+    # One real OSD on the first host's loop device (ceph-volume raw), removed again later.
+    OSD_SERVICE, OSD_PATTERN = 'loop', HOSTS[0]
+    OSD_SELECTION: Dict[str, Any] = {'data_devices': {'size': ':5T'}}
+    WRITE_TIMEOUT = 300.0  # real daemons: deploying an OSD or a mgr takes tens of seconds
+else:
+    HOSTS = ['node-1', 'node-2', 'node-3']
+    SPARE, SPARE_ADDR = 'node-4', '10.0.0.14'
+    OSD_SERVICE, OSD_PATTERN = 'hdd_flash_db', 'node-*'
+    OSD_SELECTION = {'data_devices': {'rotational': True, 'size': ':5T'}, 'db_devices': {'rotational': False}}
+    WRITE_TIMEOUT = 60.0
+MON_VICTIM = 'mon.' + HOSTS[-1]
 
 pytestmark = pytest.mark.skipif(not (TARGET and os.environ.get('CEPH_CONF')),
                                 reason='needs the lab cluster and service of scripts/test-mgr.sh')
@@ -100,7 +127,7 @@ def progress_event(op_id: str) -> Tuple[str, Optional[Dict[str, Any]]]:
 STARTED: List[str] = []
 
 
-def wait_completed(svc: OrchestratorClient, op_id: str, failed: bool = False, timeout: float = 30.0) -> Dict[str, Any]:
+def wait_completed(svc: OrchestratorClient, op_id: str, failed: bool = False, timeout: float = WRITE_TIMEOUT) -> Dict[str, Any]:
     """Wait until the operation's progress event is complete, and check it against the
     operation as the service reports it."""
     def done() -> Optional[Dict[str, Any]]:
@@ -149,6 +176,16 @@ def osd_daemons(svc: OrchestratorClient) -> Dict[str, str]:
     return {d.daemon_name: d.hostname for d in svc.list_daemons(daemon_type='osd')}
 
 
+def supported(svc: OrchestratorClient, method: str) -> bool:
+    """Whether the service's backend supports an RPC, e.g. "UpgradeService.StartUpgrade"."""
+    return any(r.supported for r in svc.get_capabilities().rpcs if r.method == 'ceph_orchestrator.v1.' + method)
+
+
+def not_supported(command: str) -> str:
+    """Upstream's NotImplementedError wording, as the CLI prints it (ENOENT)."""
+    return 'Error ENOENT: This Orchestrator does not support `orch %s`' % command
+
+
 # --- status and reads -----------------------------------------------------------------------
 
 def test_orch_status(svc: OrchestratorClient) -> None:
@@ -157,7 +194,7 @@ def test_orch_status(svc: OrchestratorClient) -> None:
     st = ok_json('orch', 'status')
     ok_, _, details = svc.available()
     assert ok_ and st['available'] is True and st['backend'] == MODULE
-    assert st['grpc_target'] == TARGET and st['service_backend'] == details['backend'] == 'sim'
+    assert st['grpc_target'] == TARGET and st['service_backend'] == details['backend'] == CLUSTER
     assert st['fsid'] == details['fsid']
 
 
@@ -195,11 +232,11 @@ def test_device_ls_json_matches_inventory(svc: OrchestratorClient) -> None:
             assert d['human_readable_type'] == ('hdd' if w.rotational else 'ssd')
             assert bool(d['lvs']) == bool(len(w.lvs)) and d['ceph_device'] == bool(len(w.lvs))
     # one host, rescanned (--refresh); the plain table as cephadm prints it
-    one = ok_json('orch', 'device', 'ls', 'node-1', '--refresh')
-    assert [h['name'] for h in one] == ['node-1']
-    table = ok('orch', 'device', 'ls', 'node-1').splitlines()
+    one = ok_json('orch', 'device', 'ls', HOSTS[0], '--refresh')
+    assert [h['name'] for h in one] == [HOSTS[0]]
+    table = ok('orch', 'device', 'ls', HOSTS[0]).splitlines()
     assert table[0].split()[:5] == ['HOST', 'PATH', 'TYPE', 'DEVICE', 'ID']
-    assert len(table) == 1 + len(inv['node-1'].devices)
+    assert len(table) == 1 + len(inv[HOSTS[0]].devices)
 
 
 def test_ls_and_ps_match_service(svc: OrchestratorClient) -> None:
@@ -230,6 +267,10 @@ def test_ls_and_ps_match_service(svc: OrchestratorClient) -> None:
 
 
 def test_upgrade_status_matches_service(svc: OrchestratorClient) -> None:
+    if not supported(svc, 'UpgradeService.GetUpgradeStatus'):  # the ssh backend: no upgrades
+        assert fails(2, 'orch', 'upgrade', 'status') == not_supported('upgrade status')
+        assert fails(2, 'orch', 'upgrade', 'check', '--ceph-version', '17.2.7') == not_supported('upgrade check')
+        return
     st = json.loads(ok('orch', 'upgrade', 'status'))
     want = svc.upgrade_status()
     assert st['in_progress'] is want.in_progress is False
@@ -243,22 +284,25 @@ def test_upgrade_status_matches_service(svc: OrchestratorClient) -> None:
 # --- writes and progress --------------------------------------------------------------------
 
 def test_host_add_and_progress(svc: OrchestratorClient) -> None:
-    assert 'node-4' not in {h.hostname for h in svc.get_hosts()}
+    assert SPARE not in {h.hostname for h in svc.get_hosts()}
     t0 = time.monotonic()
-    out = ok('orch', 'host', 'add', 'node-4', '--labels', 'osd')
+    out = ok('orch', 'host', 'add', SPARE, SPARE_ADDR, '--labels', 'osd')
     took = time.monotonic() - t0
-    # The command returns once the service recorded the write (the sim takes 1.5 s to add a
-    # host), and says so; the host shows up when the operation has finished.
-    assert out.startswith("Scheduled to add host 'node-4'"), out
-    assert took < 1.5, took
+    # The command returns once the service recorded the write, and says so; the host shows up
+    # when the operation has finished.
+    assert out.startswith("Scheduled to add host '%s'" % SPARE), out
     op_id = op_id_from(out)
     assert op_id and svc.get_operation(op_id).persistent
     where, ev = progress_event(op_id)
-    assert where == 'events' and ['operation', op_id] in ev['refs'], (where, ev)  # under way
-    assert ev['message'] == svc.get_operation(op_id).description == "Add host 'node-4'"
+    if CLUSTER == 'sim':
+        # the sim takes 1.5 s to add a host: the command is back well before, the event under way
+        assert took < 1.5, took
+        assert where == 'events', (where, ev)
+    assert where in ('events', 'completed') and ['operation', op_id] in ev['refs'], (where, ev)
+    assert ev['message'] == svc.get_operation(op_id).description == "Add host '%s'" % SPARE
     wait_completed(svc, op_id)
     listed = {h['hostname']: h for h in ok_json('orch', 'host', 'ls')}
-    assert listed['node-4']['labels'] == ['osd'] and listed['node-4']['addr'] == '10.0.0.14'
+    assert listed[SPARE]['labels'] == ['osd'] and listed[SPARE]['addr'] == SPARE_ADDR
     assert svc.get_operation(op_id).state == svc.get_operation(op_id).STATE_SUCCEEDED
 
 
@@ -266,51 +310,62 @@ def test_host_labels(svc: OrchestratorClient) -> None:
     # wait_effective: a quick write reports its outcome rather than "Scheduled ..."
     set_option('wait_effective', '10')
     try:
-        assert ok('orch', 'host', 'label', 'add', 'node-4', 'rgw').strip() == 'Added label rgw to host node-4'
+        assert ok('orch', 'host', 'label', 'add', SPARE, 'rgw').strip() == 'Added label rgw to host %s' % SPARE
     finally:
         set_option('wait_effective', '0')
-    assert 'rgw' in next(h.labels for h in svc.get_hosts() if h.hostname == 'node-4')
-    ok('orch', 'host', 'label', 'rm', 'node-4', 'rgw')
-    eventually('label rgw gone', lambda: 'rgw' not in next(h.labels for h in svc.get_hosts() if h.hostname == 'node-4'))
-    assert 'rgw' not in next(h for h in ok_json('orch', 'host', 'ls') if h['hostname'] == 'node-4')['labels']
+    assert 'rgw' in next(h.labels for h in svc.get_hosts() if h.hostname == SPARE)
+    ok('orch', 'host', 'label', 'rm', SPARE, 'rgw')
+    eventually('label rgw gone', lambda: 'rgw' not in next(h.labels for h in svc.get_hosts() if h.hostname == SPARE))
+    assert 'rgw' not in next(h for h in ok_json('orch', 'host', 'ls') if h['hostname'] == SPARE)['labels']
 
 
 def test_operations_of_other_clients_show_in_progress(svc: OrchestratorClient) -> None:
-    # A write another client starts shows in `ceph progress` too (progress_poll_interval).
-    c = svc.add_host('node-5')
+    # A write another client starts shows in `ceph progress` too, while it runs (the module
+    # polls every progress_poll_interval): one that takes a while.
+    if CLUSTER == 'sim':
+        c = svc.add_host('node-5')  # the sim takes 1.5 s; test_host_rm removes it again
+    else:
+        c = svc.daemon_action('restart', sorted(osd_daemons(svc))[0])  # a real OSD: stopped, started, up
     eventually('an event for the other client\'s operation', lambda: progress_event(c.operation_id)[1], 15)
     wait_completed(svc, c.operation_id)
-    # and `orch host rm` removes it again
+
+
+def test_host_rm(svc: OrchestratorClient) -> None:
+    # a host with nothing on it: in the sim the one another client added above, in the real
+    # cluster the spare test host (added, labelled, removed again)
+    name = 'node-5' if CLUSTER == 'sim' else SPARE
+    assert not [d.daemon_name for d in svc.list_daemons() if d.hostname == name]
     before = op_ids(svc)
-    out = ok('orch', 'host', 'rm', 'node-5')
-    assert out.startswith("Scheduled to remove host 'node-5'") or out.startswith("Removed host 'node-5'"), out
-    eventually('node-5 gone', lambda: 'node-5' not in {h['hostname'] for h in ok_json('orch', 'host', 'ls')})
+    out = ok('orch', 'host', 'rm', name)
+    assert out.startswith("Scheduled to remove host '%s'" % name) or out.startswith("Removed host '%s'" % name), out
+    eventually('%s gone' % name, lambda: name not in {h['hostname'] for h in ok_json('orch', 'host', 'ls')})
     wait_completed(svc, new_operation(svc, 'HostService.RemoveHost', before).id)
+    assert name not in {h.hostname for h in svc.get_hosts()}
 
 
 def test_apply_mon_and_mgr(svc: OrchestratorClient) -> None:
-    assert ok('orch', 'apply', 'mgr', '--placement=node-1 node-2 node-3').strip() == 'Scheduled mgr update...'
-    eventually('3 mgrs', lambda: len(svc.list_daemons(daemon_type='mgr')) == 3)
+    assert ok('orch', 'apply', 'mgr', '--placement=%s' % ' '.join(HOSTS)).strip() == 'Scheduled mgr update...'
+    eventually('3 running mgrs', lambda: [d.status == d.STATUS_RUNNING for d in svc.list_daemons(daemon_type='mgr')] == [True] * 3,
+               WRITE_TIMEOUT, 1)
     mgr = [s for s in ok_json('orch', 'ls', 'mgr')][0]
     assert mgr['placement']['count'] == 3 and mgr['status']['size'] == 3
-    assert {d['hostname'] for d in ok_json('orch', 'ps', '--daemon_type', 'mgr')} == {'node-1', 'node-2', 'node-3'}
+    assert {d['hostname'] for d in ok_json('orch', 'ps', '--daemon_type', 'mgr')} == set(HOSTS)
     # a dry run shows what would change, and changes nothing
     out = ok('orch', 'apply', 'mgr', '2', '--dry-run')
     assert 'SERVICESPEC PREVIEWS' in out and len(svc.list_daemons(daemon_type='mgr')) == 3
 
 
-SPEC = """\
-service_type: osd
-service_id: hdd_flash_db
-placement:
-  host_pattern: 'node-*'
-spec:
-  data_devices:
-    rotational: true
-    size: ':5T'
-  db_devices:
-    rotational: false
-"""
+def osd_spec(**changes: Any) -> str:
+    """The drive group spec file for `apply osd -i`, as an operator writes it; ``changes``
+    replace or add keys of its ``spec:`` section."""
+    spec = {'service_type': 'osd', 'service_id': OSD_SERVICE, 'placement': {'host_pattern': OSD_PATTERN},
+            'spec': dict(OSD_SELECTION, **changes)}
+    return yaml.safe_dump(spec, sort_keys=False)
+
+
+SPEC = osd_spec()
+#: The same drive group as the Python client takes it (preview_osds).
+DRIVE_GROUP = dict({'service_id': OSD_SERVICE, 'host_pattern': OSD_PATTERN}, **OSD_SELECTION)
 
 
 def test_apply_osd_dry_run(svc: OrchestratorClient) -> None:
@@ -318,12 +373,10 @@ def test_apply_osd_dry_run(svc: OrchestratorClient) -> None:
     ops_before = len(svc.list_operations())
     out = ok('orch', 'apply', 'osd', '-i', '-', '--dry-run', stdin=SPEC)
     assert 'OSDSPEC PREVIEWS' in out and 'WARNING! Dry-Runs are snapshots' in out
-    plans = svc.preview_osds({'service_id': 'hdd_flash_db', 'host_pattern': 'node-*',
-                              'data_devices': {'rotational': True, 'size': ':5T'},
-                              'db_devices': {'rotational': False}})
+    plans = svc.preview_osds(DRIVE_GROUP)
     rows = {tuple(c.strip() for c in line.strip('|').split('|'))
             for line in out.splitlines() if line.startswith('|osd')}
-    want = {('osd', 'hdd_flash_db', p.hostname, o.data, o.db or '-', o.wal or '-') for p in plans for o in p.osds}
+    want = {('osd', OSD_SERVICE, p.hostname, o.data, o.db or '-', o.wal or '-') for p in plans for o in p.osds}
     assert want and rows == want
     data = json.loads(ok('orch', 'apply', 'osd', '-i', '-', '--dry-run', '--format', 'json', stdin=SPEC))
     osd = [d for d in data if d.get('service_type') == 'osd'][0]
@@ -334,44 +387,44 @@ def test_apply_osd_dry_run(svc: OrchestratorClient) -> None:
 
 def test_apply_osd(svc: OrchestratorClient) -> None:
     before = osd_daemons(svc)
-    planned = sum(len(p.osds) for p in svc.preview_osds({'host_pattern': 'node-*',
-                                                          'data_devices': {'rotational': True, 'size': ':5T'},
-                                                          'db_devices': {'rotational': False}}))
+    plans = svc.preview_osds(DRIVE_GROUP)
+    planned = sum(len(p.osds) for p in plans)
     before_ops = op_ids(svc)
     out = ok('orch', 'apply', 'osd', '-i', '-', stdin=SPEC)
-    assert out.strip() == 'Scheduled osd.hdd_flash_db update...'
+    assert out.strip() == 'Scheduled osd.%s update...' % OSD_SERVICE
     op = new_operation(svc, 'OsdService.CreateOsds', before_ops)
-    assert "'hdd_flash_db'" in op.description
-    wait_completed(svc, op.id, timeout=60)
+    assert "'%s'" % OSD_SERVICE in op.description
+    wait_completed(svc, op.id)
     after = osd_daemons(svc)
     assert len(after) == len(before) + planned
     ls = {s['service_name']: s for s in ok_json('orch', 'ls', 'osd')}
-    assert ls['osd.hdd_flash_db']['status']['running'] == planned
-    assert ls['osd.hdd_flash_db']['placement'] == {'host_pattern': 'node-*'}
+    assert ls['osd.' + OSD_SERVICE]['status']['running'] == planned
+    assert ls['osd.' + OSD_SERVICE]['placement'] == {'host_pattern': OSD_PATTERN}
     ps = {d['daemon_name'] for d in ok_json('orch', 'ps', '--daemon_type', 'osd')}
     assert ps == set(after)
     # the devices are taken now: the inventory says so
-    node4 = [h for h in ok_json('orch', 'device', 'ls', 'node-4')][0]
-    assert all(not d['available'] for d in node4['devices'] if d['path'] in ('/dev/sdb', '/dev/sdc'))
+    for p in plans:
+        [host] = ok_json('orch', 'device', 'ls', p.hostname)
+        taken = {o.data for o in p.osds} | {o.db for o in p.osds if o.db}
+        assert taken and all(not d['available'] for d in host['devices'] if d['path'] in taken), host
 
 
 def test_invalid_specs() -> None:
     ops = len(OrchestratorClient(TARGET, transport='grpcio').list_operations())
     # Accepted by upstream's DriveGroupSpec, refused by the service: EINVAL naming the field.
-    err = fails(22, 'orch', 'apply', 'osd', '-i', '-', stdin=SPEC.replace(
-        "    rotational: false\n", "    rotational: false\n  osds_per_device: 100\n"))
+    err = fails(22, 'orch', 'apply', 'osd', '-i', '-', stdin=osd_spec(osds_per_device=100))
     assert err == 'Error EINVAL: spec.osds_per_device: must be between 0 and 16', err
-    err = fails(22, 'orch', 'apply', 'osd', '-i', '-', stdin=SPEC.replace("':5T'", "'10X'"))
+    err = fails(22, 'orch', 'apply', 'osd', '-i', '-', stdin=osd_spec(data_devices={'size': '10X'}))
     assert err.startswith("Error EINVAL: spec.data_devices.size: invalid size '10X'"), err
-    err = fails(22, 'orch', 'apply', 'osd', '-i', '-', stdin=SPEC.replace("'node-*'", "'nowhere-*'"))
+    err = fails(22, 'orch', 'apply', 'osd', '-i', '-', stdin=SPEC.replace(OSD_PATTERN, 'nowhere-*'))
     assert "spec.host_pattern: host_pattern 'nowhere-*' does not match any hosts" in err, err
     # Refused by upstream's own spec parsing in the CLI, before the module is asked.
-    err = fails(22, 'orch', 'apply', 'osd', '-i', '-', stdin=SPEC + '  bogus: 1\n')
-    assert err == 'Error EINVAL: Failed to validate OSD spec "hdd_flash_db": Feature `bogus` is not supported', err
+    err = fails(22, 'orch', 'apply', 'osd', '-i', '-', stdin=osd_spec(bogus=1))
+    assert err == 'Error EINVAL: Failed to validate OSD spec "%s": Feature `bogus` is not supported' % OSD_SERVICE, err
     # A field the API cannot carry is refused by the module, naming it.
-    err = fails(22, 'orch', 'apply', 'osd', '-i', '-', stdin=SPEC + '  block_db_size: 10G\n')
-    assert err == ('Error EINVAL: Failed to validate OSD spec "hdd_flash_db": `block_db_size` is not '
-                   'supported by orchestrator_grpc'), err
+    err = fails(22, 'orch', 'apply', 'osd', '-i', '-', stdin=osd_spec(block_db_size='10G'))
+    assert err == ('Error EINVAL: Failed to validate OSD spec "%s": `block_db_size` is not '
+                   'supported by orchestrator_grpc' % OSD_SERVICE), err
     err = fails(22, 'orch', 'host', 'add', 'bad_host!')
     assert err.startswith('Error EINVAL: host.hostname:'), err
     # invalid input changes nothing
@@ -380,7 +433,9 @@ def test_invalid_specs() -> None:
 
 def test_osd_rm_and_status(svc: OrchestratorClient) -> None:
     osds = osd_daemons(svc)
-    victim = sorted(osds, key=lambda n: int(n.split('.')[1]))[-1]
+    # the newest OSD of the service test_apply_osd created
+    victim = sorted((d.daemon_name for d in svc.list_daemons(service_name='osd.' + OSD_SERVICE)),
+                    key=lambda n: int(n.split('.')[1]))[-1]
     osd_id = victim.split('.')[1]
     out = ok('orch', 'osd', 'rm', osd_id)
     assert out.strip() == 'Scheduled OSD(s) for removal'
@@ -392,7 +447,7 @@ def test_osd_rm_and_status(svc: OrchestratorClient) -> None:
     table = ok('orch', 'osd', 'rm', 'status').splitlines()
     assert table[0].split()[:4] == ['OSD', 'HOST', 'STATE', 'PGS']
     assert any(line.split()[:2] == [osd_id, osds[victim]] for line in table[1:]), table
-    wait_completed(svc, queue[int(osd_id)].operation_id, timeout=60)
+    wait_completed(svc, queue[int(osd_id)].operation_id)
     assert victim not in osd_daemons(svc)
     done = [r for r in json.loads(ok('orch', 'osd', 'rm', 'status', '--format', 'json')) if str(r['osd_id']) == osd_id]
     assert done and done[0]['state'] == 'done', done
@@ -403,18 +458,18 @@ def test_daemon_stop_and_start(svc: OrchestratorClient) -> None:
     def status(name: str) -> int:
         return [d for d in ok_json('orch', 'ps', '--daemon_type', 'mon') if d['daemon_name'] == name][0]['status']
     before = op_ids(svc)
-    out = ok('orch', 'daemon', 'stop', 'mon.node-3')
-    assert out.strip() == "Scheduled to stop mon.node-3 on host 'node-3'", out
-    eventually('mon.node-3 stopped', lambda: status('mon.node-3') == 0)
-    [d] = [d for d in svc.list_daemons(daemon_type='mon') if d.daemon_name == 'mon.node-3']
+    out = ok('orch', 'daemon', 'stop', MON_VICTIM)
+    assert out.strip() == "Scheduled to stop %s on host '%s'" % (MON_VICTIM, HOSTS[-1]), out
+    eventually('%s stopped' % MON_VICTIM, lambda: status(MON_VICTIM) == 0, WRITE_TIMEOUT)
+    [d] = [d for d in svc.list_daemons(daemon_type='mon') if d.daemon_name == MON_VICTIM]
     assert d.status == d.STATUS_STOPPED
     assert 'stopped' in [line for line in ok('orch', 'ps', '--daemon_type', 'mon').splitlines()
-                         if line.startswith('mon.node-3')][0]
+                         if line.startswith(MON_VICTIM)][0]
     wait_completed(svc, new_operation(svc, 'ServiceService.DaemonAction', before).id)
     before = op_ids(svc)
-    out = ok('orch', 'daemon', 'start', 'mon.node-3')
-    assert out.strip() == "Scheduled to start mon.node-3 on host 'node-3'", out
-    eventually('mon.node-3 running', lambda: status('mon.node-3') == 1)
+    out = ok('orch', 'daemon', 'start', MON_VICTIM)
+    assert out.strip() == "Scheduled to start %s on host '%s'" % (MON_VICTIM, HOSTS[-1]), out
+    eventually('%s running' % MON_VICTIM, lambda: status(MON_VICTIM) == 1, WRITE_TIMEOUT)
     wait_completed(svc, new_operation(svc, 'ServiceService.DaemonAction', before).id)
 
 
@@ -425,33 +480,54 @@ def test_stateless_services(svc: OrchestratorClient) -> None:
         ls = {s['service_name']: s for s in ok_json('orch', 'ls')
               if s['service_name'] in ('mds.cephfs', 'rgw.web') and s['status']['running'] == s['status']['size'] > 0}
         return ls if len(ls) == 2 else {}
-    ls = eventually('mds and rgw services running', both_running)
+    ls = eventually('mds and rgw services running', both_running, WRITE_TIMEOUT, 1)
     assert ls['mds.cephfs']['status']['size'] == 2 and ls['mds.cephfs']['placement'] == {'count': 2}
     assert ls['rgw.web']['spec']['rgw_frontend_port'] == 8080
     assert '?:8080' in [line for line in ok('orch', 'ls').splitlines() if line.startswith('rgw.web')][0]
     out = ok('orch', 'rm', 'rgw.web')
     assert out.startswith('Scheduled to remove service rgw.web') or out.startswith('Removed service rgw.web'), out
-    eventually('rgw.web removed', lambda: 'rgw.web' not in {s.service_name for s in svc.describe_service()})
+    eventually('rgw.web removed', lambda: 'rgw.web' not in {s.service_name for s in svc.describe_service()}, WRITE_TIMEOUT)
 
 
 def test_failure_after_recording_reaches_progress(svc: OrchestratorClient) -> None:
-    # The sim fails every OSD on node-3:/dev/sdf (scripts/test-mgr.sh): the command returns
-    # once the write is recorded, and the failure shows in `ceph progress`, naming the cause.
-    # (If the failure comes before the command has returned, the command reports it.)
-    before = op_ids(svc)
-    p = ceph('orch', 'daemon', 'add', 'osd', 'node-3:/dev/sdf')
-    if p.returncode == 0:
-        assert p.stdout.startswith("Scheduled to create osd(s) on host(s) matching 'node-3'"), p.stdout
+    """A write that fails after it was recorded: the command returns once the write is recorded,
+    and the failure shows in `ceph progress`, naming the cause. (If the failure comes before the
+    command has returned, the command reports it.)"""
+    if CLUSTER == 'sim':
+        # The sim fails every OSD on node-3:/dev/sdf (scripts/test-mgr.sh).
+        before = op_ids(svc)
+        p = ceph('orch', 'daemon', 'add', 'osd', 'node-3:/dev/sdf')
+        scheduled, cause = "Scheduled to create osd(s) on host(s) matching 'node-3'", '/dev/sdf'
+        op = new_operation(svc, 'OsdService.CreateOsds', before)
     else:
-        assert '/dev/sdf' in p.stderr, p.stderr
-    op = new_operation(svc, 'OsdService.CreateOsds', before)
+        # A real failure: a second RGW on the host and port where one already serves S3, so the
+        # new radosgw cannot bind and exits.
+        [rgw] = [d for d in ok_json('orch', 'ps', '--daemon_type', 'rgw')][:1]
+        [running] = [s for s in ok_json('orch', 'ls', 'rgw') if s['service_name'] == rgw['service_name']]
+        port = str(running['spec']['rgw_frontend_port'])
+        before = op_ids(svc)
+        p = ceph('orch', 'apply', 'rgw', 'clash', '--port', port, '--placement=%s' % rgw['hostname'])
+        scheduled, cause = 'Scheduled rgw.clash update...', rgw['hostname']
+        op = new_operation(svc, 'ServiceService.AddStatelessService', before)
+    if p.returncode == 0:
+        assert p.stdout.startswith(scheduled), p.stdout
+    else:
+        assert cause in p.stderr, p.stderr
     ev = wait_completed(svc, op.id, failed=True)
-    assert '/dev/sdf' in ev['failure_message'], ev
+    assert cause in ev['failure_message'], ev
     op = svc.get_operation(op.id)
-    assert op.state == op.STATE_FAILED and '/dev/sdf' in op.error.message
+    assert op.state == op.STATE_FAILED and cause in op.error.message
+    if CLUSTER == 'ssh':
+        print('the failure, as `ceph progress` shows it:', ev['failure_message'])
+        ok('orch', 'rm', 'rgw.clash')
+        eventually('rgw.clash removed', lambda: 'rgw.clash' not in {s.service_name for s in svc.describe_service()}, WRITE_TIMEOUT)
 
 
 def test_upgrade_start_pause_resume_stop(svc: OrchestratorClient) -> None:
+    if not supported(svc, 'UpgradeService.StartUpgrade'):  # the ssh backend: no upgrades
+        for command in ('start --ceph-version 17.2.7', 'pause', 'resume', 'stop'):
+            assert fails(2, 'orch', 'upgrade', *command.split()) == not_supported('upgrade ' + command.split()[0])
+        return
     assert ok('orch', 'upgrade', 'start', '--ceph-version', '17.2.7').strip() == 'Initiating upgrade to 17.2.7'
     st = json.loads(ok('orch', 'upgrade', 'status'))
     assert st['in_progress'] is True and st['target_image'] == '17.2.7', st
@@ -485,14 +561,14 @@ def test_progress_json_has_every_write(svc: OrchestratorClient) -> None:
 
 # --- errors -------------------------------------------------------------------------------
 
-def test_errors_from_the_service() -> None:
+def test_errors_from_the_service(svc: OrchestratorClient) -> None:
     assert fails(2, 'orch', 'daemon', 'stop', 'osd.99') == "Error ENOENT: daemon 'osd.99' not found"
     assert fails(2, 'orch', 'host', 'rm', 'nosuch') == "Error ENOENT: host 'nosuch' not found"
     # a method the API does not map: upstream's NotImplementedError wording
-    assert fails(2, 'orch', 'host', 'maintenance', 'enter', 'node-1') == \
-        'Error ENOENT: This Orchestrator does not support `orch host maintenance enter`'
-    err = fails(22, 'orch', 'upgrade', 'start', '--ceph-version', '99.0.0')
-    assert err.startswith("Error EINVAL: target_version: '99.0.0' is not available"), err
+    assert fails(2, 'orch', 'host', 'maintenance', 'enter', HOSTS[0]) == not_supported('host maintenance enter')
+    if supported(svc, 'UpgradeService.StartUpgrade'):
+        err = fails(22, 'orch', 'upgrade', 'start', '--ceph-version', '99.0.0')
+        assert err.startswith("Error EINVAL: target_version: '99.0.0' is not available"), err
 
 
 def _with_target(target: str, fn: Callable[[], None]) -> None:
@@ -546,9 +622,10 @@ def test_silent_service_hits_the_deadline() -> None:
     port = int(os.environ['ORCH_HANG_PORT'])
     srv = socket.socket()
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind(('127.0.0.1', port))
+    host = os.environ['ORCH_TARGET_DEAD'].rsplit(':', 1)[0]  # where the mgr reaches this machine
+    srv.bind((host, port))
     srv.listen(64)  # never accept(): the kernel completes the handshakes, nobody answers
-    target = '127.0.0.1:%d' % port
+    target = '%s:%d' % (host, port)
     try:
         set_option('grpc_timeout', '2')
         set_option('write_timeout', '2')
@@ -560,7 +637,7 @@ def test_silent_service_hits_the_deadline() -> None:
             assert p.returncode != 0 and target in p.stderr, (p.returncode, p.stderr)
             assert p.stderr.startswith('Error ETIMEDOUT') or p.stderr.startswith('Error EAGAIN'), p.stderr
             assert took < 2 * 2 + 3, took  # one deadline, retried once at most
-            p = ceph('orch', 'daemon', 'stop', 'mon.node-3')
+            p = ceph('orch', 'daemon', 'stop', MON_VICTIM)
             assert p.returncode != 0 and target in p.stderr, (p.returncode, p.stderr)
             assert ok('mgr', 'stat')  # the mgr still answers
         _with_target(target, check)
