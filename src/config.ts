@@ -144,8 +144,10 @@ export function helpText(): string {
 }
 
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | "help" {
+  // A boolean flag alone means true (`--allow-insecure`), as the service's own messages say.
+  const booleanFlags = new Set(OPTIONS.filter((o) => o.kind === "boolean").map((o) => `--${o.flag}`));
   const { values: parsed } = parseArgs({
-    args: argv,
+    args: argv.map((a) => (booleanFlags.has(a) ? `${a}=true` : a)),
     options: {
       help: { type: "boolean" },
       config: { type: "string" },

@@ -96,7 +96,11 @@ describe("plaintext off loopback", () => {
     await expect(startServer(config, refused.log)).rejects.toThrow(ConfigError);
     await expect(startServer(config, refused.log)).rejects.toThrow(/--allow-insecure/);
     const allowed = capturingLogger();
-    const server = await startServer({ ...config, allowInsecure: true }, allowed.log);
+    // the flag as the message names it, alone (a boolean flag without a value means true)
+    const insecure = loadConfig(["--listen", "0.0.0.0:0", "--journal=false", "--allow-insecure", "--backend-opt", "delays=0"], {});
+    if (insecure === "help") throw new Error("help");
+    expect(insecure.allowInsecure).toBe(true);
+    const server = await startServer(insecure, allowed.log);
     try {
       const warning = allowed.lines().find((l) => l.level === 40 && String(l.msg).includes("INSECURE"));
       expect(warning).toMatchObject({ listen: "0.0.0.0:0" });
