@@ -78,9 +78,10 @@ ssh_first() {
 # --- 1. the services ------------------------------------------------------------------------------
 mapfile -t SSH_ARGS < <(node_modules/.bin/tsx test/ssh/server-args.ts)
 log "starting the services on $GW:$PORT_SSH (ssh), :$PORT_NONE (none), :$PORT_PARTIAL (partial)"
-start_service ssh "$GW:$PORT_SSH" "${SSH_ARGS[@]}"   # its --data-dir (the cluster's) comes last and wins
-start_service none "$GW:$PORT_NONE" --backend none
-start_service partial "$GW:$PORT_PARTIAL" --backend test/grpc/fixtures/partial-backend.ts
+# Plaintext off loopback needs --allow-insecure: the test subnet is private to this machine.
+start_service ssh "$GW:$PORT_SSH" --allow-insecure "${SSH_ARGS[@]}"   # its --data-dir (the cluster's) comes last and wins
+start_service none "$GW:$PORT_NONE" --allow-insecure --backend none
+start_service partial "$GW:$PORT_PARTIAL" --allow-insecure --backend test/grpc/fixtures/partial-backend.ts
 wait_service ssh "$GW:$PORT_SSH"; wait_service none "$GW:$PORT_NONE"; wait_service partial "$GW:$PORT_PARTIAL"
 
 # --- 2. the cluster's CLI here, the module in its mgrs ----------------------------------------------

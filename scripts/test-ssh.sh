@@ -3,8 +3,10 @@
 # (scripts/testhosts/up.sh, 4 hosts in network namespaces), runs, in this order and sharing one
 # cluster and one data dir: test/ssh/cluster.test.ts (bootstrap and every daemon kind through
 # the API), test/conformance/ssh.test.ts (the backend conformance suite), test/ssh/fault.test.ts
-# (one host's sshd stopped in the middle of an operation). Always tears the hosts down (trap),
-# also on failure or a signal. Needs root and scripts/setup.sh's packages.
+# (one host's sshd stopped in the middle of an operation); then scripts/test-mgr-ssh.sh (the
+# real `ceph orch` CLI of that cluster, through the orchestrator_grpc mgr module; skipped with
+# CEPH_SSH_MGR_TEST=0). Always tears the hosts down (trap), also on failure or a signal. Needs
+# root and scripts/setup.sh's packages.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -22,3 +24,7 @@ for f in "${files[@]}"; do
   echo "=== $f"
   npx vitest run "$f"
 done
+if [[ ${CEPH_SSH_MGR_TEST:-1} == 1 ]]; then
+  echo "=== scripts/test-mgr-ssh.sh"
+  scripts/test-mgr-ssh.sh
+fi

@@ -298,7 +298,10 @@ def stateless_spec_to_proto(spec: Any, nfs_pool: str) -> service_pb2.StatelessSe
     return out
 
 
-_OBJECTSTORES = {'bluestore': osd_pb2.DriveGroupSpec.OBJECTSTORE_BLUESTORE,
+# Upstream's DriveGroupSpec always says 'bluestore' unless told otherwise, so BlueStore goes as
+# the API's default (UNSPECIFIED): a backend that only makes BlueStore OSDs (ssh) refuses an
+# explicit objectstore but not the default one.
+_OBJECTSTORES = {'bluestore': osd_pb2.DriveGroupSpec.OBJECTSTORE_UNSPECIFIED,
                  'filestore': osd_pb2.DriveGroupSpec.OBJECTSTORE_FILESTORE}
 
 # DriveGroupSpec fields without a place in the API.
