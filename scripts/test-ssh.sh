@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The ssh backend's tests on a real Ceph 16.2 cluster: brings up the test hosts
-# (scripts/testhosts/up.sh, 4 hosts in network namespaces), runs, in this order and sharing one
-# cluster and one data dir: test/ssh/cluster.test.ts (bootstrap and every daemon kind through
-# the API), test/conformance/ssh.test.ts (the backend conformance suite), test/ssh/fault.test.ts
+# (scripts/testhosts/up.sh, 4 hosts in network namespaces; host 4 boots systemd as its PID 1,
+# TESTHOSTS_SYSTEMD), runs, in this order and sharing one cluster and one data dir:
+# test/ssh/cluster.test.ts (bootstrap and every daemon kind through the API),
+# test/ssh/systemd.test.ts (daemons as systemd units on host 4), test/conformance/ssh.test.ts
+# (the backend conformance suite), test/ssh/fault.test.ts
 # (one host's sshd stopped in the middle of an operation); then scripts/test-mgr-ssh.sh (the
 # real `ceph orch` CLI of that cluster, through the orchestrator_grpc mgr module; skipped with
 # CEPH_SSH_MGR_TEST=0). Always tears the hosts down (trap), also on failure or a signal. Needs
@@ -17,8 +19,8 @@ cleanup() { scripts/testhosts/down.sh >/dev/null 2>&1 || true; rm -rf "$CEPH_SSH
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 scripts/testhosts/down.sh >/dev/null 2>&1 || true
-TESTHOSTS_N=4 scripts/testhosts/up.sh >/dev/null
-files=(${CEPH_SSH_TEST_FILES:-test/ssh/sshpool.test.ts test/ssh/cluster.test.ts test/conformance/ssh.test.ts test/ssh/fault.test.ts})
+TESTHOSTS_N=4 TESTHOSTS_SYSTEMD=${TESTHOSTS_SYSTEMD-4} scripts/testhosts/up.sh >/dev/null
+files=(${CEPH_SSH_TEST_FILES:-test/ssh/sshpool.test.ts test/ssh/cluster.test.ts test/ssh/systemd.test.ts test/conformance/ssh.test.ts test/ssh/fault.test.ts})
 for f in "${files[@]}"; do
   [ -f "$f" ] || continue
   echo "=== $f"

@@ -28,7 +28,9 @@ export const ORCHCTL_SCRIPT = String.raw`#!/bin/bash
 set -u
 U=/var/lib/ceph/orch/units; P=/run/ceph/orch; L=/var/log/ceph; S=/etc/systemd/system
 mkdir -p "$U" "$P" "$L"
-starttime() { awk '{print $22}' "/proc/$1/stat" 2>/dev/null; }
+# A process's start time, empty when it is gone or a zombie (an exited daemon whose parent has not
+# reaped it yet is not running). After "pid (comm) ", the state is field 1 and starttime field 20.
+starttime() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '$1 != "Z" {print $20}'; }
 state_of() { # NAME PID (0: no process): running, or why not
   if [ "$2" != 0 ]; then echo running; elif [ -e "$U/$1.stopped" ]; then echo stopped; else echo error; fi
 }
