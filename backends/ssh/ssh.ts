@@ -222,15 +222,22 @@ export class SshPool {
         stream = ch;
         const out: Buffer[] = [];
         const errs: Buffer[] = [];
-        let code = -1;
+        let code: number | undefined;
         ch.on("data", (b: Buffer) => out.push(b));
         ch.stderr.on("data", (b: Buffer) => errs.push(b));
         ch.on("exit", (c: number | null, signal?: string) => {
           code = c ?? (signal ? 128 : -1);
         });
-        ch.on("close", () =>
-          finish(undefined, { code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(errs).toString("utf8") }),
-        );
+        ch.on("close", () => {
+          if (code === undefined) {
+            // No exit status: the connection went away under the command (e.g. sshd stopped),
+            // which says nothing about the command itself. Drop it so the next call reconnects.
+            client.end();
+            finish(new UnreachableError(t.hostname, `host ${t.hostname} (${t.addr}): the SSH connection was lost while \`${short(command)}\` ran`));
+            return;
+          }
+          finish(undefined, { code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(errs).toString("utf8") });
+        });
         if (o.stdin !== undefined) ch.end(o.stdin);
         else ch.end();
       });

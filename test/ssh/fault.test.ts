@@ -50,6 +50,7 @@ describe.skipIf(!enabled)("ssh backend: a host's sshd stops in the middle of an 
     });
     const victimTask = op.tasks.find((t) => t.hostname === victim.hostname)!;
     expect(victimTask.message).toContain(victim.hostname);
+    expect(victimTask.message).toMatch(/connection was lost|unreachable/);
 
     // The others were restarted: new processes, up.
     const after = (await api.listDaemons({ serviceName: "osd.files" })).daemons;

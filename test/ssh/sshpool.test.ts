@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { SshPool, UnreachableError, RemoteCommandError } from "../../backends/ssh/ssh.js";
-import { TESTHOSTS, enabled, testHosts } from "./env.js";
+import { TESTHOSTS, enabled, sshd, testHosts } from "./env.js";
 
 function pool(knownHosts: string, commandTimeoutMs = 10_000): SshPool {
   return new SshPool({
@@ -38,6 +38,25 @@ describe.skipIf(!enabled)("ssh backend: the SSH layer", () => {
       await p.close();
     }
   });
+
+  it("a connection lost under a command fails it as unreachable, naming the host; the next call reconnects", async () => {
+    const [a] = testHosts();
+    const p = pool(readFileSync(`${TESTHOSTS}/known_hosts`, "utf8"), 60_000);
+    try {
+      expect((await p.exec(a!, "hostname")).stdout.trim()).toBe(a!.hostname);
+      const running = p.exec(a!, "sleep 30").catch((x: unknown) => x);
+      await new Promise((r) => setTimeout(r, 500));
+      await sshd("stop", a!.hostname); // the listener and every session
+      const e = await running;
+      expect(e).toBeInstanceOf(UnreachableError);
+      expect(String((e as Error).message)).toMatch(/cephhost-1.*connection was lost while `sleep 30` ran/);
+      await sshd("start", a!.hostname);
+      expect((await p.exec(a!, "hostname")).stdout.trim()).toBe(a!.hostname);
+    } finally {
+      await sshd("start", a!.hostname).catch(() => undefined);
+      await p.close();
+    }
+  }, 60_000);
 
   it("refuses a host whose key is not the one known_hosts has for its address", async () => {
     const [a, b] = testHosts();
