@@ -109,14 +109,31 @@ export async function startUpgrade(deps: Deps, req: StartUpgradeRequest): Promis
   return op;
 }
 
-function newUpgradeState(target: string, from: string, operationId: string): UpgradeState {
-  return { target, from, operationId, paused: false, message: "starting", upgraded: 0, total: 0, resume: undefined };
+function newUpgradeState(target: string, from: string, operationId: string, paused = false): UpgradeState {
+  return { target, from, operationId, paused, message: paused ? "paused" : "starting", upgraded: 0, total: 0, resume: undefined };
+}
+
+/**
+ * Whether the upgrade of operation `upgradeId` was paused when the service stopped: the last
+ * PauseUpgrade or ResumeUpgrade that succeeded after it started (the journal keeps them, in
+ * the order they came).
+ */
+function leftPaused(deps: Deps, upgradeId: string): boolean {
+  const pause = rpcName("UpgradeService", "PauseUpgrade");
+  const resume = rpcName("UpgradeService", "ResumeUpgrade");
+  for (const op of deps.engine.list({ states: [], method: "", hostname: "" })) {
+    if (op.id === upgradeId) break; // newest first: earlier ones belong to earlier upgrades
+    if (op.state !== Operation_State.STATE_SUCCEEDED) continue;
+    if (op.method === pause) return true;
+    if (op.method === resume) return false;
+  }
+  return false;
 }
 
 export function startUpgradeSpec(deps: Deps, req: StartUpgradeRequest, hosts: string[]): OperationSpec {
   return writeSpec(rpcName("UpgradeService", "StartUpgrade"), req, `Upgrade the cluster to ${req.targetVersion}`, hosts, async (run) => {
-    // After a restart the upgrade's state is rebuilt here (unpaused).
-    const state = (deps.state.upgrade ??= newUpgradeState(req.targetVersion, await currentVersion(deps), run.id));
+    // After a restart the upgrade's state is rebuilt here, paused if it was left paused.
+    const state = (deps.state.upgrade ??= newUpgradeState(req.targetVersion, await currentVersion(deps), run.id, leftPaused(deps, run.id)));
     try {
       const daemons = orderDaemonsForUpgrade(await deps.backend.listDaemons!(false));
       state.total = daemons.length;

@@ -1,5 +1,8 @@
 // UpgradeService over real gRPC against the sim: available versions, the rolling order
 // (mon, mgr, osd, mds, ..., crash), "x of y" progress, pause, resume, stop, and failures.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { afterEach, describe, expect, it } from "vitest";
 import { Operation_State as S, type Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
@@ -169,6 +172,38 @@ describe("Pause, Resume, Stop", () => {
     const final = (await rest(s)).at(-1)!;
     expect(final.state).toBe(S.STATE_SUCCEEDED);
     expect(new Set(Object.values(await versions(api)))).toEqual(new Set(["18.2.4"]));
+  });
+
+  it("a paused upgrade stays paused across a restart of the service; resume then carries it to the end", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "orch-upgrade-restart-"));
+    const journaled = { delays: { upgradeDaemon: 40 }, args: ["--journal=true", "--data-dir", dir, "--shutdown-grace", "100"] };
+    try {
+      let api = await start(journaled);
+      const s = api.startUpgrade({ targetVersion: "18.2.4" });
+      const id = (await readUntil(s, (op) => op.tasks.some((t) => t.state === S.STATE_SUCCEEDED))).at(-1)!.id;
+      expect((await opsOf(api.pauseUpgrade())).at(-1)!.state).toBe(S.STATE_SUCCEEDED);
+      await readUntil(s, (op) => op.message.startsWith("paused after"));
+      const n = (await status(api)).daemonsUpgraded;
+      detach(s);
+      await sim!.stop();
+
+      api = await start(journaled);
+      const after = await eventually(async () => {
+        const st = await status(api);
+        return st.inProgress ? st : undefined;
+      });
+      expect(after).toMatchObject({ inProgress: true, paused: true, daemonsUpgraded: n, operationId: id, message: "paused" });
+      await sleep(300); // several daemons' time: still nothing more upgraded
+      expect(await status(api)).toMatchObject({ paused: true, daemonsUpgraded: n });
+      expect((await opsOf(api.resumeUpgrade())).at(-1)!.state).toBe(S.STATE_SUCCEEDED);
+      const [final] = (await api.waitOperations({ ids: [id], timeout: { seconds: "30", nanos: 0 } })).operations;
+      expect(final!.state).toBe(S.STATE_SUCCEEDED);
+      expect(new Set(Object.values(await versions(api)))).toEqual(new Set(["18.2.4"]));
+    } finally {
+      await sim?.stop();
+      sim = undefined;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("stop ends the upgrade CANCELLED; upgraded daemons stay upgraded; a new start does only the rest", async () => {
