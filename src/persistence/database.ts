@@ -221,7 +221,9 @@ export function openDatabase(dataDir: string): OrchestratorDatabase {
   const dir = path.resolve(dataDir);
   const file = path.join(dir, DATABASE_FILE);
   try {
-    mkdirSync(dir, { recursive: true });
+    // The requests it keeps may hold secrets (an RGW system key, an iSCSI password): only
+    // this user reads them, as with a keyring. An existing directory keeps its mode.
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (err) {
     throw new DatabaseError(dir, `cannot create the data directory: ${describe(err)}`);
   }
@@ -235,6 +237,8 @@ export function openDatabase(dataDir: string): OrchestratorDatabase {
 
   let db: Database.Database;
   try {
+    // Created 0600 (SQLite gives its -wal file the same mode); an existing file keeps its mode.
+    if (!existing) closeSync(openSync(file, "a", 0o600));
     db = new Database(file);
   } catch (err) {
     throw new DatabaseError(file, `cannot be opened: ${describe(err)}`);

@@ -1,6 +1,6 @@
 // The service's database: opening and checking it, refusing damaged files without touching
 // them, and the group commit that lets concurrent writes share one transaction.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -46,6 +46,14 @@ describe("openDatabase", () => {
     expect(db.db.pragma("synchronous", { simple: true })).toBe(2); // FULL
     const tables = db.db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
     expect(tables).toEqual(expect.arrayContaining(["backend_state", "operations"]));
+  });
+
+  it("keeps what it holds (requests may carry secrets) readable by this user only", async () => {
+    const dir = path.join(tempDir(), "data");
+    const db = openDb(dir);
+    await db.write(undefined, () => db.db.prepare("INSERT INTO backend_state VALUES ('t', 'k', '1')").run());
+    const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
+    expect([mode(dir), mode(db.file), mode(`${db.file}-wal`)]).toEqual(["700", "600", "600"]);
   });
 
   it("opens its own database again, keeping what it holds", async () => {
