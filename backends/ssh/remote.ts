@@ -36,7 +36,11 @@ state_of() { # NAME PID (0: no process): running, or why not
 }
 meta_of() { tr '\n\t' '  ' < "$U/$1.meta" 2>/dev/null; }
 exited_at_once() {
-  echo "orchctl: $1 exited at once; the end of $L/$1.out:" >&2; tail -n 15 "$L/$1.out" >&2; return 1
+  echo "orchctl: $1 exited at once; the end of $L/$1.out:" >&2; tail -n 15 "$L/$1.out" >&2
+  # A daemon may have said why only in its own log (ceph-mon.a.log, ceph-client.rgw.x.log):
+  # its errors there are the lines of level -1.
+  grep -h -e ' -1 ' "$L/ceph-$1.log" "$L/ceph-client.$1.log" 2>/dev/null | tail -n 5 | cut -d' ' -f4- >&2
+  return 1
 }
 
 # --- supervised processes (no systemd) ---
