@@ -513,7 +513,7 @@ export class SimBackend implements Backend {
     ];
   }
 
-  async listDaemons(refresh: boolean): Promise<DaemonDescription[]> {
+  async listDaemons(refresh: boolean): Promise<readonly DaemonDescription[]> {
     this.ensureUp();
     if (refresh) {
       const now = Date.now();
@@ -521,7 +521,7 @@ export class SimBackend implements Backend {
       this.daemonChanged();
       this.persistLater();
     }
-    return [...this.described().daemons];
+    return this.described().daemons; // the same (frozen) array until a daemon or service changes
   }
 
   /** The daemons' descriptions, and the services of daemons without a spec; made again after any change. */
@@ -536,7 +536,7 @@ export class SimBackend implements Backend {
     }
     this.daemonList = {
       changes,
-      daemons: [...this.daemons.values()].map((d) => frozen(this.daemonOut(d))),
+      daemons: Object.freeze([...this.daemons.values()].map((d) => frozen(this.daemonOut(d)))),
       implicit: [...implicit.values()].map((d) => ({ type: d.type, serviceName: d.serviceName, created: d.created })),
     };
     return this.daemonList;

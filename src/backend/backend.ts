@@ -97,7 +97,11 @@ export interface Backend {
 
   // Services and daemons
   listServices?(): Promise<ServiceRecord[]>;
-  listDaemons?(refresh: boolean): Promise<DaemonDescription[]>;
+  /**
+   * Every daemon. The list may be shared (callers never change it): a backend that hands out
+   * the same array until something changes lets the domain keep what it derives from it.
+   */
+  listDaemons?(refresh: boolean): Promise<readonly DaemonDescription[]>;
   /** Record (create or replace) a service's spec. */
   saveService?(ctx: StepContext, service: ServiceRecord): Promise<void>;
   /** Forget a service's spec (its daemons are removed first, one by one). */

@@ -53,11 +53,9 @@ export async function describeServices(deps: Deps, req: DescribeServicesRequest)
   v.addAll(validatePageSize(req.pageSize));
   v.addAll(validatePageToken(req.pageToken));
   v.throwIfAny();
-  const daemons = await deps.backend.listDaemons!(req.refresh);
-  // One pass over the daemons (a big cluster has 200,000), not one per service.
-  const byService = groupBy(daemons, (d) => d.serviceName);
-  const onHost = req.hostname === "" ? undefined : new Set(daemons.filter((d) => d.hostname === req.hostname).map((d) => d.serviceName));
-  const services = (await describeAll(deps, byService))
+  const summary = summarize(await deps.backend.listDaemons!(req.refresh));
+  const onHost = req.hostname === "" ? undefined : (summary.servicesOnHost.get(req.hostname) ?? new Set<string>());
+  const services = (await describeAll(deps, summary.byService))
     .filter((s) => req.serviceType === ServiceType.SERVICE_TYPE_UNSPECIFIED || s.serviceType === req.serviceType)
     .filter((s) => req.serviceName === "" || s.serviceName === req.serviceName)
     .filter((s) => onHost === undefined || onHost.has(s.serviceName));
@@ -66,31 +64,54 @@ export async function describeServices(deps: Deps, req: DescribeServicesRequest)
   return { services: page, nextPageToken, totalSize };
 }
 
-async function describeAll(deps: Deps, byService: Map<string, DaemonDescription[]>): Promise<ServiceDescription[]> {
+/** What a service's description takes from its daemons. */
+interface ServiceDaemons {
+  total: number;
+  running: number;
+  /** The first daemon's that has one. */
+  lastRefresh: DaemonDescription["lastRefresh"];
+}
+
+interface DaemonSummary {
+  byService: Map<string, ServiceDaemons>;
+  servicesOnHost: Map<string, Set<string>>;
+}
+
+/**
+ * Kept per daemon list: a backend that hands out the same list until something changes (the
+ * sim) pays one pass over its daemons (a big cluster has 200,000) per change, not per call.
+ */
+const summaries = new WeakMap<readonly DaemonDescription[], DaemonSummary>();
+
+function summarize(daemons: readonly DaemonDescription[]): DaemonSummary {
+  const known = summaries.get(daemons);
+  if (known) return known;
+  const summary: DaemonSummary = { byService: new Map(), servicesOnHost: new Map() };
+  for (const d of daemons) {
+    let s = summary.byService.get(d.serviceName);
+    if (!s) summary.byService.set(d.serviceName, (s = { total: 0, running: 0, lastRefresh: undefined }));
+    s.total++;
+    if (d.status === DaemonDescription_Status.STATUS_RUNNING) s.running++;
+    s.lastRefresh ??= d.lastRefresh;
+    let onHost = summary.servicesOnHost.get(d.hostname);
+    if (!onHost) summary.servicesOnHost.set(d.hostname, (onHost = new Set()));
+    onHost.add(d.serviceName);
+  }
+  summaries.set(daemons, summary);
+  return summary;
+}
+
+async function describeAll(deps: Deps, byService: Map<string, ServiceDaemons>): Promise<ServiceDescription[]> {
   const now = nowTimestamp();
   return (await deps.backend.listServices!())
-    .map((s) => describe(s, byService.get(s.serviceName) ?? [], now))
+    .map((s) => describe(s, byService.get(s.serviceName), now))
     .sort((a, b) => compare(a.serviceName, b.serviceName));
 }
 
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
-}
-
-/** `own`: the service's daemons. */
-function describe(record: ServiceRecord, own: DaemonDescription[], now: ServiceDescription["lastRefresh"]): ServiceDescription {
-  let running = 0;
-  for (const d of own) if (d.status === DaemonDescription_Status.STATUS_RUNNING) running++;
-  const size = record.placement?.count || own.length;
-  const lastRefresh = own.find((d) => d.lastRefresh !== undefined)?.lastRefresh ?? now;
-  return { ...record, details: withoutSecrets(record.details), running, size, lastRefresh };
+/** `own`: what its daemons say (none: undefined). */
+function describe(record: ServiceRecord, own: ServiceDaemons | undefined, now: ServiceDescription["lastRefresh"]): ServiceDescription {
+  const size = record.placement?.count || (own?.total ?? 0);
+  return { ...record, details: withoutSecrets(record.details), running: own?.running ?? 0, size, lastRefresh: own?.lastRefresh ?? now };
 }
 
 /** Secrets go in with a spec but never come back out (see the proto's field comments). */
@@ -457,7 +478,7 @@ function applySpec(
       run.throwIfCancelled();
       await settleAll(toRemove.map((d) => step(remove(d))));
     }
-    const after = (await deps.backend.listDaemons!(false)).filter((d) => d.serviceName === record.serviceName);
+    const after = summarize(await deps.backend.listDaemons!(false)).byService.get(record.serviceName);
     return { result: { $case: "service", value: describe(record, after, nowTimestamp()) } };
   });
 }

@@ -77,7 +77,7 @@ async function status(deps: Deps): Promise<UpgradeStatus> {
   };
 }
 
-function servicesComplete(daemons: DaemonDescription[], target: string): string[] {
+function servicesComplete(daemons: readonly DaemonDescription[], target: string): string[] {
   const types = new Set(daemons.map((d) => d.daemonType));
   return UPGRADE_ORDER.filter((t) => types.has(t) && daemons.filter((d) => d.daemonType === t).every((d) => d.version === target)).map(
     typeName,
