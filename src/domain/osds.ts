@@ -1,5 +1,5 @@
 // OSDs: create from drive groups (and preview), replace, remove through a removal queue.
-import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
+import { type Operation, Operation_State } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import { type DriveGroupSpec, type OsdHostPlan, type OsdRemoval, OsdRemoval_State } from "../../gen/ts/ceph_orchestrator/v1/osd.js";
 import type {
   CreateOsdsRequest,
@@ -11,7 +11,7 @@ import type {
 } from "../../gen/ts/ceph_orchestrator/v1/osd_service.js";
 import { type DaemonDescription, ServiceAction, ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import type { StepContext } from "../backend/backend.js";
-import type { OperationRun, OperationSpec } from "../operations/engine.js";
+import { type OperationRun, type OperationSpec, timestampMs } from "../operations/engine.js";
 import { ensureOptionsSupported, rpcName } from "./capabilities.js";
 import { type Deps, settleAll, writeSpec } from "./context.js";
 import { nowTimestamp, stepContext } from "./ceph-services.js";
@@ -208,11 +208,15 @@ export async function removeOsds(deps: Deps, req: RemoveOsdsRequest): Promise<Op
   return deps.engine.submit(removeOsdsSpec(deps, req, [...new Set(targets.map((d) => d.hostname))]));
 }
 
+/** How a RemoveOsds operation's description says its options (journaledRemovals reads them back). */
+const FOR_REPLACEMENT = " for replacement";
+const FORCED = " (forced)";
+
 export function removeOsdsSpec(deps: Deps, req: RemoveOsdsRequest, hosts: string[]): OperationSpec {
   return writeSpec(
     rpcName("OsdService", "RemoveOsds"),
     req,
-    `Remove OSDs ${req.osdIds.join(", ")}${req.replace ? " for replacement" : ""}${req.force ? " (forced)" : ""}`,
+    `Remove OSDs ${req.osdIds.join(", ")}${req.replace ? FOR_REPLACEMENT : ""}${req.force ? FORCED : ""}`,
     hosts,
     async (run) => {
       const osds = await osdDaemons(deps);
@@ -296,8 +300,42 @@ async function removeOne(
 
 export async function getOsdRemovalStatus(deps: Deps): Promise<GetOsdRemovalStatusResponse> {
   const q = queue(deps);
-  for (const [id, r] of q) if (r.finishedAt !== undefined && Date.now() - r.finishedAt > FINISHED_REMOVAL_TTL_MS) q.delete(id);
-  return { removals: [...q.values()].sort((a, b) => a.osdId - b.osdId).map(({ finishedAt: _f, ...r }) => r) };
+  const now = Date.now();
+  for (const [id, r] of q) if (r.finishedAt !== undefined && now - r.finishedAt > FINISHED_REMOVAL_TTL_MS) q.delete(id);
+  const removals = new Map<number, OsdRemoval>([...q].map(([id, { finishedAt: _f, ...r }]) => [id, r]));
+  // The queue lives in memory: removals that ended before a restart come back from the journal.
+  for (const r of journaledRemovals(deps, now)) if (!removals.has(r.osdId)) removals.set(r.osdId, r);
+  return { removals: [...removals.values()].sort((a, b) => a.osdId - b.osdId) };
+}
+
+const TASK_TO_REMOVAL: Partial<Record<Operation_State, OsdRemoval_State>> = {
+  [Operation_State.STATE_SUCCEEDED]: OsdRemoval_State.STATE_DONE,
+  [Operation_State.STATE_FAILED]: OsdRemoval_State.STATE_FAILED,
+  [Operation_State.STATE_CANCELLED]: OsdRemoval_State.STATE_CANCELLED,
+};
+
+/**
+ * The removals of RemoveOsds operations that ended within the queue's time, newest first: a
+ * succeeded one's result, else each OSD's task (how it ended, and why).
+ */
+function journaledRemovals(deps: Deps, now: number): OsdRemoval[] {
+  const out: OsdRemoval[] = [];
+  for (const op of deps.engine.list({ states: [], method: rpcName("OsdService", "RemoveOsds"), hostname: "" })) {
+    if (!op.done || now - (timestampMs(op.endTime) ?? 0) > FINISHED_REMOVAL_TTL_MS) continue;
+    const result = op.outcome?.$case === "result" && op.outcome.value.result?.$case === "osdRemovals" ? op.outcome.value.result.value : undefined;
+    if (result) {
+      out.push(...result.removals);
+      continue;
+    }
+    for (const t of op.tasks) {
+      const id = /^osd\.(\d+)$/.exec(t.target)?.[1];
+      const state = TASK_TO_REMOVAL[t.state];
+      if (id === undefined || state === undefined) continue;
+      const flags = { replace: op.description.includes(FOR_REPLACEMENT), force: op.description.includes(FORCED) };
+      out.push({ osdId: Number(id), hostname: t.hostname, state, ...flags, pgCount: 0, started: op.createTime, message: t.message, operationId: op.id });
+    }
+  }
+  return out;
 }
 
 async function osdDaemons(deps: Deps): Promise<DaemonDescription[]> {

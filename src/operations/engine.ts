@@ -212,7 +212,8 @@ function timestamp(ms: number): Timestamp {
   return { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 };
 }
 
-function timestampMs(t: Timestamp | undefined): number | undefined {
+/** A protobuf Timestamp in ms since the epoch. */
+export function timestampMs(t: Timestamp | undefined): number | undefined {
   return t ? Number(t.seconds) * 1000 + Math.floor(t.nanos / 1_000_000) : undefined;
 }
 

@@ -1,6 +1,9 @@
 // OsdService over real gRPC against the sim's default fixture: previews, creating OSDs from
 // drive groups on several hosts, removal through the queue (drain, force, replace),
 // replacement with claimed ids, and cancellation.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { afterEach, describe, expect, it } from "vitest";
 import { Operation_State as S, type Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
@@ -235,6 +238,33 @@ describe("RemoveOsds", () => {
     // Cancelled before it was destroyed: the OSD and its daemon are still there.
     expect((await osdDaemons(api)).find((d) => d.id === 2)?.status).toBe(DS.STATUS_RUNNING);
     expect((await device(api, "node-3", "/dev/sdb")).osdId).toBe(2);
+  });
+
+  it("removals that ended before a restart of the service still show in the queue, from the journal", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "orch-osd-rm-restart-"));
+    const journaled = { delays: { drainPerPg: 60_000 }, args: ["--journal=true", "--data-dir", dir] };
+    try {
+      let api = await start(journaled);
+      const forced = (await opsOf(api.removeOsds({ osdIds: [0], force: true }))).at(-1)!;
+      const s = api.removeOsds({ osdIds: [2] });
+      const waiting = await readUntil(s, (op) => op.tasks.some((t) => /draining/.test(t.message)));
+      await api.cancelOperation(waiting[0]!.id);
+      expect((await rest(s)).at(-1)!.state).toBe(S.STATE_CANCELLED);
+      const before = (await api.getOsdRemovalStatus()).removals;
+      await sim!.stop();
+
+      api = await start(journaled);
+      const after = (await api.getOsdRemovalStatus()).removals;
+      expect(after.map((r) => [r.osdId, r.hostname, r.state, r.force, r.operationId])).toEqual([
+        [0, "node-1", R.STATE_DONE, true, forced.id],
+        [2, "node-3", R.STATE_CANCELLED, false, waiting[0]!.id],
+      ]);
+      expect(after.map((r) => r.osdId)).toEqual(before.map((r) => r.osdId));
+    } finally {
+      await sim?.stop();
+      sim = undefined;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("with replace, destroys the OSD but keeps its id: a preview and CreateOsds with the claim reuse it", async () => {
