@@ -23,7 +23,7 @@ import {
   ExecutionError,
   FailedPreconditionError,
   NotFoundError,
-} from "../../src/domain/errors.js";
+} from "../../src/backend/errors.js";
 import { type Host, Host_Status } from "../../gen/ts/ceph_orchestrator/v1/host.js";
 import {
   type Device,

@@ -18,7 +18,7 @@ import type {
   ServiceRecord,
   StepContext,
 } from "../../src/backend/backend.js";
-import { AlreadyExistsError, BackendUnavailableError, CancelledError, ExecutionError, NotFoundError } from "../../src/domain/errors.js";
+import { AlreadyExistsError, BackendUnavailableError, CancelledError, ExecutionError, NotFoundError } from "../../src/backend/errors.js";
 import { daemonIdFor } from "../../src/backend/daemon-ids.js";
 import { type Host, Host_Status } from "../../gen/ts/ceph_orchestrator/v1/host.js";
 import { type Device, Device_Type, type InventoryHost } from "../../gen/ts/ceph_orchestrator/v1/inventory.js";

@@ -2,7 +2,7 @@
 // plugin interface, so that both the domain (placement) and a backend that creates daemons
 // on its own (the ssh backend's bootstrap) use the one rule.
 import { ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
-import { AlreadyExistsError } from "../domain/errors.js";
+import { AlreadyExistsError } from "./errors.js";
 
 // cephadm names these after the host alone: there is one per host.
 const NAMED_BY_HOST = new Set<ServiceType>([ServiceType.SERVICE_TYPE_MON, ServiceType.SERVICE_TYPE_CRASH]);

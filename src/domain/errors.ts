@@ -1,22 +1,23 @@
-// Domain errors: one class per upstream error case. The gRPC edge (src/operations/status.ts, used by src/transport)
-// maps each to a status code and google.rpc details; nothing else needs to know the codes.
+// Domain errors: one class per upstream error case. Those a backend may throw live beside the
+// plugin interface (src/backend/errors.ts) and are exported here too. The gRPC edge
+// (src/operations/status.ts, used by src/transport) maps each to a status code and
+// google.rpc details; nothing else needs to know the codes.
+import { AlreadyExistsError, OrchestratorError } from "../backend/errors.js";
+
+export {
+  AlreadyExistsError,
+  BackendUnavailableError,
+  CancelledError,
+  ExecutionError,
+  FailedPreconditionError,
+  NotFoundError,
+  OrchestratorError,
+} from "../backend/errors.js";
 
 /** One invalid field of a request, named by its path, e.g. "spec.data_devices.size". */
 export interface FieldViolation {
   field: string;
   description: string;
-}
-
-/** Base of every expected error; `reason` becomes google.rpc.ErrorInfo.reason. */
-export abstract class OrchestratorError extends Error {
-  abstract readonly reason: string;
-  constructor(
-    message: string,
-    readonly metadata: Record<string, string> = {},
-  ) {
-    super(message);
-    this.name = new.target.name;
-  }
 }
 
 /** `text`, cut to `max` characters with a note of how much was cut. */
@@ -77,80 +78,12 @@ export class NoBackendError extends OrchestratorError {
   }
 }
 
-/** The backend cannot reach its cluster right now; retrying later may help. */
-export class BackendUnavailableError extends OrchestratorError {
-  readonly reason = "BACKEND_UNAVAILABLE";
-  constructor(
-    message: string,
-    readonly retryAfterMs = 1000,
-  ) {
-    super(message);
-  }
-}
-
-/** A named resource does not exist. */
-export class NotFoundError extends OrchestratorError {
-  readonly reason = "NOT_FOUND";
-  constructor(
-    readonly resourceType: string,
-    readonly resourceName: string,
-    message = `${resourceType} '${resourceName}' not found`,
-  ) {
-    super(message, { resourceType, resourceName });
-  }
-}
-
-/** A resource of that name exists and differs from the request. */
-export class AlreadyExistsError extends OrchestratorError {
-  readonly reason: string = "ALREADY_EXISTS";
-  constructor(
-    readonly resourceType: string,
-    readonly resourceName: string,
-    message = `${resourceType} '${resourceName}' already exists`,
-  ) {
-    super(message, { resourceType, resourceName });
-  }
-}
-
 /** A request_id was used before for a different request. */
 export class RequestIdReusedError extends AlreadyExistsError {
   override readonly reason = "REQUEST_ID_REUSED";
   constructor(requestId: string, operationId: string) {
     super("operation", operationId, `request_id '${requestId}' was used for a different request (operation ${operationId})`);
     this.metadata.operation = operationId;
-  }
-}
-
-/** The cluster's state forbids the request, e.g. a host still has daemons. */
-export class FailedPreconditionError extends OrchestratorError {
-  readonly reason = "FAILED_PRECONDITION";
-  constructor(
-    readonly subject: string,
-    message: string,
-  ) {
-    super(message, { subject });
-  }
-}
-
-/**
- * A failure while an operation executes (upstream "failed execution"): the operation ends
- * FAILED with this as its error. `hostname` names the host whose part failed, if one did.
- */
-export class ExecutionError extends OrchestratorError {
-  readonly reason = "BACKEND_FAILED";
-  constructor(
-    message: string,
-    readonly hostname?: string,
-  ) {
-    super(message, hostname ? { hostname } : {});
-  }
-}
-
-/** The operation was cancelled at a safe point. */
-export class CancelledError extends OrchestratorError {
-  readonly reason = "CANCELLED";
-  constructor(message = "cancelled") {
-    super(message);
   }
 }
 
