@@ -28,7 +28,7 @@ import ssl
 import struct
 import time
 import urllib.parse
-from typing import Any, Deque, Dict, List, Optional, Tuple, Type, TypeVar
+from typing import Any, Callable, Deque, Dict, List, Optional, Tuple, Type, TypeVar
 
 import h2.config
 import h2.connection
@@ -117,7 +117,8 @@ class H2Call:
     ``next_message(timeout)`` returns the next response message's bytes, or None once the
     call ended with status OK; it raises the mapped error for any other status,
     :class:`ReadTimeout` when ``timeout`` passes first (the call goes on), and
-    DEADLINE_EXCEEDED when the call's deadline passes.
+    DEADLINE_EXCEEDED when the call's deadline passes. ``connect_timeout`` bounds connecting
+    and the TLS handshake too (they happen here): past it, :class:`ReadTimeout`.
     """
 
     def __init__(
@@ -130,6 +131,7 @@ class H2Call:
         max_message_bytes: int = 16 * 1024 * 1024,
         ssl_context: Optional[ssl.SSLContext] = None,
         server_name: Optional[str] = None,
+        connect_timeout: Optional[float] = None,
     ) -> None:
         self.method = method
         self._deadline = None if timeout is None else time.monotonic() + timeout
@@ -145,13 +147,15 @@ class H2Call:
         self._pending_end = False
 
         family, address, authority = _split_target(target)
+        left = self._remaining(None)
+        limit = left if connect_timeout is None or (left is not None and left <= connect_timeout) else connect_timeout
         try:
             if family == socket.AF_UNIX:
                 sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                sock.settimeout(self._remaining(None))
+                sock.settimeout(limit)
                 sock.connect(address)
             else:
-                sock = socket.create_connection(address, timeout=self._remaining(None))
+                sock = socket.create_connection(address, timeout=limit)
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if ssl_context is not None:
                 hostname = server_name or (address[0] if isinstance(address, tuple) else "localhost")
@@ -164,6 +168,8 @@ class H2Call:
                     sock.close()
                     raise error_from_grpc(StatusCode.UNAVAILABLE, "%s did not agree to HTTP/2 (ALPN h2)" % target)
         except socket.timeout:
+            if connect_timeout is not None and limit == connect_timeout:
+                raise ReadTimeout("no answer from %s within %.3fs (connecting)" % (target, connect_timeout)) from None
             raise error_from_grpc(StatusCode.DEADLINE_EXCEEDED, "deadline exceeded while connecting to %s" % target) from None
         except ssl.SSLError as err:
             raise error_from_grpc(StatusCode.UNAVAILABLE, "TLS handshake with %s failed: %s" % (target, err)) from None
@@ -386,11 +392,24 @@ class H2Call:
 
 
 class _H2Stream(ServerStream[M]):
-    def __init__(self, call: H2Call, response_cls: Type[M]) -> None:
-        self._call = call
+    """A call's response messages. The call starts at the first read, whose timeout bounds
+    connecting and the TLS handshake too: a server that accepts connections and never
+    answers holds it no longer than any other first answer."""
+
+    def __init__(self, start: Callable[[Optional[float]], H2Call], response_cls: Type[M]) -> None:
+        self._start: Optional[Callable[[Optional[float]], H2Call]] = start
+        self._call: Optional[H2Call] = None
         self._cls = response_cls
 
     def read(self, timeout: Optional[float] = None) -> Optional[M]:
+        if self._call is None:
+            if self._start is None:
+                raise error_from_grpc(StatusCode.CANCELLED, "the call was cancelled before it started")
+            t0 = time.monotonic()
+            self._call = self._start(timeout)
+            self._start = None
+            if timeout is not None:
+                timeout = max(0.0, timeout - (time.monotonic() - t0))
         data = self._call.next_message(timeout)
         if data is None:
             return None
@@ -401,11 +420,13 @@ class _H2Stream(ServerStream[M]):
             raise error_from_grpc(StatusCode.INTERNAL, "cannot decode %s: %s" % (self._cls.__name__, err)) from None
 
     def cancel(self) -> None:
-        self._call.cancel()
+        self._start = None
+        if self._call is not None:
+            self._call.cancel()
 
     @property
     def done(self) -> bool:
-        return self._call.done
+        return self._call.done if self._call is not None else self._start is None
 
 
 def tls_context(tls: TlsSettings) -> ssl.SSLContext:
@@ -441,9 +462,11 @@ class H2Transport(Transport):
         self._ssl = None if tls is None else tls_context(tls)
         self._server_name = None if tls is None else tls.server_name
 
-    def _call(self, method: str, request: _message.Message, timeout: Optional[float], metadata: Metadata) -> H2Call:
-        return H2Call(self.target, method, request.SerializeToString(), timeout, metadata, self.max_message_bytes,
-                      self._ssl, self._server_name)
+    def _stream(self, method: str, request: _message.Message, response_cls: Type[M], timeout: Optional[float],
+                metadata: Metadata) -> "_H2Stream[M]":
+        body = request.SerializeToString()
+        return _H2Stream(lambda connect_timeout: H2Call(self.target, method, body, timeout, metadata, self.max_message_bytes,
+                                                        self._ssl, self._server_name, connect_timeout), response_cls)
 
     def unary(
         self,
@@ -453,7 +476,7 @@ class H2Transport(Transport):
         timeout: Optional[float],
         metadata: Metadata = (),
     ) -> M:
-        stream = _H2Stream(self._call(method, request, timeout, metadata), response_cls)
+        stream = self._stream(method, request, response_cls, timeout, metadata)
         try:
             response = stream.read()
             if response is None:
@@ -472,28 +495,7 @@ class H2Transport(Transport):
         timeout: Optional[float],
         metadata: Metadata = (),
     ) -> ServerStream[M]:
-        try:
-            call = self._call(method, request, timeout, metadata)
-        except Exception as err:
-            return _FailedStream(err)
-        return _H2Stream(call, response_cls)
+        return self._stream(method, request, response_cls, timeout, metadata)
 
     def close(self) -> None:
         pass  # no connection outlives its call
-
-
-class _FailedStream(ServerStream[M]):
-    """A stream whose call could not start: its first read raises the error."""
-
-    def __init__(self, error: Exception) -> None:
-        self._error = error
-
-    def read(self, timeout: Optional[float] = None) -> Optional[M]:
-        raise self._error
-
-    def cancel(self) -> None:
-        pass
-
-    @property
-    def done(self) -> bool:
-        return True

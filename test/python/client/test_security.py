@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from typing import Dict, Iterator
 
 import pytest
 
 from ceph_orchestrator_client import OrchestratorClient, OrchestratorError, StatusCode, TlsSettings
-from orch_servers import Server
+from orch_servers import Server, free_port
 
 READER_TOKEN = "py-reader-token-0123456789"
 ADMIN_TOKEN = "py-admin-token-0123456789"
@@ -143,6 +145,25 @@ def test_required_client_certificates(tls_servers: Dict[str, Server], pki: Path,
     for kw in ({"tls_cert": str(pki / "foreign.crt"), "tls_key": str(pki / "foreign.key")}, {}):
         with _client(server, transport, tls_ca=str(pki / "ca.crt"), **kw) as c:
             assert _code(c.get_hosts) == StatusCode.UNAVAILABLE
+
+
+def test_a_tls_server_that_never_answers_holds_a_write_no_longer_than_its_first_answer(pki: Path, transport: str) -> None:
+    """The TLS handshake is part of waiting for the first answer: a server that accepts
+    connections and never answers ends a write at `timeout`, not at the stream's deadline."""
+    silent = socket.socket()
+    silent.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    port = free_port()
+    silent.bind(("127.0.0.1", port))
+    silent.listen(8)  # never accept(): the kernel completes the TCP handshakes, nobody speaks TLS
+    try:
+        client = OrchestratorClient("127.0.0.1:%d" % port, transport=transport, timeout=1.0, stream_timeout=60.0, retries=0,
+                                    tls_ca=pki / "ca.crt", token=ADMIN_TOKEN)
+        with client:
+            t0 = time.monotonic()
+            assert _code(lambda: client.add_host("node-9")) == StatusCode.DEADLINE_EXCEEDED
+            assert time.monotonic() - t0 < 5
+    finally:
+        silent.close()
 
 
 def test_settings_are_checked() -> None:
