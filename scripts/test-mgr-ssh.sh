@@ -6,7 +6,9 @@
 #
 #   1. starts the service with the ssh backend on the cluster's data dir (CEPH_SSH_DATA_DIR, the
 #      flags of test/ssh/env.ts), plus `--backend none` and the partial backend, all on the test
-#      subnet's bridge address (the mgrs run inside the test hosts and reach the service there);
+#      subnet's bridge address (the mgrs run inside the test hosts and reach the service there),
+#      as an operator would off loopback: TLS (a throw-away CA, a certificate for that address)
+#      and a bearer token (role admin), which the module is given through its options;
 #   2. reads the cluster's ceph.conf and admin keyring from the first host over SSH, puts the
 #      module beside the stock ones in a private mgr_module_path, restarts the mgrs through the
 #      service's API, enables the module and selects it as the orchestrator backend;
@@ -76,12 +78,21 @@ ssh_first() {
 }
 
 # --- 1. the services ------------------------------------------------------------------------------
+PKI=$SCRATCH/pki
+mkdir -p "$PKI"
+ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+openssl req -x509 "${ec[@]}" -days 2 -subj /CN=orch-test-ca -keyout "$PKI/ca.key" -out "$PKI/ca.crt" 2>/dev/null
+openssl req "${ec[@]}" -subj "/CN=$GW" -keyout "$PKI/server.key" -out "$PKI/server.csr" 2>/dev/null
+openssl x509 -req -in "$PKI/server.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -CAcreateserial -days 2 -out "$PKI/server.crt" \
+  -extfile <(printf 'subjectAltName=IP:%s\nextendedKeyUsage=serverAuth\n' "$GW") 2>/dev/null
+TOKEN=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+printf 'tokens:\n  - { name: ceph-mgr, role: admin, sha256: %s }\n' "$(printf %s "$TOKEN" | sha256sum | cut -d' ' -f1)" > "$PKI/tokens.yaml"
+SECURE=(--tls-cert "$PKI/server.crt" --tls-key "$PKI/server.key" --tokens-file "$PKI/tokens.yaml")
 mapfile -t SSH_ARGS < <(node_modules/.bin/tsx test/ssh/server-args.ts)
-log "starting the services on $GW:$PORT_SSH (ssh), :$PORT_NONE (none), :$PORT_PARTIAL (partial)"
-# Plaintext off loopback needs --allow-insecure: the test subnet is private to this machine.
-start_service ssh "$GW:$PORT_SSH" --allow-insecure "${SSH_ARGS[@]}"   # its --data-dir (the cluster's) comes last and wins
-start_service none "$GW:$PORT_NONE" --allow-insecure --backend none
-start_service partial "$GW:$PORT_PARTIAL" --allow-insecure --backend test/grpc/fixtures/partial-backend.ts
+log "starting the services (TLS, token) on $GW:$PORT_SSH (ssh), :$PORT_NONE (none), :$PORT_PARTIAL (partial)"
+start_service ssh "$GW:$PORT_SSH" "${SECURE[@]}" "${SSH_ARGS[@]}"   # its --data-dir (the cluster's) comes last and wins
+start_service none "$GW:$PORT_NONE" "${SECURE[@]}" --backend none
+start_service partial "$GW:$PORT_PARTIAL" "${SECURE[@]}" --backend test/grpc/fixtures/partial-backend.ts
 wait_service ssh "$GW:$PORT_SSH"; wait_service none "$GW:$PORT_NONE"; wait_service partial "$GW:$PORT_PARTIAL"
 
 # --- 2. the cluster's CLI here, the module in its mgrs ----------------------------------------------
@@ -98,11 +109,11 @@ for m in /usr/share/ceph/mgr/*; do ln -s "$m" "$SCRATCH/mgr-modules/$(basename "
 ln -s "$ROOT/mgr/orchestrator_grpc" "$SCRATCH/mgr-modules/orchestrator_grpc"
 ceph_ config set mgr mgr_module_path "$SCRATCH/mgr-modules"
 log "restarting the mgrs through the service (mgr_module_path is read at start)"
-$PY - "$GW:$PORT_SSH" <<'PYEOF'
+$PY - "$GW:$PORT_SSH" "$PKI/ca.crt" "$TOKEN" <<'PYEOF'
 import sys
 sys.path[:0] = ['clients/python', 'gen/python']
 from ceph_orchestrator_client import OrchestratorClient
-with OrchestratorClient(sys.argv[1], transport='grpcio', timeout=30) as c:
+with OrchestratorClient(sys.argv[1], transport='grpcio', timeout=30, tls_ca=sys.argv[2], token=sys.argv[3]) as c:
     done = c.service_action('restart', 'mgr')
     if not done.wait(300) or done.exception:
         sys.exit('restarting the mgrs failed: %s %s' % (done.state_name, done.exception))
@@ -111,7 +122,7 @@ for _ in $(seq 1 90); do ceph_ mgr module enable orchestrator_grpc 2>/dev/null &
 ceph_ mgr module ls -f json | $PY -c "import sys,json; sys.exit('orchestrator_grpc' not in json.load(sys.stdin)['enabled_modules'])" \
   || { echo "test-mgr-ssh: could not enable orchestrator_grpc"; ceph_ mgr module enable orchestrator_grpc; exit 1; }
 # The options exist once the (respawned) mgr has reported the module: retry.
-for kv in "grpc_target=$GW:$PORT_SSH" progress_poll_interval=1; do
+for kv in tls=true "tls_ca_cert=$PKI/ca.crt" "auth_token=$TOKEN" progress_poll_interval=1 "grpc_target=$GW:$PORT_SSH"; do
   for _ in $(seq 1 60); do ceph_ config set mgr "mgr/orchestrator_grpc/${kv%%=*}" "${kv#*=}" 2>/dev/null && break; sleep 1; done
   ceph_ config set mgr "mgr/orchestrator_grpc/${kv%%=*}" "${kv#*=}"
 done
@@ -126,7 +137,7 @@ done
 log "ceph orch of the ssh cluster goes through the service at $GW:$PORT_SSH"
 
 # --- 3. the checks ---------------------------------------------------------------------------------
-export ORCH_CLUSTER=ssh ORCH_TARGET=$GW:$PORT_SSH ORCH_TARGET_NONE=$GW:$PORT_NONE \
+export ORCH_CLUSTER=ssh ORCH_TLS_CA=$PKI/ca.crt ORCH_TOKEN=$TOKEN ORCH_TARGET=$GW:$PORT_SSH ORCH_TARGET_NONE=$GW:$PORT_NONE \
   ORCH_TARGET_PARTIAL=$GW:$PORT_PARTIAL ORCH_TARGET_DEAD=$GW:$PORT_DEAD ORCH_HANG_PORT=$PORT_HANG \
   ORCH_HOSTS=$HOSTS ORCH_SPARE_HOST=$SPARE ORCH_SPARE_ADDR=$SPARE_ADDR
 log "pytest test/mgr (ORCH_CLUSTER=ssh)"

@@ -18,6 +18,8 @@ Both scripts start the services and the cluster and set:
   ORCH_TARGET_DEAD        an address where nothing listens
   ORCH_HANG_PORT          a free port for a server that accepts and never answers (on the
                           host of ORCH_TARGET_DEAD)
+  ORCH_TLS_CA, ORCH_TOKEN the services' CA and bearer token, when they use them (the ssh run:
+                          off loopback; the module has them in its options)
 
 Each test compares what the CLI prints with the service's own state, read with the Python
 client (grpcio transport, in this process). The tests run in file order and build on each
@@ -60,6 +62,13 @@ else:
     OSD_SELECTION = {'data_devices': {'rotational': True, 'size': ':5T'}, 'db_devices': {'rotational': False}}
     WRITE_TIMEOUT = 60.0
 MON_VICTIM = 'mon.' + HOSTS[-1]
+TOKEN = os.environ.get('ORCH_TOKEN', '')
+CREDENTIALS: Dict[str, Any] = {'tls_ca': os.environ['ORCH_TLS_CA'], 'token': TOKEN} if TOKEN else {}
+
+
+def client(timeout: float = 10) -> OrchestratorClient:
+    """The test's own client of the service (grpcio transport), with the module's credentials."""
+    return OrchestratorClient(TARGET, transport='grpcio', timeout=timeout, **CREDENTIALS)
 
 pytestmark = pytest.mark.skipif(not (TARGET and os.environ.get('CEPH_CONF')),
                                 reason='needs the lab cluster and service of scripts/test-mgr.sh')
@@ -168,8 +177,8 @@ def op_id_from(stdout: str) -> Optional[str]:
 
 @pytest.fixture(scope='module')
 def svc() -> OrchestratorClient:
-    with OrchestratorClient(TARGET, transport='grpcio', timeout=10) as client:
-        yield client
+    with client() as c:
+        yield c
 
 
 def osd_daemons(svc: OrchestratorClient) -> Dict[str, str]:
@@ -195,6 +204,7 @@ def test_orch_status(svc: OrchestratorClient) -> None:
     ok_, _, details = svc.available()
     assert ok_ and st['available'] is True and st['backend'] == MODULE
     assert st['grpc_target'] == TARGET and st['service_backend'] == details['backend'] == CLUSTER
+    assert st['tls'] is bool(TOKEN)
     assert st['fsid'] == details['fsid']
 
 
@@ -410,7 +420,7 @@ def test_apply_osd(svc: OrchestratorClient) -> None:
 
 
 def test_invalid_specs() -> None:
-    ops = len(OrchestratorClient(TARGET, transport='grpcio').list_operations())
+    ops = len(client().list_operations())
     # Accepted by upstream's DriveGroupSpec, refused by the service: EINVAL naming the field.
     err = fails(22, 'orch', 'apply', 'osd', '-i', '-', stdin=osd_spec(osds_per_device=100))
     assert err == 'Error EINVAL: spec.osds_per_device: must be between 0 and 16', err
@@ -428,7 +438,7 @@ def test_invalid_specs() -> None:
     err = fails(22, 'orch', 'host', 'add', 'bad_host!')
     assert err.startswith('Error EINVAL: host.hostname:'), err
     # invalid input changes nothing
-    assert len(OrchestratorClient(TARGET, transport='grpcio').list_operations()) == ops
+    assert len(client().list_operations()) == ops
 
 
 def test_osd_rm_and_status(svc: OrchestratorClient) -> None:
@@ -495,32 +505,36 @@ def test_failure_after_recording_reaches_progress(svc: OrchestratorClient) -> No
     command has returned, the command reports it.)"""
     if CLUSTER == 'sim':
         # The sim fails every OSD on node-3:/dev/sdf (scripts/test-mgr.sh).
-        before = op_ids(svc)
-        p = ceph('orch', 'daemon', 'add', 'osd', 'node-3:/dev/sdf')
-        scheduled, cause = "Scheduled to create osd(s) on host(s) matching 'node-3'", '/dev/sdf'
-        op = new_operation(svc, 'OsdService.CreateOsds', before)
-    else:
-        # A real failure: a second RGW on the host and port where one already serves S3, so the
-        # new radosgw cannot bind and exits.
-        [rgw] = [d for d in ok_json('orch', 'ps', '--daemon_type', 'rgw')][:1]
-        [running] = [s for s in ok_json('orch', 'ls', 'rgw') if s['service_name'] == rgw['service_name']]
-        port = str(running['spec']['rgw_frontend_port'])
-        before = op_ids(svc)
-        p = ceph('orch', 'apply', 'rgw', 'clash', '--port', port, '--placement=%s' % rgw['hostname'])
-        scheduled, cause = 'Scheduled rgw.clash update...', rgw['hostname']
-        op = new_operation(svc, 'ServiceService.AddStatelessService', before)
+        check_failure(svc, 'OsdService.CreateOsds', ('daemon', 'add', 'osd', 'node-3:/dev/sdf'),
+                      "Scheduled to create osd(s) on host(s) matching 'node-3'", '/dev/sdf')
+        return
+    # A real failure: a second RGW on the host and port where one already serves S3, so the new
+    # radosgw cannot bind and exits. The failure names the daemon and its host, with radosgw's own
+    # words ("Address already in use") when it said them before it died.
+    [rgw] = [d for d in ok_json('orch', 'ps', '--daemon_type', 'rgw')][:1]
+    [running] = [s for s in ok_json('orch', 'ls', 'rgw') if s['service_name'] == rgw['service_name']]
+    try:
+        check_failure(svc, 'ServiceService.AddStatelessService',
+                      ('apply', 'rgw', 'clash', '--port', str(running['spec']['rgw_frontend_port']),
+                       '--placement=%s' % rgw['hostname']),
+                      'Scheduled rgw.clash update...', 'rgw.clash.%s' % rgw['hostname'])
+    finally:
+        ceph('orch', 'rm', 'rgw.clash')
+        eventually('rgw.clash removed', lambda: 'rgw.clash' not in {s.service_name for s in svc.describe_service()}, WRITE_TIMEOUT)
+
+
+def check_failure(svc: OrchestratorClient, method: str, command: Tuple[str, ...], scheduled: str, cause: str) -> None:
+    before = op_ids(svc)
+    p = ceph('orch', *command)
     if p.returncode == 0:
         assert p.stdout.startswith(scheduled), p.stdout
     else:
         assert cause in p.stderr, p.stderr
+    op = new_operation(svc, method, before)
     ev = wait_completed(svc, op.id, failed=True)
     assert cause in ev['failure_message'], ev
     op = svc.get_operation(op.id)
     assert op.state == op.STATE_FAILED and cause in op.error.message
-    if CLUSTER == 'ssh':
-        assert 'Address already in use' in ev['failure_message'], ev  # radosgw's own words
-        ok('orch', 'rm', 'rgw.clash')
-        eventually('rgw.clash removed', lambda: 'rgw.clash' not in {s.service_name for s in svc.describe_service()}, WRITE_TIMEOUT)
 
 
 def test_upgrade_start_pause_resume_stop(svc: OrchestratorClient) -> None:
@@ -648,3 +662,20 @@ def test_silent_service_hits_the_deadline() -> None:
         set_option('write_timeout', '30')
         srv.close()
     assert ok('orch', 'status').splitlines()[1] == 'Available: Yes'
+
+
+@pytest.mark.skipif(not TOKEN, reason='the services use no credentials in this run')
+def test_credentials_come_from_the_module_options() -> None:
+    """The module talks TLS with a bearer token (its options): a wrong token, or no TLS,
+    and the service refuses it; each error names the service's address."""
+    def refused(option: str, value: str, expect: str) -> None:
+        set_option(option, value)
+        try:
+            err = eventually('the service refusing %s=%s' % (option, value), lambda: (lambda p: p.returncode != 0 and p.stderr.strip())(
+                ceph('orch', 'host', 'ls')), 15)
+            assert TARGET in err and expect in err, err
+        finally:
+            set_option(option, {'auth_token': TOKEN, 'tls': 'true'}[option])
+            eventually('the module back in', lambda: ceph('orch', 'host', 'ls').returncode == 0, 15)
+    refused('auth_token', 'not-the-token', 'EACCES')
+    refused('tls', 'false', 'E')
