@@ -7,37 +7,15 @@
 // for the next files (conformance, fault).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Host_Status } from "../../gen/ts/ceph_orchestrator/v1/host.js";
-import { type Operation, Operation_State as S } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
+import { Operation_State as S } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import { OsdRemoval_State } from "../../gen/ts/ceph_orchestrator/v1/osd.js";
 import { DaemonDescription_Status as DS, ServiceAction, ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
-import { Api, lifecycleProblems, opsOf, type OpStream, stateName } from "../conformance/api.js";
+import { Api, opsOf } from "../conformance/api.js";
 import { type Harness, startHarness } from "../support/harness.js";
 import { cephJson, enabled, onHost, serverArgs, type TestHost, testHosts } from "./env.js";
+import { succeed, until } from "./helpers.js";
 
 const LONG = 600_000;
-
-async function succeed(s: OpStream): Promise<Operation> {
-  const msgs = await opsOf(s);
-  const op = msgs.at(-1)!;
-  expect(stateName(op.state), `${op.description}: ${op.message} ${JSON.stringify(op.outcome)}`).toBe("STATE_SUCCEEDED");
-  expect(lifecycleProblems(msgs)).toEqual([]);
-  return op;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-}
 
 describe.skipIf(!enabled)("ssh backend: a real cluster on the test hosts, through the API", () => {
   let h: Harness;
@@ -155,7 +133,7 @@ describe.skipIf(!enabled)("ssh backend: a real cluster on the test hosts, throug
   });
 
   it("ceph -s reaches HEALTH_OK, and ceph osd tree matches the API's OSD daemons", { timeout: LONG }, async () => {
-    await until("HEALTH_OK", async () => (await cephJson(first.addr, "health detail")).status === "HEALTH_OK", 240_000).catch(async (e) => {
+    await until("HEALTH_OK", async () => (await cephJson(first.addr, "health detail")).status === "HEALTH_OK", 240_000, 2000).catch(async (e) => {
       throw new Error(`${String(e)}\n${await onHost(first.addr, "ceph health detail")}`);
     });
     const tree = await cephJson(first.addr, "osd tree");

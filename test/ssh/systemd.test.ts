@@ -9,38 +9,15 @@
 // cluster is left as it was found: the mgr placement restored, the host removed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Host_Status } from "../../gen/ts/ceph_orchestrator/v1/host.js";
-import { type Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import { type DaemonDescription, DaemonDescription_Status as DS, ServiceAction, ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
-import { Api, lifecycleProblems, opsOf, type OpStream, stateName } from "../conformance/api.js";
+import { Api, opsOf } from "../conformance/api.js";
 import { type Harness, startHarness } from "../support/harness.js";
 import { cephJson, enabled, onHost, serverArgs, type TestHost, testHosts } from "./env.js";
+import { succeed, until } from "./helpers.js";
 
 const LONG = 600_000;
 const ORCHCTL = "/var/lib/ceph/orch/orchctl";
 const sdHost = enabled ? testHosts().find((t) => t.systemd) : undefined;
-
-async function succeed(s: OpStream): Promise<Operation> {
-  const msgs = await opsOf(s);
-  const op = msgs.at(-1)!;
-  expect(stateName(op.state), `${op.description}: ${op.message} ${JSON.stringify(op.outcome)}`).toBe("STATE_SUCCEEDED");
-  expect(lifecycleProblems(msgs)).toEqual([]);
-  return op;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
 
 describe.skipIf(!sdHost)("ssh backend: daemons as systemd units on a host where systemd runs", () => {
   const t = sdHost as TestHost;
