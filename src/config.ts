@@ -144,10 +144,12 @@ export function helpText(): string {
 }
 
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | "help" {
-  // A boolean flag alone means true (`--allow-insecure`), as the service's own messages say.
+  // A boolean flag alone means true (`--allow-insecure`, as the service's own messages say);
+  // followed by a value (`--journal false`) it takes that value, as every flag does.
   const booleanFlags = new Set(OPTIONS.filter((o) => o.kind === "boolean").map((o) => `--${o.flag}`));
+  const alone = (i: number) => booleanFlags.has(argv[i]!) && (i + 1 === argv.length || argv[i + 1]!.startsWith("-"));
   const { values: parsed } = parseArgs({
-    args: argv.map((a) => (booleanFlags.has(a) ? `${a}=true` : a)),
+    args: argv.map((a, i) => (alone(i) ? `${a}=true` : a)),
     options: {
       help: { type: "boolean" },
       config: { type: "string" },

@@ -100,6 +100,15 @@ describe("plaintext off loopback", () => {
     const insecure = loadConfig(["--listen", "0.0.0.0:0", "--journal=false", "--allow-insecure", "--backend-opt", "delays=0"], {});
     if (insecure === "help") throw new Error("help");
     expect(insecure.allowInsecure).toBe(true);
+    const cases = [
+      [["--allow-insecure", "false"], false, true],
+      [["--allow-insecure", "--journal", "false"], true, false],
+      [["--journal=false", "--allow-insecure"], true, false],
+    ] as const;
+    for (const [args, allowInsecure, journal] of cases) {
+      const c = loadConfig([...args], {});
+      expect(c !== "help" && [c.allowInsecure, c.journal], args.join(" ")).toEqual([allowInsecure, journal]);
+    }
     const server = await startServer(insecure, allowed.log);
     try {
       const warning = allowed.lines().find((l) => l.level === 40 && String(l.msg).includes("INSECURE"));
