@@ -1169,13 +1169,18 @@ echo "$ID"`,
   }
 
   async osdSafety(osdId: number): Promise<OsdSafety> {
-    const [safe, df] = await this.ceph([
+    const [safe, df, pgs] = await this.ceph([
       { target: "mgr", cmd: { prefix: "osd safe-to-destroy", ids: [String(osdId)] } },
       { target: "mgr", cmd: { prefix: "osd df" } },
+      { target: "mgr", cmd: { prefix: "pg stat" } },
     ]);
     const s = safe?.out as Json | undefined;
-    const safeToDestroy = Array.isArray(s?.safe_to_destroy) && (s.safe_to_destroy as number[]).map(Number).includes(osdId);
     const node = (((df?.out as Json)?.nodes ?? []) as Json[]).find((n) => Number(n.id) === osdId);
+    // Safe-to-destroy alone once let an OSD go right after another OSD had restarted, and
+    // objects were unfound afterwards: the cluster's PGs must be clean too (force skips this).
+    const states = ((pgs?.out as Json)?.num_pg_by_state ?? []) as Json[];
+    const clean = pgs !== undefined && pgs.ret >= 0 && states.every((st) => String(st.name).startsWith("active+clean"));
+    const safeToDestroy = clean && Array.isArray(s?.safe_to_destroy) && (s.safe_to_destroy as number[]).map(Number).includes(osdId);
     return { safeToDestroy, pgCount: Number(node?.pgs ?? 0) };
   }
 

@@ -274,7 +274,8 @@ async function removeOne(
       for (;;) {
         const safety = await deps.backend.osdSafety!(id);
         entry.pgCount = safety.pgCount;
-        if (safety.safeToDestroy || opts.force) break;
+        // The backend's word, and no placement group left on it: either alone may be stale.
+        if ((safety.safeToDestroy && safety.pgCount === 0) || opts.force) break;
         set(OsdRemoval_State.STATE_DRAINING, `draining: ${safety.pgCount} PGs left`);
         ctx.progress(0.2, entry.message);
         if (ctx.signal.aborted) throw new CancelledError();
