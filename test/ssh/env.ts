@@ -30,7 +30,10 @@ export function serverArgs(): string[] {
   const hosts = testHosts();
   const cephConf = {
     "osd pool default size": "2",
-    "osd pool default min size": "1",
+    // 2 copies, and writes only while both are there: with min size 1, an OSD that had taken
+    // writes alone (another one briefly down) could take the only copy with it; two CI runs
+    // ended with objects unfound after the OSD stop/start and removal tests.
+    "osd pool default min size": "2",
     "osd pool default pg num": "8",
     "osd pool default pgp num": "8",
     "osd pool default pg autoscale mode": "off",
