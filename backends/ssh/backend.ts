@@ -137,7 +137,9 @@ export class SshBackend implements Backend {
   private readonly probes = new Map<string, HostProbe>();
   private readonly inventory = new Map<string, { at: number; devices: Device[] }>();
   private view: ClusterView | undefined;
-  private viewPending: Promise<ClusterView> | undefined;
+  private viewPending: { generation: number; view: Promise<ClusterView> } | undefined;
+  /** Bumped by every change of units: a view read before it is never used after it. */
+  private viewGeneration = 0;
   private probeTimer: NodeJS.Timeout | undefined;
   private store: BackendStore | undefined;
   /** Serializes changes of ceph.conf's mon list. */
@@ -392,7 +394,7 @@ export class SshBackend implements Backend {
     this.probes.delete(hostname);
     this.inventory.delete(hostname);
     this.pool.drop({ hostname, addr: h.addr });
-    this.view = undefined;
+    this.invalidateView();
     await this.persist();
   }
 
@@ -664,11 +666,26 @@ printf '%s\\n%s\\n%s\\n' "$inv" "$raw" "$(echo "$blk" | tr -d '\\n')"`,
   /** Each host's units (orchctl status) joined with what the cluster reports up. */
   private clusterView(refresh: boolean): Promise<ClusterView> {
     if (!refresh && this.view && Date.now() - this.view.at < VIEW_TTL_MS) return Promise.resolve(this.view);
-    if (this.viewPending) return this.viewPending;
-    this.viewPending = this.buildView().finally(() => {
-      this.viewPending = undefined;
-    });
-    return this.viewPending;
+    const generation = this.viewGeneration;
+    if (this.viewPending?.generation === generation) return this.viewPending.view;
+    const pending = {
+      generation,
+      view: this.buildView().then((v) => {
+        if (this.viewGeneration === generation) this.view = v;
+        return v;
+      }),
+    };
+    this.viewPending = pending;
+    void pending.view.finally(() => {
+      if (this.viewPending === pending) this.viewPending = undefined;
+    }).catch(() => undefined);
+    return pending.view;
+  }
+
+  /** After any change of a host's units (written, started, stopped, removed), failed or not. */
+  private invalidateView(): void {
+    this.view = undefined;
+    this.viewGeneration++;
   }
 
   private async buildView(): Promise<ClusterView> {
@@ -731,8 +748,7 @@ printf '%s\\n%s\\n%s\\n' "$inv" "$raw" "$(echo "$blk" | tr -d '\\n')"`,
         this.log.warn({ err: errorText(e) }, "ssh: cannot read the cluster's maps; daemons show as starting");
       }
     }
-    this.view = { at: Date.now(), up, versions, units };
-    return this.view;
+    return { at: Date.now(), up, versions, units };
   }
 
   private async unitOf(name: string): Promise<{ unit: Unit; hostname: string; reachable: boolean } | undefined> {
@@ -749,11 +765,15 @@ printf '%s\\n' "$2" > "$U/$1.run.tmp" && mv "$U/$1.run.tmp" "$U/$1.run"
 [ -e "$U/$1.meta" ] || printf '%s\\n' "$3" > "$U/$1.meta"`,
       [name, `#!/bin/bash\n${run}`, meta],
     );
+    this.invalidateView();
   }
 
   private async orchctl(hostname: string, action: string, name: string, signal?: AbortSignal): Promise<void> {
-    await this.sh(hostname, `${ORCHCTL} ${action} ${shq(name)}`, { timeoutMs: 90_000, signal });
-    this.view = undefined;
+    try {
+      await this.sh(hostname, `${ORCHCTL} ${action} ${shq(name)}`, { timeoutMs: 90_000, signal });
+    } finally {
+      this.invalidateView(); // a start that failed still left its unit
+    }
   }
 
   /** Polls until the cluster reports the daemon up (an OSD: up and in). */
@@ -1018,7 +1038,7 @@ except u.HTTPError:
         default:
           break;
       }
-      this.view = undefined;
+      this.invalidateView();
     } catch (e) {
       throw asExecution(e, host);
     }
