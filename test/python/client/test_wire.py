@@ -203,7 +203,9 @@ def test_unary_round_trip_and_request_headers(make: Any) -> None:
     assert (h[":method"], h[":path"], h["content-type"], h["te"]) == ("POST", METHOD, "application/grpc", "trailers")
     timeout = h["grpc-timeout"]
     seconds = int(timeout[:-1]) / {"n": 1e9, "u": 1e6, "m": 1e3, "S": 1, "M": 1 / 60, "H": 1 / 3600}[timeout[-1]]
-    assert 0.0 < seconds <= 2.0  # what is left of the 2 s deadline when the headers go out
+    # What is left of the 2 s deadline when the headers go out; grpc core rounds it up to its
+    # encoding's step (a CI run saw 2010m), so a little over 2 s is still the deadline.
+    assert 0.0 < seconds <= 2.05
     assert len(timeout) <= 9
 
 
