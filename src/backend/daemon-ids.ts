@@ -2,6 +2,7 @@
 // plugin interface, so that both the domain (placement) and a backend that creates daemons
 // on its own (the ssh backend's bootstrap) use the one rule.
 import { ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
+import { typeName } from "./ceph-names.js";
 import { AlreadyExistsError } from "./errors.js";
 
 // cephadm names these after the host alone: there is one per host.
@@ -24,7 +25,7 @@ export function daemonIdFor(
 ): string {
   if (serviceType === ServiceType.SERVICE_TYPE_OSD) throw new Error("OSD ids are assigned by the cluster");
   const host = hostname.split(".")[0] ?? hostname;
-  const type = ServiceType[serviceType]?.replace(/^SERVICE_TYPE_/, "").toLowerCase().replace("_", "-") ?? "daemon";
+  const type = typeName(serviceType);
   if (NAMED_BY_HOST.has(serviceType)) {
     if (existingIds.has(host)) throw new AlreadyExistsError("daemon", `${type}.${host}`);
     return host;

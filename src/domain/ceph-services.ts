@@ -37,11 +37,13 @@ import {
   validateServiceId,
   validateString,
 } from "./fields.js";
-import { compare } from "./hosts.js";
 import { paginate, validatePageToken } from "./pagination.js";
 import { daemonIdFor } from "../backend/daemon-ids.js";
 import { resolvePlacement, validatePlacement } from "./placement.js";
-import { STATELESS_TYPES, serviceName, typeName } from "./service-types.js";
+import { serviceName, typeName } from "../backend/ceph-names.js";
+import { nowTimestamp } from "../backend/timestamps.js";
+import { compareStrings } from "../backend/versions.js";
+import { STATELESS_TYPES } from "./service-types.js";
 
 const MAX_MONS = 15;
 
@@ -105,7 +107,7 @@ async function describeAll(deps: Deps, byService: Map<string, ServiceDaemons>): 
   const now = nowTimestamp();
   return (await deps.backend.listServices!())
     .map((s) => describe(s, byService.get(s.serviceName), now))
-    .sort((a, b) => compare(a.serviceName, b.serviceName));
+    .sort((a, b) => compareStrings(a.serviceName, b.serviceName));
 }
 
 /** `own`: what its daemons say (none: undefined). */
@@ -135,7 +137,7 @@ export async function listDaemons(deps: Deps, req: ListDaemonsRequest): Promise<
     .filter((d) => req.serviceName === "" || d.serviceName === req.serviceName)
     .filter((d) => req.daemonId === "" || d.daemonId === req.daemonId || d.daemonName === req.daemonId)
     .filter((d) => req.hostname === "" || d.hostname === req.hostname)
-    .sort((a, b) => compare(a.daemonName, b.daemonName));
+    .sort((a, b) => compareStrings(a.daemonName, b.daemonName));
   const query = `daemons:${req.daemonType}:${req.serviceName}:${req.daemonId}:${req.hostname}:${req.refresh}`;
   const { page, nextPageToken, totalSize } = paginate(daemons, req.pageSize, req.pageToken, query);
   return { daemons: page, nextPageToken, totalSize };
@@ -490,9 +492,4 @@ async function daemonsOf(deps: Deps, name: string): Promise<DaemonDescription[]>
 /** A StepContext for steps that belong to the operation as a whole, not to one host. */
 export function stepContext(run: OperationRun) {
   return { operationId: run.id, log: run.log, signal: run.signal, progress: (f: number, m?: string) => run.progress(f, m) };
-}
-
-export function nowTimestamp(): { seconds: string; nanos: number } {
-  const ms = Date.now();
-  return { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 };
 }

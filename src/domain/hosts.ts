@@ -10,6 +10,8 @@ import type {
 } from "../../gen/ts/ceph_orchestrator/v1/host_service.js";
 import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import type { OperationSpec } from "../operations/engine.js";
+import { sameSet } from "../backend/sets.js";
+import { compareStrings } from "../backend/versions.js";
 import { rpcName } from "./capabilities.js";
 import { type Deps, writeSpec } from "./context.js";
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from "./errors.js";
@@ -97,7 +99,7 @@ export async function listHosts(deps: Deps, req: ListHostsRequest): Promise<List
   v.throwIfAny();
   const hosts = (await deps.backend.listHosts())
     .filter((h) => req.label === "" || h.labels.includes(req.label))
-    .sort((a, b) => compare(a.hostname, b.hostname));
+    .sort((a, b) => compareStrings(a.hostname, b.hostname));
   const { page, nextPageToken, totalSize } = paginate(hosts, req.pageSize, req.pageToken, `hosts:${req.label}`);
   return { hosts: page, nextPageToken, totalSize };
 }
@@ -138,13 +140,4 @@ export function labelSpec(deps: Deps, req: AddHostLabelRequest | RemoveHostLabel
       return { result: { $case: "host", value: host } };
     },
   );
-}
-
-function sameSet(a: string[], b: string[]): boolean {
-  const sa = new Set(a);
-  return sa.size === new Set(b).size && b.every((x) => sa.has(x));
-}
-
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

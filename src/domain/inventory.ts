@@ -19,7 +19,7 @@ import {
   validatePageSize,
   validateRequestId,
 } from "./fields.js";
-import { compare } from "./hosts.js";
+import { compareStrings } from "../backend/versions.js";
 import { paginate, validatePageToken } from "./pagination.js";
 
 const MAX_LOCATIONS = 1000;
@@ -41,7 +41,7 @@ export async function getInventory(deps: Deps, req: GetInventoryRequest): Promis
   const selected = hosts
     .filter((h) => named.size === 0 || named.has(h.hostname))
     .filter((h) => req.labels.every((l) => h.labels.includes(l)))
-    .sort((a, b) => compare(a.hostname, b.hostname));
+    .sort((a, b) => compareStrings(a.hostname, b.hostname));
   const query = `inventory:${[...req.hostnames].sort().join(",")}:${[...req.labels].sort().join(",")}:${req.refresh}`;
   const { page, nextPageToken, totalSize } = paginate(selected, req.pageSize, req.pageToken, query);
   if (page.length === 0) return { hosts: [], nextPageToken, totalSize };

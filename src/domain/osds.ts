@@ -11,14 +11,15 @@ import type {
 } from "../../gen/ts/ceph_orchestrator/v1/osd_service.js";
 import { type DaemonDescription, ServiceAction, ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import type { StepContext } from "../backend/backend.js";
-import { type OperationRun, type OperationSpec, timestampMs } from "../operations/engine.js";
+import type { OperationRun, OperationSpec } from "../operations/engine.js";
+import { nowTimestamp, timestampMs } from "../backend/timestamps.js";
 import { ensureOptionsSupported, rpcName } from "./capabilities.js";
 import { type Deps, settleAll, writeSpec } from "./context.js";
-import { nowTimestamp, stepContext } from "./ceph-services.js";
+import { stepContext } from "./ceph-services.js";
 import { matchHosts, planOsds, validateDriveGroup } from "./drive-group.js";
 import { CancelledError, NotFoundError, ValidationError } from "./errors.js";
 import { Violations, validateRequestId } from "./fields.js";
-import { serviceName } from "./service-types.js";
+import { serviceName } from "../backend/ceph-names.js";
 
 const MAX_OSD_IDS = 1000;
 /** How often a removal looks again whether its OSD is safe to destroy. */

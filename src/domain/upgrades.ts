@@ -16,8 +16,9 @@ import { rpcName } from "./capabilities.js";
 import { type Deps, writeSpec } from "./context.js";
 import { CancelledError, FailedPreconditionError } from "./errors.js";
 import { Violations, validateRequestId, validateString } from "./fields.js";
-import { typeName } from "./service-types.js";
-import { UPGRADE_ORDER, compareCephVersions, orderDaemonsForUpgrade } from "./upgrade-order.js";
+import { typeName } from "../backend/ceph-names.js";
+import { compareCephVersions } from "../backend/versions.js";
+import { UPGRADE_ORDER, orderDaemonsForUpgrade } from "./upgrade-order.js";
 
 export interface UpgradeState {
   target: string;

@@ -12,7 +12,7 @@ import {
   type OperationResult,
   type OperationTask,
 } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
-import type { Timestamp } from "../../gen/ts/google/protobuf/timestamp.js";
+import { timestampMs, toTimestamp } from "../backend/timestamps.js";
 import type { StepContext } from "../backend/backend.js";
 import {
   BackendUnavailableError,
@@ -208,15 +208,6 @@ class Watcher implements Listener {
   }
 }
 
-function timestamp(ms: number): Timestamp {
-  return { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 };
-}
-
-/** A protobuf Timestamp in ms since the epoch. */
-export function timestampMs(t: Timestamp | undefined): number | undefined {
-  return t ? Number(t.seconds) * 1000 + Math.floor(t.nanos / 1_000_000) : undefined;
-}
-
 function clamp01(x: number): number {
   return Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0;
 }
@@ -300,7 +291,7 @@ export class OperationsEngine {
         state: Operation_State.STATE_RUNNING,
         persistent: true,
         message: "resumed after a restart",
-        updateTime: timestamp(now),
+        updateTime: toTimestamp(now),
       };
       let reason = "";
       try {
@@ -355,7 +346,7 @@ export class OperationsEngine {
     if (!this.accepting) throw new BackendUnavailableError("shutting down");
 
     const id = randomUUID();
-    const now = timestamp(Date.now());
+    const now = toTimestamp(Date.now());
     const op: Operation = {
       id,
       requestId: spec.requestId,
@@ -634,7 +625,7 @@ export class OperationsEngine {
 
   /** The next snapshot: `patch` over the current one, stamped now. */
   private next(entry: Entry, patch: Partial<Operation>): Operation {
-    return { ...entry.op, ...patch, updateTime: timestamp(Date.now()) };
+    return { ...entry.op, ...patch, updateTime: toTimestamp(Date.now()) };
   }
 
   /** Makes the next snapshot, journals it and hands it to every listener. Nothing changes after done. */
@@ -654,7 +645,7 @@ export class OperationsEngine {
     if (entry.op.done || entry.ending) return;
     entry.ending = true;
     const now = Date.now();
-    const op: Operation = { ...this.next(entry, patch), done: true, endTime: timestamp(now) };
+    const op: Operation = { ...this.next(entry, patch), done: true, endTime: toTimestamp(now) };
     const durable = this.journalUpdate(entry, op);
     if (durable) await durable;
     entry.op = op;

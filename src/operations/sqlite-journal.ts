@@ -5,6 +5,7 @@
 import type { Statement } from "better-sqlite3";
 import { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import type { Timestamp } from "../../gen/ts/google/protobuf/timestamp.js";
+import { timestampMs } from "../backend/timestamps.js";
 import type { OrchestratorDatabase } from "../persistence/database.js";
 import type { Journal, JournaledOperation, JournalRecord } from "./journal.js";
 
@@ -16,7 +17,7 @@ interface Row {
 }
 
 function ms(t: Timestamp | undefined): number | null {
-  return t ? Number(t.seconds) * 1000 + Math.floor(t.nanos / 1_000_000) : null;
+  return timestampMs(t) ?? null;
 }
 
 function encode(op: Operation): Buffer {

@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { UPGRADE_ORDER, compareCephVersions, orderDaemonsForUpgrade, parseCephVersion } from "../../src/domain/upgrade-order.js";
+import { compareCephVersions, parseCephVersion } from "../../src/backend/versions.js";
+import { UPGRADE_ORDER, orderDaemonsForUpgrade } from "../../src/domain/upgrade-order.js";
 import { DaemonDescription_Status, ServiceType, type DaemonDescription } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 
 function d(daemonType: ServiceType, hostname: string, daemonId: string): DaemonDescription {
