@@ -9,7 +9,7 @@ import type { Backend } from "./backend/backend.js";
 import { loadBackend } from "./backend/loader.js";
 import type { Config } from "./config.js";
 import { type Deps, newOrchestratorState } from "./domain/context.js";
-import { resumeSpec } from "./domain/resume.js";
+import { resumePlan } from "./domain/resume.js";
 import { OperationsEngine } from "./operations/engine.js";
 import { SqliteJournal } from "./operations/sqlite-journal.js";
 import { SqliteBackendStore } from "./persistence/backend-store.js";
@@ -64,7 +64,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   }
   const deps: Deps | undefined = backend ? { backend, engine, log, state: newOrchestratorState() } : undefined;
   // Before serving: every journaled operation is back, and the unfinished ones go on.
-  await engine.recover((op, request) => (deps ? resumeSpec(deps, op, request) : undefined), { backend: backend?.name ?? "none" });
+  await engine.recover((op, request) => (deps ? resumePlan(deps, op, request) : undefined), { backend: backend?.name ?? "none" });
 
   const server = new grpc.Server({
     "grpc.max_receive_message_length": config.maxMessageBytes,

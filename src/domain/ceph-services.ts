@@ -24,9 +24,9 @@ import type {
   UpdateStatelessServiceRequest,
 } from "../../gen/ts/ceph_orchestrator/v1/service_service.js";
 import type { ServiceRecord } from "../backend/backend.js";
-import type { OperationRun, OperationSpec } from "../operations/engine.js";
+import type { OperationRun, WritePlan } from "../operations/engine.js";
 import { ensureOptionsSupported, rpcName } from "./capabilities.js";
-import { type Deps, settleAll, writeSpec } from "./context.js";
+import { type Deps, settleAll, writePlan } from "./context.js";
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError, ValidationError } from "./errors.js";
 import {
   Violations,
@@ -153,7 +153,7 @@ export async function serviceAction(deps: Deps, req: ServiceActionRequest): Prom
   const daemons = (await deps.backend.listDaemons!(false)).filter((d) => d.serviceName === req.serviceName);
   const known = deps.backend.listServices ? (await deps.backend.listServices()).some((s) => s.serviceName === req.serviceName) : false;
   if (daemons.length === 0 && !known) throw new NotFoundError("service", req.serviceName);
-  return deps.engine.submit(serviceActionSpec(deps, req, hostsOf(daemons)));
+  return deps.engine.submit(serviceActionPlan(deps, req, hostsOf(daemons)));
 }
 
 export async function daemonAction(deps: Deps, req: DaemonActionRequest): Promise<Operation> {
@@ -165,11 +165,11 @@ export async function daemonAction(deps: Deps, req: DaemonActionRequest): Promis
   v.throwIfAny();
   const daemon = (await deps.backend.listDaemons!(false)).find((d) => d.daemonName === req.daemonName);
   if (!daemon) throw new NotFoundError("daemon", req.daemonName);
-  return deps.engine.submit(daemonActionSpec(deps, req, [daemon.hostname]));
+  return deps.engine.submit(daemonActionPlan(deps, req, [daemon.hostname]));
 }
 
-export function serviceActionSpec(deps: Deps, req: ServiceActionRequest, hosts: string[]): OperationSpec {
-  return actionSpec(
+export function serviceActionPlan(deps: Deps, req: ServiceActionRequest, hosts: string[]): WritePlan {
+  return actionPlan(
     deps,
     req,
     rpcName("ServiceService", "ServiceAction"),
@@ -179,8 +179,8 @@ export function serviceActionSpec(deps: Deps, req: ServiceActionRequest, hosts: 
   );
 }
 
-export function daemonActionSpec(deps: Deps, req: DaemonActionRequest, hosts: string[]): OperationSpec {
-  return actionSpec(
+export function daemonActionPlan(deps: Deps, req: DaemonActionRequest, hosts: string[]): WritePlan {
+  return actionPlan(
     deps,
     req,
     rpcName("ServiceService", "DaemonAction"),
@@ -191,15 +191,15 @@ export function daemonActionSpec(deps: Deps, req: DaemonActionRequest, hosts: st
 }
 
 /** Acts on the matching daemons as they are when the operation runs. */
-function actionSpec(
+function actionPlan(
   deps: Deps,
   req: ServiceActionRequest | DaemonActionRequest,
   method: string,
   description: string,
   hosts: string[],
   matches: (d: DaemonDescription) => boolean,
-): OperationSpec {
-  return writeSpec(method, req, description, hosts, async (run) => {
+): WritePlan {
+  return writePlan(method, req, description, hosts, async (run) => {
     const daemons = (await deps.backend.listDaemons!(false)).filter(matches);
     await settleAll(daemons.map((d) => run.onHost(d.hostname, d.daemonName, (ctx) => deps.backend.daemonAction!(ctx, d, req.action))));
     return { result: { $case: "daemons", value: { daemonNames: daemons.map((d) => d.daemonName) } } };
@@ -257,15 +257,15 @@ async function updateCoreService(
     ]);
   }
   const current = await daemonsOf(deps, name);
-  return deps.engine.submit(coreServiceSpec(deps, req, method, hostsOf([...current, ...planned])));
+  return deps.engine.submit(coreServicePlan(deps, req, method, hostsOf([...current, ...planned])));
 }
 
-export function coreServiceSpec(
+export function coreServicePlan(
   deps: Deps,
   req: UpdateMonsRequest | UpdateMgrsRequest,
   method: "UpdateMons" | "UpdateMgrs",
   hosts: string[],
-): OperationSpec {
+): WritePlan {
   const type = method === "UpdateMons" ? ServiceType.SERVICE_TYPE_MON : ServiceType.SERVICE_TYPE_MGR;
   const name = typeName(type);
   const record: ServiceRecord = {
@@ -279,7 +279,7 @@ export function coreServiceSpec(
     details: undefined,
   };
   const count = req.placement?.count ?? 0;
-  return applySpec(deps, rpcName("ServiceService", method), req, record, `Place ${count > 0 ? `${count} ` : ""}${name}s`, hosts, true);
+  return applyPlan(deps, rpcName("ServiceService", method), req, record, `Place ${count > 0 ? `${count} ` : ""}${name}s`, hosts, true);
 }
 
 export async function addStatelessService(deps: Deps, req: AddStatelessServiceRequest): Promise<Operation> {
@@ -295,7 +295,7 @@ export async function addStatelessService(deps: Deps, req: AddStatelessServiceRe
       `service '${record.serviceName}' exists with another spec; use UpdateStatelessService`,
     );
   }
-  return deps.engine.submit(statelessSpec(deps, req, "AddStatelessService", await placementHosts(deps, record)));
+  return deps.engine.submit(statelessPlan(deps, req, "AddStatelessService", await placementHosts(deps, record)));
 }
 
 export async function updateStatelessService(deps: Deps, req: UpdateStatelessServiceRequest): Promise<Operation> {
@@ -305,18 +305,18 @@ export async function updateStatelessService(deps: Deps, req: UpdateStatelessSer
   const record = toRecord(spec);
   const existing = (await deps.backend.listServices!()).find((s) => s.serviceName === record.serviceName);
   if (!existing) throw new NotFoundError("service", record.serviceName);
-  return deps.engine.submit(statelessSpec(deps, req, "UpdateStatelessService", await placementHosts(deps, record)));
+  return deps.engine.submit(statelessPlan(deps, req, "UpdateStatelessService", await placementHosts(deps, record)));
 }
 
-export function statelessSpec(
+export function statelessPlan(
   deps: Deps,
   req: AddStatelessServiceRequest | UpdateStatelessServiceRequest,
   method: "AddStatelessService" | "UpdateStatelessService",
   hosts: string[],
-): OperationSpec {
+): WritePlan {
   const record = toRecord(req.spec!);
   const verb = method === "AddStatelessService" ? "Add" : "Update";
-  return applySpec(deps, rpcName("ServiceService", method), req, record, `${verb} service '${record.serviceName}'`, hosts, false);
+  return applyPlan(deps, rpcName("ServiceService", method), req, record, `${verb} service '${record.serviceName}'`, hosts, false);
 }
 
 export async function removeStatelessService(deps: Deps, req: RemoveStatelessServiceRequest): Promise<Operation> {
@@ -333,11 +333,11 @@ export async function removeStatelessService(deps: Deps, req: RemoveStatelessSer
       `'${req.serviceName}' is not a stateless service; it cannot be removed this way`,
     );
   }
-  return deps.engine.submit(removeStatelessSpec(deps, req, hostsOf(await daemonsOf(deps, req.serviceName))));
+  return deps.engine.submit(removeStatelessPlan(deps, req, hostsOf(await daemonsOf(deps, req.serviceName))));
 }
 
-export function removeStatelessSpec(deps: Deps, req: RemoveStatelessServiceRequest, hosts: string[]): OperationSpec {
-  return writeSpec(rpcName("ServiceService", "RemoveStatelessService"), req, `Remove service '${req.serviceName}'`, hosts, async (run) => {
+export function removeStatelessPlan(deps: Deps, req: RemoveStatelessServiceRequest, hosts: string[]): WritePlan {
+  return writePlan(rpcName("ServiceService", "RemoveStatelessService"), req, `Remove service '${req.serviceName}'`, hosts, async (run) => {
     const current = await daemonsOf(deps, req.serviceName);
     await settleAll(current.map((d) => run.onHost(d.hostname, d.daemonName, (ctx) => deps.backend.removeDaemon!(ctx, d))));
     run.throwIfCancelled();
@@ -423,7 +423,7 @@ function sameSpec(a: ServiceRecord, b: ServiceRecord): boolean {
  * Records the service, then brings its daemons to the placement: deploys the missing ones,
  * then removes the extra ones. `oneAtATime` keeps mon quorum (and mgr failover) safe.
  */
-function applySpec(
+function applyPlan(
   deps: Deps,
   method: string,
   req: { requestId: string },
@@ -431,8 +431,8 @@ function applySpec(
   description: string,
   hosts: string[],
   oneAtATime: boolean,
-): OperationSpec {
-  return writeSpec(method, req, description, hosts, async (run) => {
+): WritePlan {
+  return writePlan(method, req, description, hosts, async (run) => {
     const existing = (await deps.backend.listServices!()).find((s) => s.serviceName === spec.serviceName);
     const record = { ...spec, created: existing?.created ?? spec.created };
     await deps.backend.saveService!(stepContext(run), record);

@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import type { Backend } from "../backend/backend.js";
-import type { OperationSpec, OperationsEngine } from "../operations/engine.js";
+import type { WritePlan, OperationsEngine } from "../operations/engine.js";
 import { CancelledError, ExecutionError } from "./errors.js";
 import type { RemovalEntry } from "./osds.js";
 import type { UpgradeState } from "./upgrades.js";
@@ -64,12 +64,12 @@ export async function settleAll<T>(parts: Promise<T>[]): Promise<T[]> {
 }
 
 /** A write's operation spec: its request (journaled, fingerprinted, with its request_id), what it does and where. */
-export function writeSpec(
+export function writePlan(
   method: string,
   req: { requestId: string },
   description: string,
   hosts: string[],
-  run: OperationSpec["run"],
-): OperationSpec {
+  run: WritePlan["run"],
+): WritePlan {
   return { method, description, requestId: req.requestId, requestFingerprint: fingerprint(req), request: req, hosts, run };
 }

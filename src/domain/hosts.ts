@@ -9,11 +9,11 @@ import type {
   RemoveHostRequest,
 } from "../../gen/ts/ceph_orchestrator/v1/host_service.js";
 import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
-import type { OperationSpec } from "../operations/engine.js";
+import type { WritePlan } from "../operations/engine.js";
 import { sameSet } from "../backend/sets.js";
 import { compareStrings } from "../backend/versions.js";
 import { rpcName } from "./capabilities.js";
-import { type Deps, writeSpec } from "./context.js";
+import { type Deps, writePlan } from "./context.js";
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from "./errors.js";
 import { Violations, validateAddress, validateHostname, validateLabel, validatePageSize, validateRequestId } from "./fields.js";
 import { paginate, validatePageToken } from "./pagination.js";
@@ -43,7 +43,7 @@ export async function addHost(deps: Deps, req: AddHostRequest): Promise<Operatio
   if (existing && ((wanted.addr !== "" && existing.addr !== wanted.addr) || !sameSet(existing.labels, wanted.labels))) {
     throw new AlreadyExistsError("host", wanted.hostname, `host '${wanted.hostname}' exists with another address or labels`);
   }
-  return deps.engine.submit(addHostSpec(deps, req));
+  return deps.engine.submit(addHostPlan(deps, req));
 }
 
 function normalizedHost(host: Host): Host {
@@ -51,9 +51,9 @@ function normalizedHost(host: Host): Host {
 }
 
 /** The operation of a validated AddHost; also rebuilds a journaled one after a restart. */
-export function addHostSpec(deps: Deps, req: AddHostRequest): OperationSpec {
+export function addHostPlan(deps: Deps, req: AddHostRequest): WritePlan {
   const wanted = normalizedHost(req.host!);
-  return writeSpec(rpcName("HostService", "AddHost"), req, `Add host '${wanted.hostname}'`, [wanted.hostname], async (run) => {
+  return writePlan(rpcName("HostService", "AddHost"), req, `Add host '${wanted.hostname}'`, [wanted.hostname], async (run) => {
     const added = await run.onHost(wanted.hostname, `host ${wanted.hostname}`, (ctx) => deps.backend.addHost!(ctx, wanted));
     return { result: { $case: "host", value: added } };
   });
@@ -75,11 +75,11 @@ export async function removeHost(deps: Deps, req: RemoveHostRequest): Promise<Op
         .join(", ")}${daemons.length > 5 ? ", ..." : ""}); remove them first or set force`,
     );
   }
-  return deps.engine.submit(removeHostSpec(deps, req));
+  return deps.engine.submit(removeHostPlan(deps, req));
 }
 
-export function removeHostSpec(deps: Deps, req: RemoveHostRequest): OperationSpec {
-  return writeSpec(
+export function removeHostPlan(deps: Deps, req: RemoveHostRequest): WritePlan {
+  return writePlan(
     rpcName("HostService", "RemoveHost"),
     req,
     `Remove host '${req.hostname}'${req.force ? " (forced)" : ""}`,
@@ -121,13 +121,13 @@ async function changeLabel(deps: Deps, req: AddHostLabelRequest | RemoveHostLabe
   v.addAll(validateRequestId(req.requestId));
   v.throwIfAny();
   await findHost(deps, req.hostname);
-  return deps.engine.submit(labelSpec(deps, req, method));
+  return deps.engine.submit(labelPlan(deps, req, method));
 }
 
-export function labelSpec(deps: Deps, req: AddHostLabelRequest | RemoveHostLabelRequest, method: LabelMethod): OperationSpec {
+export function labelPlan(deps: Deps, req: AddHostLabelRequest | RemoveHostLabelRequest, method: LabelMethod): WritePlan {
   const adding = method === "AddHostLabel";
   const change = (labels: string[]) => (adding ? [...new Set([...labels, req.label])].sort() : labels.filter((l) => l !== req.label));
-  return writeSpec(
+  return writePlan(
     rpcName("HostService", method),
     req,
     `${adding ? "Add" : "Remove"} label '${req.label}' ${adding ? "to" : "from"} host '${req.hostname}'`,

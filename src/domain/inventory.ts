@@ -6,9 +6,9 @@ import type {
   GetInventoryResponse,
 } from "../../gen/ts/ceph_orchestrator/v1/inventory_service.js";
 import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
-import type { OperationSpec } from "../operations/engine.js";
+import type { WritePlan } from "../operations/engine.js";
 import { rpcName } from "./capabilities.js";
-import { type Deps, settleAll, writeSpec } from "./context.js";
+import { type Deps, settleAll, writePlan } from "./context.js";
 import { NotFoundError } from "./errors.js";
 import {
   Violations,
@@ -81,13 +81,13 @@ export async function blinkDeviceLight(deps: Deps, req: BlinkDeviceLightRequest)
   const missing = req.locations.find((l) => !known.has(l.hostname));
   if (missing) throw new NotFoundError("host", missing.hostname);
 
-  return deps.engine.submit(blinkDeviceLightSpec(deps, req));
+  return deps.engine.submit(blinkDeviceLightPlan(deps, req));
 }
 
-export function blinkDeviceLightSpec(deps: Deps, req: BlinkDeviceLightRequest): OperationSpec {
+export function blinkDeviceLightPlan(deps: Deps, req: BlinkDeviceLightRequest): WritePlan {
   const kind = req.light === LightType.LIGHT_TYPE_FAULT ? "fault" : "ident";
   const state = req.on ? "on" : "off";
-  return writeSpec(
+  return writePlan(
     rpcName("InventoryService", "BlinkDeviceLight"),
     req,
     `Set ${kind} light ${state} on ${req.locations.length} device(s)`,

@@ -11,10 +11,10 @@ import type {
 } from "../../gen/ts/ceph_orchestrator/v1/osd_service.js";
 import { type DaemonDescription, ServiceAction, ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import type { StepContext } from "../backend/backend.js";
-import type { OperationRun, OperationSpec } from "../operations/engine.js";
+import type { OperationRun, WritePlan } from "../operations/engine.js";
 import { nowTimestamp, timestampMs } from "../backend/timestamps.js";
 import { ensureOptionsSupported, rpcName } from "./capabilities.js";
-import { type Deps, settleAll, writeSpec } from "./context.js";
+import { type Deps, settleAll, writePlan } from "./context.js";
 import { stepContext } from "./ceph-services.js";
 import { matchHosts, planOsds, validateDriveGroup } from "./drive-group.js";
 import { CancelledError, NotFoundError, ValidationError } from "./errors.js";
@@ -79,7 +79,7 @@ export async function createOsds(deps: Deps, req: CreateOsdsRequest): Promise<Op
   v.throwIfAny();
   ensureOptionsSupported(deps.backend, rpc, req);
   return deps.engine.submit(
-    createOsdsSpec(
+    createOsdsPlan(
       deps,
       req,
       (await plan(deps, spec)).map((p) => p.hostname),
@@ -87,9 +87,9 @@ export async function createOsds(deps: Deps, req: CreateOsdsRequest): Promise<Op
   );
 }
 
-export function createOsdsSpec(deps: Deps, req: CreateOsdsRequest, hosts: string[]): OperationSpec {
+export function createOsdsPlan(deps: Deps, req: CreateOsdsRequest, hosts: string[]): WritePlan {
   const spec = req.spec!;
-  return writeSpec(
+  return writePlan(
     rpcName("OsdService", "CreateOsds"),
     req,
     `Create OSDs from drive group '${spec.serviceId || "default"}' on ${hosts.length} host(s)`,
@@ -164,13 +164,13 @@ export async function replaceOsds(deps: Deps, req: ReplaceOsdsRequest): Promise<
   v.addAll(validateRequestId(req.requestId));
   v.throwIfAny();
   ensureOptionsSupported(deps.backend, rpc, req);
-  return deps.engine.submit(replaceOsdsSpec(deps, req));
+  return deps.engine.submit(replaceOsdsPlan(deps, req));
 }
 
-export function replaceOsdsSpec(deps: Deps, req: ReplaceOsdsRequest): OperationSpec {
+export function replaceOsdsPlan(deps: Deps, req: ReplaceOsdsRequest): WritePlan {
   const spec = req.spec!;
   const claimed = Object.values(spec.osdIdClaims).flatMap((c) => c.osdIds);
-  return writeSpec(
+  return writePlan(
     rpcName("OsdService", "ReplaceOsds"),
     req,
     `Replace OSDs ${claimed.join(", ")}`,
@@ -206,15 +206,15 @@ export async function removeOsds(deps: Deps, req: RemoveOsdsRequest): Promise<Op
     if (!d) throw new NotFoundError("osd", `osd.${id}`);
     return d;
   });
-  return deps.engine.submit(removeOsdsSpec(deps, req, [...new Set(targets.map((d) => d.hostname))]));
+  return deps.engine.submit(removeOsdsPlan(deps, req, [...new Set(targets.map((d) => d.hostname))]));
 }
 
 /** How a RemoveOsds operation's description says its options (journaledRemovals reads them back). */
 const FOR_REPLACEMENT = " for replacement";
 const FORCED = " (forced)";
 
-export function removeOsdsSpec(deps: Deps, req: RemoveOsdsRequest, hosts: string[]): OperationSpec {
-  return writeSpec(
+export function removeOsdsPlan(deps: Deps, req: RemoveOsdsRequest, hosts: string[]): WritePlan {
+  return writePlan(
     rpcName("OsdService", "RemoveOsds"),
     req,
     `Remove OSDs ${req.osdIds.join(", ")}${req.replace ? FOR_REPLACEMENT : ""}${req.force ? FORCED : ""}`,

@@ -15,45 +15,45 @@ import type {
   UpdateStatelessServiceRequest,
 } from "../../gen/ts/ceph_orchestrator/v1/service_service.js";
 import type { StartUpgradeRequest } from "../../gen/ts/ceph_orchestrator/v1/upgrade_service.js";
-import type { OperationSpec } from "../operations/engine.js";
+import type { WritePlan } from "../operations/engine.js";
 import { isSupported, rpcName } from "./capabilities.js";
 import {
-  coreServiceSpec,
-  daemonActionSpec,
-  removeStatelessSpec,
-  serviceActionSpec,
-  statelessSpec,
+  coreServicePlan,
+  daemonActionPlan,
+  removeStatelessPlan,
+  serviceActionPlan,
+  statelessPlan,
 } from "./ceph-services.js";
 import type { Deps } from "./context.js";
-import { addHostSpec, labelSpec, removeHostSpec } from "./hosts.js";
-import { blinkDeviceLightSpec } from "./inventory.js";
-import { createOsdsSpec, removeOsdsSpec, replaceOsdsSpec } from "./osds.js";
-import { controlSpec, startUpgradeSpec } from "./upgrades.js";
+import { addHostPlan, labelPlan, removeHostPlan } from "./hosts.js";
+import { blinkDeviceLightPlan } from "./inventory.js";
+import { createOsdsPlan, removeOsdsPlan, replaceOsdsPlan } from "./osds.js";
+import { controlPlan, startUpgradePlan } from "./upgrades.js";
 
-type Rebuild = (deps: Deps, request: never, op: Operation) => OperationSpec;
+type Rebuild = (deps: Deps, request: never, op: Operation) => WritePlan;
 
 const REBUILDERS: Record<string, Rebuild> = {
-  [rpcName("HostService", "AddHost")]: (d, r: AddHostRequest) => addHostSpec(d, r),
-  [rpcName("HostService", "RemoveHost")]: (d, r: RemoveHostRequest) => removeHostSpec(d, r),
-  [rpcName("HostService", "AddHostLabel")]: (d, r: AddHostLabelRequest) => labelSpec(d, r, "AddHostLabel"),
-  [rpcName("HostService", "RemoveHostLabel")]: (d, r: RemoveHostLabelRequest) => labelSpec(d, r, "RemoveHostLabel"),
-  [rpcName("InventoryService", "BlinkDeviceLight")]: (d, r: BlinkDeviceLightRequest) => blinkDeviceLightSpec(d, r),
-  [rpcName("ServiceService", "ServiceAction")]: (d, r: ServiceActionRequest, op) => serviceActionSpec(d, r, op.hosts),
-  [rpcName("ServiceService", "DaemonAction")]: (d, r: DaemonActionRequest, op) => daemonActionSpec(d, r, op.hosts),
-  [rpcName("ServiceService", "UpdateMons")]: (d, r: UpdateMonsRequest, op) => coreServiceSpec(d, r, "UpdateMons", op.hosts),
-  [rpcName("ServiceService", "UpdateMgrs")]: (d, r: UpdateMgrsRequest, op) => coreServiceSpec(d, r, "UpdateMgrs", op.hosts),
+  [rpcName("HostService", "AddHost")]: (d, r: AddHostRequest) => addHostPlan(d, r),
+  [rpcName("HostService", "RemoveHost")]: (d, r: RemoveHostRequest) => removeHostPlan(d, r),
+  [rpcName("HostService", "AddHostLabel")]: (d, r: AddHostLabelRequest) => labelPlan(d, r, "AddHostLabel"),
+  [rpcName("HostService", "RemoveHostLabel")]: (d, r: RemoveHostLabelRequest) => labelPlan(d, r, "RemoveHostLabel"),
+  [rpcName("InventoryService", "BlinkDeviceLight")]: (d, r: BlinkDeviceLightRequest) => blinkDeviceLightPlan(d, r),
+  [rpcName("ServiceService", "ServiceAction")]: (d, r: ServiceActionRequest, op) => serviceActionPlan(d, r, op.hosts),
+  [rpcName("ServiceService", "DaemonAction")]: (d, r: DaemonActionRequest, op) => daemonActionPlan(d, r, op.hosts),
+  [rpcName("ServiceService", "UpdateMons")]: (d, r: UpdateMonsRequest, op) => coreServicePlan(d, r, "UpdateMons", op.hosts),
+  [rpcName("ServiceService", "UpdateMgrs")]: (d, r: UpdateMgrsRequest, op) => coreServicePlan(d, r, "UpdateMgrs", op.hosts),
   [rpcName("ServiceService", "AddStatelessService")]: (d, r: AddStatelessServiceRequest, op) =>
-    statelessSpec(d, r, "AddStatelessService", op.hosts),
+    statelessPlan(d, r, "AddStatelessService", op.hosts),
   [rpcName("ServiceService", "UpdateStatelessService")]: (d, r: UpdateStatelessServiceRequest, op) =>
-    statelessSpec(d, r, "UpdateStatelessService", op.hosts),
-  [rpcName("ServiceService", "RemoveStatelessService")]: (d, r: RemoveStatelessServiceRequest, op) => removeStatelessSpec(d, r, op.hosts),
-  [rpcName("OsdService", "CreateOsds")]: (d, r: CreateOsdsRequest, op) => createOsdsSpec(d, r, op.hosts),
-  [rpcName("OsdService", "ReplaceOsds")]: (d, r: ReplaceOsdsRequest) => replaceOsdsSpec(d, r),
-  [rpcName("OsdService", "RemoveOsds")]: (d, r: RemoveOsdsRequest, op) => removeOsdsSpec(d, r, op.hosts),
-  [rpcName("UpgradeService", "StartUpgrade")]: (d, r: StartUpgradeRequest, op) => startUpgradeSpec(d, r, op.hosts),
-  [rpcName("UpgradeService", "PauseUpgrade")]: (d, r: { requestId: string }) => controlSpec(d, r, "PauseUpgrade"),
-  [rpcName("UpgradeService", "ResumeUpgrade")]: (d, r: { requestId: string }) => controlSpec(d, r, "ResumeUpgrade"),
-  [rpcName("UpgradeService", "StopUpgrade")]: (d, r: { requestId: string }) => controlSpec(d, r, "StopUpgrade"),
+    statelessPlan(d, r, "UpdateStatelessService", op.hosts),
+  [rpcName("ServiceService", "RemoveStatelessService")]: (d, r: RemoveStatelessServiceRequest, op) => removeStatelessPlan(d, r, op.hosts),
+  [rpcName("OsdService", "CreateOsds")]: (d, r: CreateOsdsRequest, op) => createOsdsPlan(d, r, op.hosts),
+  [rpcName("OsdService", "ReplaceOsds")]: (d, r: ReplaceOsdsRequest) => replaceOsdsPlan(d, r),
+  [rpcName("OsdService", "RemoveOsds")]: (d, r: RemoveOsdsRequest, op) => removeOsdsPlan(d, r, op.hosts),
+  [rpcName("UpgradeService", "StartUpgrade")]: (d, r: StartUpgradeRequest, op) => startUpgradePlan(d, r, op.hosts),
+  [rpcName("UpgradeService", "PauseUpgrade")]: (d, r: { requestId: string }) => controlPlan(d, r, "PauseUpgrade"),
+  [rpcName("UpgradeService", "ResumeUpgrade")]: (d, r: { requestId: string }) => controlPlan(d, r, "ResumeUpgrade"),
+  [rpcName("UpgradeService", "StopUpgrade")]: (d, r: { requestId: string }) => controlPlan(d, r, "StopUpgrade"),
 };
 
 /**
@@ -61,7 +61,7 @@ const REBUILDERS: Record<string, Rebuild> = {
  * resumed (an unknown method, or one the backend no longer supports): the engine then marks
  * it failed.
  */
-export function resumeSpec(deps: Deps, op: Operation, request: unknown): OperationSpec | undefined {
+export function resumePlan(deps: Deps, op: Operation, request: unknown): WritePlan | undefined {
   const rebuild = REBUILDERS[op.method];
   if (!rebuild || !isSupported(deps.backend, op.method) || typeof request !== "object" || request === null) return undefined;
   return rebuild(deps, request as never, op);

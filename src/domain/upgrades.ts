@@ -11,9 +11,9 @@ import type {
   StartUpgradeRequest,
   StopUpgradeRequest,
 } from "../../gen/ts/ceph_orchestrator/v1/upgrade_service.js";
-import type { OperationSpec } from "../operations/engine.js";
+import type { WritePlan } from "../operations/engine.js";
 import { rpcName } from "./capabilities.js";
-import { type Deps, writeSpec } from "./context.js";
+import { type Deps, writePlan } from "./context.js";
 import { CancelledError, FailedPreconditionError } from "./errors.js";
 import { Violations, validateRequestId, validateString } from "./fields.js";
 import { typeName } from "../backend/ceph-names.js";
@@ -102,7 +102,7 @@ export async function startUpgrade(deps: Deps, req: StartUpgradeRequest): Promis
   }
   if (running) return deps.engine.get(running.operationId);
   const hosts = [...new Set((await deps.backend.listDaemons!(false)).map((d) => d.hostname))].sort();
-  const op = deps.engine.submit(startUpgradeSpec(deps, req, hosts));
+  const op = deps.engine.submit(startUpgradePlan(deps, req, hosts));
   // A retried request_id returns the earlier operation, which already has (or had) its state.
   if (!deps.state.upgrade && op.state === Operation_State.STATE_ACCEPTED) {
     deps.state.upgrade = newUpgradeState(req.targetVersion, available.currentVersion, op.id);
@@ -131,8 +131,8 @@ function leftPaused(deps: Deps, upgradeId: string): boolean {
   return false;
 }
 
-export function startUpgradeSpec(deps: Deps, req: StartUpgradeRequest, hosts: string[]): OperationSpec {
-  return writeSpec(rpcName("UpgradeService", "StartUpgrade"), req, `Upgrade the cluster to ${req.targetVersion}`, hosts, async (run) => {
+export function startUpgradePlan(deps: Deps, req: StartUpgradeRequest, hosts: string[]): WritePlan {
+  return writePlan(rpcName("UpgradeService", "StartUpgrade"), req, `Upgrade the cluster to ${req.targetVersion}`, hosts, async (run) => {
     // After a restart the upgrade's state is rebuilt here, paused if it was left paused.
     const state = (deps.state.upgrade ??= newUpgradeState(req.targetVersion, await currentVersion(deps), run.id, leftPaused(deps, run.id)));
     try {
@@ -215,12 +215,12 @@ async function control(deps: Deps, req: { requestId: string }, method: ControlMe
   if (!u) throw new FailedPreconditionError("upgrade", "no upgrade is in progress");
   if (method === "PauseUpgrade" && u.paused) throw new FailedPreconditionError("upgrade", "the upgrade is already paused");
   if (method === "ResumeUpgrade" && !u.paused) throw new FailedPreconditionError("upgrade", "the upgrade is not paused");
-  return deps.engine.submit(controlSpec(deps, req, method));
+  return deps.engine.submit(controlPlan(deps, req, method));
 }
 
-export function controlSpec(deps: Deps, req: { requestId: string }, method: ControlMethod): OperationSpec {
+export function controlPlan(deps: Deps, req: { requestId: string }, method: ControlMethod): WritePlan {
   const { description, change } = CONTROLS[method];
-  return writeSpec(rpcName("UpgradeService", method), req, description, [], async () => {
+  return writePlan(rpcName("UpgradeService", method), req, description, [], async () => {
     const u = deps.state.upgrade;
     if (!u) throw new FailedPreconditionError("upgrade", "no upgrade is in progress");
     await change(deps, u);

@@ -28,7 +28,7 @@ import { errorToStatus } from "./status.js";
 export { type Journal, type JournaledOperation, type JournalRecord, MemoryJournal } from "./journal.js";
 
 /** What a write hands to the engine. */
-export interface OperationSpec {
+export interface WritePlan {
   /** The RPC's full name, e.g. "ceph_orchestrator.v1.OsdService.CreateOsds". */
   method: string;
   description: string;
@@ -43,7 +43,7 @@ export interface OperationSpec {
   run(run: OperationRun): Promise<OperationResult | undefined>;
 }
 
-/** What `OperationSpec.run` works with. */
+/** What `WritePlan.run` works with. */
 export interface OperationRun {
   readonly id: string;
   /** Every line carries operationId and method. */
@@ -91,13 +91,13 @@ interface Listener {
 }
 
 /** Rebuilds a journaled operation that had not ended, or undefined when it cannot be resumed. */
-export type ResumeFn = (op: Operation, request: unknown) => OperationSpec | undefined;
+export type ResumeFn = (op: Operation, request: unknown) => WritePlan | undefined;
 
 interface Entry {
   /** The current snapshot. Snapshots are never mutated: each change makes a new one. */
   op: Operation;
   /** Undefined for an operation that had ended before a restart. */
-  spec: OperationSpec | undefined;
+  plan: WritePlan | undefined;
   requestFingerprint: string;
   abort: AbortController;
   log: Logger;
@@ -269,7 +269,7 @@ export class OperationsEngine {
       if (this.entries.has(op.id)) continue;
       const entry: Entry = {
         op,
-        spec: undefined,
+        plan: undefined,
         requestFingerprint: rec.requestFingerprint,
         abort: new AbortController(),
         log: this.log.child({ operationId: op.id, method: op.method }),
@@ -295,12 +295,12 @@ export class OperationsEngine {
       };
       let reason = "";
       try {
-        entry.spec = resume(entry.op, rec.request);
+        entry.plan = resume(entry.op, rec.request);
       } catch (err) {
         entry.log.error({ err }, "operation could not be rebuilt after a restart");
         reason = err instanceof OrchestratorError ? err.message : "rebuilding it failed";
       }
-      if (entry.spec) toResume.push(entry);
+      if (entry.plan) toResume.push(entry);
       else toFail.push({ entry, reason });
     }
     ended.sort((a, b) => a.endedAtMs! - b.endedAtMs!);
@@ -339,9 +339,9 @@ export class OperationsEngine {
    * seen before returns that operation's current snapshot instead, or throws
    * RequestIdReusedError if the request differs.
    */
-  submit(spec: OperationSpec): Operation {
+  submit(plan: WritePlan): Operation {
     this.prune();
-    const known = this.byRequest(spec.requestId, spec.method, spec.requestFingerprint);
+    const known = this.byRequest(plan.requestId, plan.method, plan.requestFingerprint);
     if (known) return known;
     if (!this.accepting) throw new BackendUnavailableError("shutting down");
 
@@ -349,15 +349,15 @@ export class OperationsEngine {
     const now = toTimestamp(Date.now());
     const op: Operation = {
       id,
-      requestId: spec.requestId,
-      method: spec.method,
-      description: spec.description,
+      requestId: plan.requestId,
+      method: plan.method,
+      description: plan.description,
       state: Operation_State.STATE_ACCEPTED,
       persistent: false,
       done: false,
       progress: 0,
       message: "accepted",
-      hosts: [...spec.hosts],
+      hosts: [...plan.hosts],
       tasks: [],
       createTime: now,
       updateTime: now,
@@ -367,18 +367,18 @@ export class OperationsEngine {
     };
     const entry: Entry = {
       op,
-      spec,
-      requestFingerprint: spec.requestFingerprint,
+      plan,
+      requestFingerprint: plan.requestFingerprint,
       abort: new AbortController(),
-      log: this.log.child({ operationId: id, method: spec.method }),
+      log: this.log.child({ operationId: id, method: plan.method }),
       listeners: new Set(),
       recorded: false,
       ending: false,
       interrupted: false,
     };
     this.entries.set(id, entry);
-    if (spec.requestId) this.byRequestId.set(spec.requestId, entry);
-    entry.log.info({ description: spec.description, hosts: spec.hosts, requestId: spec.requestId }, "operation accepted");
+    if (plan.requestId) this.byRequestId.set(plan.requestId, entry);
+    entry.log.info({ description: plan.description, hosts: plan.hosts, requestId: plan.requestId }, "operation accepted");
     // Start after the pending microtasks have run, so that a caller who awaits (without
     // I/O) between submit() and watch() still sees ACCEPTED and every later state.
     entry.ended = new Promise<void>((resolve) => process.nextTick(resolve))
@@ -406,8 +406,8 @@ export class OperationsEngine {
   }
 
   /** submit() and a watch that starts with the returned snapshot. */
-  submitAndWatch(spec: OperationSpec, signal?: AbortSignal): { operation: Operation; updates: AsyncIterable<Operation> } {
-    const operation = this.submit(spec);
+  submitAndWatch(plan: WritePlan, signal?: AbortSignal): { operation: Operation; updates: AsyncIterable<Operation> } {
+    const operation = this.submit(plan);
     return { operation, updates: this.watch(operation.id, signal) };
   }
 
@@ -550,13 +550,13 @@ export class OperationsEngine {
   private async execute(entry: Entry, resumed = false): Promise<void> {
     const { log } = entry;
     const signal = entry.abort.signal;
-    const spec = entry.spec!;
+    const plan = entry.plan!;
     if (!resumed) {
       entry.recorded = true;
       try {
         await this.journal.record(
           { ...entry.op, state: Operation_State.STATE_PERSISTENT, persistent: true, message: "recorded" },
-          { request: spec.request, requestFingerprint: spec.requestFingerprint },
+          { request: plan.request, requestFingerprint: plan.requestFingerprint },
         );
       } catch (err) {
         entry.recorded = false;
@@ -578,7 +578,7 @@ export class OperationsEngine {
 
     let result: OperationResult | undefined;
     try {
-      result = await spec.run(this.runFor(entry));
+      result = await plan.run(this.runFor(entry));
     } catch (err) {
       if (err instanceof CancelledError || signal.aborted) await this.cancelled(entry, err);
       else await this.fail(entry, err);

@@ -3,7 +3,7 @@ import { pino } from "pino";
 import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import { Any } from "../../gen/ts/google/protobuf/any.js";
 import type { Status } from "../../gen/ts/google/rpc/status.js";
-import { OperationsEngine, type OperationsEngineOptions, type OperationSpec } from "../../src/operations/engine.js";
+import { OperationsEngine, type OperationsEngineOptions, type WritePlan } from "../../src/operations/engine.js";
 
 export const silent = pino({ level: "silent" });
 
@@ -11,7 +11,7 @@ export function newEngine(opts: Partial<OperationsEngineOptions> = {}): Operatio
   return new OperationsEngine({ log: silent, retention: { maxAgeMs: 60_000, maxCount: 1000 }, ...opts });
 }
 
-export function spec(over: Partial<OperationSpec> = {}): OperationSpec {
+export function spec(over: Partial<WritePlan> = {}): WritePlan {
   return {
     method: "ceph_orchestrator.v1.Test.Do",
     description: "test operation",

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type Operation, Operation_State as S } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import { Code } from "../../gen/ts/google/rpc/code.js";
 import { RequestIdReusedError } from "../../src/domain/errors.js";
-import type { OperationsEngine, OperationSpec, ResumeFn } from "../../src/operations/engine.js";
+import type { OperationsEngine, WritePlan, ResumeFn } from "../../src/operations/engine.js";
 import { SqliteJournal } from "../../src/operations/sqlite-journal.js";
 import { type OrchestratorDatabase, openDatabase } from "../../src/persistence/database.js";
 import { collect, deferred, newEngine, spec } from "./helpers.js";
@@ -319,7 +319,7 @@ describe("engine with the SQLite journal", () => {
     ({ database, journal } = reopen(dir, database));
     expect(journal.load()[0]!.op.state).toBe(S.STATE_RUNNING);
     const e2 = engineOn(journal);
-    const again: OperationSpec = spec({ run: async () => undefined });
+    const again: WritePlan = spec({ run: async () => undefined });
     expect((await e2.recover(() => again)).resumed).toBe(1);
     await e2.wait([op.id], 5_000);
     expect(e2.get(op.id).state).toBe(S.STATE_SUCCEEDED);
