@@ -15,7 +15,8 @@ import { SqliteJournal } from "./operations/sqlite-journal.js";
 import { SqliteBackendStore } from "./persistence/backend-store.js";
 import { type OrchestratorDatabase, openDatabase } from "./persistence/database.js";
 import { setupSecurity } from "./security/index.js";
-import { DESCRIPTOR_SET, addReflection, serviceNames } from "./transport/reflection.js";
+import { DESCRIPTOR_SET, serviceNames } from "./contract/descriptors.js";
+import { addReflection } from "./transport/reflection.js";
 import { addOrchestratorServices } from "./transport/services.js";
 
 /** How long cancelled operations' streams get, after the grace period, to say so. */

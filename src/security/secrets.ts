@@ -3,7 +3,7 @@
 // values from anything logged. The logger (src/logging.ts) applies redactSecrets to every
 // line that names a secret field, at any depth, so no call site has to remember.
 import { type DescExtension, type FileRegistry, getOption, hasOption } from "@bufbuild/protobuf";
-import { apiRegistry } from "../transport/reflection.js";
+import { apiRegistry } from "../contract/descriptors.js";
 
 /** The option's full name in proto/ceph_orchestrator/v1/options.proto. */
 export const SECRET_OPTION = "ceph_orchestrator.v1.secret";

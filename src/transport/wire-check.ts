@@ -10,7 +10,7 @@ import { type DescField, type DescMessage, ScalarType } from "@bufbuild/protobuf
 import type * as grpc from "@grpc/grpc-js";
 import type { FieldViolation } from "../domain/errors.js";
 import { ValidationError } from "../domain/errors.js";
-import { apiRegistry } from "./reflection.js";
+import { apiRegistry } from "../contract/descriptors.js";
 
 const VARINT = 0;
 const I64 = 1;

@@ -21,7 +21,7 @@ import { LightType } from "../../gen/ts/ceph_orchestrator/v1/inventory.js";
 import { Operation_State } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import { ServiceAction, ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import { RPC_ACCESS } from "../../src/security/roles.js";
-import { apiRegistry } from "../../src/transport/reflection.js";
+import { apiRegistry } from "../../src/contract/descriptors.js";
 import { type RpcError, type RpcMethod, allRpcs, toRpcError } from "../conformance/api.js";
 import { type Sim, startSim } from "../grpc/helpers.js";
 import { type FuzzInput, requestBytesArb } from "./arbitraries.js";

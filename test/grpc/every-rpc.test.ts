@@ -17,7 +17,7 @@ import { OsdServiceClient } from "../../gen/ts/ceph_orchestrator/v1/osd_service.
 import { ServiceAction as A, ServiceType as T } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import { ServiceServiceClient } from "../../gen/ts/ceph_orchestrator/v1/service_service.js";
 import { UpgradeServiceClient } from "../../gen/ts/ceph_orchestrator/v1/upgrade_service.js";
-import { DESCRIPTOR_SET, serviceNames } from "../../src/transport/reflection.js";
+import { DESCRIPTOR_SET, serviceNames } from "../../src/contract/descriptors.js";
 import { Api, type OpStream, allRpcs, duration, lifecycleProblems, opsOf } from "../conformance/api.js";
 import type { Clients } from "../support/harness.js";
 import { readUntil, rest, type Sim, startSim } from "./helpers.js";

@@ -3,7 +3,7 @@
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkWire } from "../../src/transport/wire-check.js";
-import { apiRegistry } from "../../src/transport/reflection.js";
+import { apiRegistry } from "../../src/contract/descriptors.js";
 import { allRpcs, toRpcError } from "../conformance/api.js";
 import { type Sim, startSim } from "../grpc/helpers.js";
 
