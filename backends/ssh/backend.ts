@@ -31,7 +31,7 @@ import {
 } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import type { Timestamp } from "../../gen/ts/google/protobuf/timestamp.js";
 import type { SshConfig } from "./config.js";
-import { CEPHQ, CEPHQ_SCRIPT, ORCH_DIR, ORCHCTL, ORCHCTL_SCRIPT, shq } from "./remote.js";
+import { CEPHQ, CEPHQ_SCRIPT, ORCH_DIR, ORCHCTL, ORCHCTL_SCRIPT, scriptFile, shq } from "./remote.js";
 import { type ExecResult, RemoteCommandError, SshPool, type SshTarget, UnreachableError } from "./ssh.js";
 
 const STATE_KEY = "state";
@@ -52,6 +52,16 @@ const TYPE_NAMES: Record<number, string> = {
   [ServiceType.SERVICE_TYPE_CRASH]: "crash",
 };
 const TYPES_BY_NAME: Record<string, ServiceType> = Object.fromEntries(Object.entries(TYPE_NAMES).map(([k, v]) => [v, Number(k)]));
+const INVENTORY_SCAN = scriptFile("inventory-scan.sh");
+const UNIT_WRITE = scriptFile("unit-write.sh");
+const MON_BOOTSTRAP = scriptFile("mon-bootstrap.sh");
+const MON_JOIN = scriptFile("mon-join.sh");
+const DAEMON_KEYRING = scriptFile("daemon-keyring.sh");
+const MDS_PREPARE = scriptFile("mds-prepare.sh");
+const HTTP_ANSWERS = scriptFile("http-answers.sh");
+const OSD_PREPARE_DEVICE = scriptFile("osd-prepare-device.sh");
+const OSD_PREPARE_DIR = scriptFile("osd-prepare-dir.sh");
+const OSD_WIPE_DEVICE = scriptFile("osd-wipe-device.sh");
 const DEPLOYABLE = new Set([ServiceType.SERVICE_TYPE_MON, ServiceType.SERVICE_TYPE_MGR, ServiceType.SERVICE_TYPE_MDS, ServiceType.SERVICE_TYPE_RGW]);
 
 interface HostRecord {
@@ -255,7 +265,7 @@ export class SshBackend implements Backend {
   }
 
   /** Runs a bash script (stdin) with arguments on a host. */
-  private script(hostname: string, body: string, args: (string | number)[] = [], o: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ExecResult> {
+  private script(hostname: string, body: string, args: (string | number)[] = [], o: { timeoutMs?: number; signal?: AbortSignal; check?: boolean } = {}): Promise<ExecResult> {
     return this.sh(hostname, `bash -s -- ${args.map(shq).join(" ")}`, { ...o, stdin: `set -euo pipefail\nexport PATH=/usr/sbin:/usr/bin:/sbin:/bin\n${body}` });
   }
 
@@ -504,12 +514,7 @@ export class SshBackend implements Backend {
   private async scanDevices(hostname: string): Promise<Device[]> {
     const r = await this.script(
       hostname,
-      `export CEPH_VOLUME_ALLOW_LOOP_DEVICES=true
-# One line each (raw list pretty-prints).
-inv=$(ceph-volume inventory --format json 2>/dev/null | tr -d '\\n')
-raw=$( (ceph-volume raw list --format json 2>/dev/null || echo '{}') | tr -d '\\n')
-blk=$(lsblk -bdJ -o PATH,SIZE,ROTA 2>/dev/null || echo '{}')
-printf '%s\\n%s\\n%s\\n' "$inv" "$raw" "$(echo "$blk" | tr -d '\\n')"`,
+      INVENTORY_SCAN,
       [],
       { timeoutMs: 120_000 },
     );
@@ -760,9 +765,7 @@ printf '%s\\n%s\\n%s\\n' "$inv" "$raw" "$(echo "$blk" | tr -d '\\n')"`,
     // A unit that exists keeps its creation time.
     await this.script(
       hostname,
-      `U=${ORCH_DIR}/units; mkdir -p "$U"
-printf '%s\\n' "$2" > "$U/$1.run.tmp" && mv "$U/$1.run.tmp" "$U/$1.run"
-[ -e "$U/$1.meta" ] || printf '%s\\n' "$3" > "$U/$1.meta"`,
+      UNIT_WRITE,
       [name, `#!/bin/bash\n${run}`, meta],
     );
     this.invalidateView();
@@ -855,24 +858,7 @@ printf '%s\\n' "$2" > "$U/$1.run.tmp" && mv "$U/$1.run.tmp" "$U/$1.run"
       await this.putFile(host.hostname, "/etc/ceph/ceph.conf", this.cephConf([monHost]));
       await this.script(
         host.hostname,
-        `ID=$1; ADDR=$2; FSID=$3
-D=/var/lib/ceph/mon/ceph-$ID
-mkdir -p /var/lib/ceph/bootstrap-osd /var/log/ceph /run/ceph
-if [ ! -e "$D/kv_backend" ]; then
-  T=$(mktemp -d)
-  ceph-authtool --create-keyring "$T/mon.keyring" --gen-key -n mon. --cap mon 'allow *' >/dev/null
-  ceph-authtool --create-keyring /etc/ceph/ceph.client.admin.keyring --gen-key -n client.admin \
-    --cap mon 'allow *' --cap osd 'allow *' --cap mds 'allow *' --cap mgr 'allow *' >/dev/null
-  ceph-authtool --create-keyring /var/lib/ceph/bootstrap-osd/ceph.keyring --gen-key -n client.bootstrap-osd \
-    --cap mon 'profile bootstrap-osd' --cap mgr 'allow r' >/dev/null
-  ceph-authtool "$T/mon.keyring" --import-keyring /etc/ceph/ceph.client.admin.keyring >/dev/null
-  ceph-authtool "$T/mon.keyring" --import-keyring /var/lib/ceph/bootstrap-osd/ceph.keyring >/dev/null
-  chmod 600 /etc/ceph/ceph.client.admin.keyring /var/lib/ceph/bootstrap-osd/ceph.keyring
-  monmaptool --create --clobber --fsid "$FSID" --addv "$ID" "[v2:$ADDR:3300,v1:$ADDR:6789]" "$T/monmap" >/dev/null
-  rm -rf "$D"; mkdir -p "$D"
-  ceph-mon --mkfs -i "$ID" --monmap "$T/monmap" --keyring "$T/mon.keyring"
-  rm -rf "$T"
-fi`,
+        MON_BOOTSTRAP,
         [d.daemonId, host.addr, fsid],
         { signal: ctx.signal },
       );
@@ -915,16 +901,7 @@ fi`,
     const addr = this.hostRecord(d.hostname).addr;
     await this.script(
       d.hostname,
-      `ID=$1
-D=/var/lib/ceph/mon/ceph-$ID
-if [ ! -e "$D/kv_backend" ]; then
-  T=$(mktemp -d)
-  ceph --connect-timeout 20 mon getmap -o "$T/monmap" 2>/dev/null
-  ceph --connect-timeout 20 auth get mon. -o "$T/keyring" 2>/dev/null
-  rm -rf "$D"; mkdir -p "$D"
-  ceph-mon --mkfs -i "$ID" --monmap "$T/monmap" --keyring "$T/keyring"
-  rm -rf "$T"
-fi`,
+      MON_JOIN,
       [d.daemonId],
       { signal: ctx.signal },
     );
@@ -936,9 +913,8 @@ fi`,
     const dir = `/var/lib/ceph/mgr/ceph-${d.daemonId}`;
     await this.script(
       d.hostname,
-      `mkdir -p "$2"
-ceph --connect-timeout 20 auth get-or-create "mgr.$1" mon 'allow profile mgr' osd 'allow *' mds 'allow *' -o "$2/keyring"`,
-      [d.daemonId, dir],
+      DAEMON_KEYRING,
+      [`mgr.${d.daemonId}`, dir, "mon", "allow profile mgr", "osd", "allow *", "mds", "allow *"],
     );
     await this.writeUnit(d.hostname, `mgr.${d.daemonId}`, `exec ceph-mgr -i ${shq(d.daemonId)} -f --keyring ${shq(`${dir}/keyring`)}`, d.serviceName);
   }
@@ -948,16 +924,7 @@ ceph --connect-timeout 20 auth get-or-create "mgr.$1" mon 'allow profile mgr' os
     const dir = `/var/lib/ceph/mds/ceph-${d.daemonId}`;
     await this.script(
       d.hostname,
-      `ID=$1; FS=$2; D=$3
-C="ceph --connect-timeout 20"
-if ! $C fs ls --format json | python3 -c 'import json,sys; sys.exit(0 if any(f["name"]==sys.argv[1] for f in json.load(sys.stdin)) else 1)' "$FS"; then
-  $C osd pool create "cephfs.$FS.meta" 8 >/dev/null 2>&1
-  $C osd pool create "cephfs.$FS.data" 8 >/dev/null 2>&1
-  $C fs new "$FS" "cephfs.$FS.meta" "cephfs.$FS.data" >/dev/null
-fi
-mkdir -p "$D"
-$C auth get-or-create "mds.$ID" mon 'allow profile mds' osd 'allow rw tag cephfs *=*' mds 'allow' mgr 'allow profile mds' -o "$D/keyring"
-$C config set "mds.$ID" mds_join_fs "$FS"`,
+      MDS_PREPARE,
       [d.daemonId, fsName, dir],
     );
     await this.writeUnit(d.hostname, `mds.${d.daemonId}`, `exec ceph-mds -i ${shq(d.daemonId)} -f --keyring ${shq(`${dir}/keyring`)}`, d.serviceName);
@@ -972,9 +939,8 @@ $C config set "mds.$ID" mds_join_fs "$FS"`,
     const dir = `/var/lib/ceph/radosgw/ceph-rgw.${d.daemonId}`;
     await this.script(
       d.hostname,
-      `mkdir -p "$2"
-ceph --connect-timeout 20 auth get-or-create "client.rgw.$1" mon 'allow rw' osd 'allow rwx' mgr 'allow rw' -o "$2/keyring"`,
-      [d.daemonId, dir],
+      DAEMON_KEYRING,
+      [`client.rgw.${d.daemonId}`, dir, "mon", "allow rw", "osd", "allow rwx", "mgr", "allow rw"],
     );
     const frontends = `beast endpoint=${addr}:${this.rgwPort(d)}`;
     await this.writeUnit(
@@ -988,15 +954,7 @@ ceph --connect-timeout 20 auth get-or-create "client.rgw.$1" mon 'allow rw' osd 
   /** Whether the RGW's port answers HTTP (from its own host). */
   private async rgwAnswers(d: DaemonDeployment): Promise<boolean> {
     const addr = this.hostRecord(d.hostname).addr;
-    const r = await this.sh(
-      d.hostname,
-      `/usr/bin/python3 -c 'import sys,urllib.request as u
-try:
-    u.urlopen("http://${addr}:${this.rgwPort(d)}/", timeout=3)
-except u.HTTPError:
-    pass'`,
-      { check: false, timeoutMs: 15_000 },
-    );
+    const r = await this.script(d.hostname, HTTP_ANSWERS, [`http://${addr}:${this.rgwPort(d)}/`], { check: false, timeoutMs: 15_000 });
     return r.code === 0;
   }
 
@@ -1116,37 +1074,13 @@ except u.HTTPError:
       const prepared = isDevice
         ? await this.script(
             hostname,
-            `DEV=$1; WANT=$2
-export CEPH_VOLUME_ALLOW_LOOP_DEVICES=true
-osd_of() { ceph-volume raw list "$DEV" --format json 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print(next(iter(d.values()))["osd_id"] if d else "")'; }
-ID=$(osd_of)
-if [ -z "$ID" ]; then
-  if [ "$WANT" -ge 0 ]; then ceph-volume raw prepare --bluestore --data "$DEV" --osd-id "$WANT" >&2
-  else ceph-volume raw prepare --bluestore --data "$DEV" >&2; fi
-  ID=$(osd_of)
-fi
-[ -n "$ID" ] || { echo "ceph-volume raw prepare made no OSD on $DEV" >&2; exit 1; }
-if [ ! -e "/var/lib/ceph/osd/ceph-$ID/keyring" ]; then ceph-volume raw activate --device "$DEV" --no-systemd >&2; fi
-echo "$ID"`,
+            OSD_PREPARE_DEVICE,
             [osd.data, osd.osdId],
             { signal: ctx.signal, timeoutMs: 300_000 },
           )
         : await this.script(
             hostname,
-            `DIR=$1; WANT=$2; SIZE=$3
-mkdir -p "$DIR"
-if [ -e "$DIR/whoami" ] && [ -e "$DIR/keyring" ]; then cat "$DIR/whoami"; exit 0; fi
-[ -s "$DIR/orch-osd-uuid" ] || cat /proc/sys/kernel/random/uuid > "$DIR/orch-osd-uuid"
-[ -s "$DIR/orch-osd-secret" ] || (umask 077; ceph-authtool --gen-print-key > "$DIR/orch-osd-secret")
-UUID=$(cat "$DIR/orch-osd-uuid"); SECRET=$(cat "$DIR/orch-osd-secret")
-(umask 077; printf '{"cephx_secret": "%s"}' "$SECRET" > "$DIR/orch-osd-new.json")
-if [ "$WANT" -ge 0 ]; then ID=$(ceph --connect-timeout 20 osd new "$UUID" "$WANT" -i "$DIR/orch-osd-new.json")
-else ID=$(ceph --connect-timeout 20 osd new "$UUID" -i "$DIR/orch-osd-new.json"); fi
-rm -f "$DIR/orch-osd-new.json"
-ceph-osd -i "$ID" --mkfs --key "$SECRET" --osd-uuid "$UUID" --osd-data "$DIR" --osd-objectstore bluestore \
-  --bluestore-block-create true --bluestore-block-size "$SIZE" --bluestore-block-db-create false --bluestore-block-wal-create false >&2
-printf '[osd.%s]\\n\\tkey = %s\\n' "$ID" "$SECRET" > "$DIR/keyring"; chmod 600 "$DIR/keyring"
-echo "$ID"`,
+            OSD_PREPARE_DIR,
             [osd.data, osd.osdId, this.config.osdFileBytes],
             { signal: ctx.signal, timeoutMs: 300_000 },
           );
@@ -1218,11 +1152,7 @@ echo "$ID"`,
     if (where.data.startsWith("/dev/")) {
       await this.script(
         where.hostname,
-        `ID=$1; DEV=$2
-mountpoint -q "/var/lib/ceph/osd/ceph-$ID" && umount "/var/lib/ceph/osd/ceph-$ID"
-rm -rf "/var/lib/ceph/osd/ceph-$ID"
-wipefs -a "$DEV" >/dev/null 2>&1 || true
-dd if=/dev/zero of="$DEV" bs=1M count=10 conv=fsync status=none`,
+        OSD_WIPE_DEVICE,
         [osdId, where.data],
       );
     } else if (where.data !== "") {
