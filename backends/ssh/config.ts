@@ -1,5 +1,6 @@
 // The ssh backend's configuration (BackendOptions.config), checked once at start-up.
 import path from "node:path";
+import { ConfigSchema } from "../../src/backend/config-schema.js";
 
 export interface SshConfig {
   /** SSH user on every host. */
@@ -42,59 +43,48 @@ const KEYS = [
   "daemonUpTimeoutMs",
 ];
 
-function bad(key: string, message: string): never {
-  throw new Error(`ssh backend configuration: ${key}: ${message}`);
-}
+const schema = new ConfigSchema("ssh");
 
-function str(v: unknown, key: string, def?: string): string {
-  if (v === undefined) {
-    if (def === undefined) bad(key, "is required");
-    return def;
-  }
-  if (typeof v !== "string" || v === "") bad(key, `expected a non-empty string, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function num(v: unknown, key: string, def: number, min = 0): number {
-  if (v === undefined) return def;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min) bad(key, `expected a whole number ≥ ${min}, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function mapping(v: unknown, key: string): Record<string, unknown> {
-  if (v === undefined) return {};
-  if (typeof v !== "object" || v === null || Array.isArray(v)) bad(key, "expected a mapping");
-  return v as Record<string, unknown>;
-}
-
-export function parseConfig(config: Record<string, unknown>): SshConfig {
-  for (const k of Object.keys(config)) if (!KEYS.includes(k)) bad(k, `unknown key (expected one of: ${KEYS.join(", ")})`);
-  const publicNetwork = str(config.publicNetwork, "publicNetwork");
-  if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(publicNetwork)) bad("publicNetwork", `expected an IPv4 network like 10.77.0.0/24, got ${JSON.stringify(publicNetwork)}`);
+/** The cluster's extra ceph.conf settings: option names, one-line values. */
+function cephConfOf(v: unknown): Record<string, string> {
   const cephConf: Record<string, string> = {};
-  for (const [k, v] of Object.entries(mapping(config.cephConf, "cephConf"))) {
-    if (!/^[a-z0-9_ ]+$/i.test(k)) bad(`cephConf.${k}`, "not a ceph.conf option name");
-    if (!["string", "number", "boolean"].includes(typeof v) || /[\n\r]/.test(String(v))) bad(`cephConf.${k}`, "expected one line");
-    cephConf[k] = String(v);
+  for (const [k, value] of Object.entries(schema.mapping(v, "cephConf"))) {
+    if (!/^[a-z0-9_ ]+$/i.test(k)) schema.fail(`cephConf.${k}`, "not a ceph.conf option name");
+    if (!["string", "number", "boolean"].includes(typeof value) || /[\n\r]/.test(String(value))) schema.fail(`cephConf.${k}`, "expected one line");
+    cephConf[k] = String(value);
   }
+  return cephConf;
+}
+
+function hostDevicesOf(v: unknown): Record<string, string[]> {
   const hostDevices: Record<string, string[]> = {};
-  for (const [h, v] of Object.entries(mapping(config.hostDevices, "hostDevices"))) {
-    if (!Array.isArray(v) || !v.every((p) => typeof p === "string" && p.startsWith("/"))) bad(`hostDevices.${h}`, "expected a list of absolute paths");
-    hostDevices[h] = v as string[];
+  for (const [host, paths] of Object.entries(schema.mapping(v, "hostDevices"))) {
+    if (!Array.isArray(paths) || !paths.every((p) => typeof p === "string" && p.startsWith("/"))) schema.fail(`hostDevices.${host}`, "expected a list of absolute paths");
+    hostDevices[host] = paths as string[];
   }
+  return hostDevices;
+}
+
+/** The *Ms keys take milliseconds, or a duration such as "5s", "500ms" or "2m". */
+export function parseConfig(config: Record<string, unknown>): SshConfig {
+  schema.knownKeys(config, KEYS);
+  const publicNetwork = schema.string(config.publicNetwork, "publicNetwork");
+  if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(publicNetwork)) schema.fail("publicNetwork", `expected an IPv4 network like 10.77.0.0/24, got ${JSON.stringify(publicNetwork)}`);
+  const cephConf = cephConfOf(config.cephConf);
+  const hostDevices = hostDevicesOf(config.hostDevices);
   return {
-    user: str(config.user, "user", "root"),
-    port: num(config.port, "port", 22, 1),
-    identityFile: path.resolve(str(config.identityFile, "identityFile")),
-    knownHostsFile: path.resolve(str(config.knownHostsFile, "knownHostsFile")),
-    connectTimeoutMs: num(config.connectTimeoutMs, "connectTimeoutMs", 5000, 1),
-    commandTimeoutMs: num(config.commandTimeoutMs, "commandTimeoutMs", 120_000, 1),
-    keepaliveIntervalMs: num(config.keepaliveIntervalMs, "keepaliveIntervalMs", 5000, 0),
+    user: schema.string(config.user, "user", "root"),
+    port: schema.integer(config.port, "port", 22, 1),
+    identityFile: path.resolve(schema.string(config.identityFile, "identityFile")),
+    knownHostsFile: path.resolve(schema.string(config.knownHostsFile, "knownHostsFile")),
+    connectTimeoutMs: schema.durationMs(config.connectTimeoutMs, "connectTimeoutMs", 5000, 1),
+    commandTimeoutMs: schema.durationMs(config.commandTimeoutMs, "commandTimeoutMs", 120_000, 1),
+    keepaliveIntervalMs: schema.durationMs(config.keepaliveIntervalMs, "keepaliveIntervalMs", 5000, 0),
     publicNetwork,
     cephConf,
-    osdFileBytes: num(config.osdFileBytes, "osdFileBytes", 4 * 1024 ** 3, 1024 ** 3),
-    inventoryTtlMs: num(config.inventoryTtlMs, "inventoryTtlMs", 600_000),
+    osdFileBytes: schema.integer(config.osdFileBytes, "osdFileBytes", 4 * 1024 ** 3, 1024 ** 3),
+    inventoryTtlMs: schema.durationMs(config.inventoryTtlMs, "inventoryTtlMs", 600_000),
     hostDevices,
-    daemonUpTimeoutMs: num(config.daemonUpTimeoutMs, "daemonUpTimeoutMs", 120_000, 1),
+    daemonUpTimeoutMs: schema.durationMs(config.daemonUpTimeoutMs, "daemonUpTimeoutMs", 120_000, 1),
   };
 }
