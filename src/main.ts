@@ -1,4 +1,5 @@
 // The service's entry point: `npm start -- --help`.
+import { BackendConfigError } from "./backend/config-schema.js";
 import { BackendLoadError } from "./backend/loader.js";
 import { ConfigError, helpText, loadConfig } from "./config.js";
 import { createLogger } from "./logging.js";
@@ -23,8 +24,11 @@ async function main(): Promise<number> {
   try {
     server = await startServer(config, log);
   } catch (err) {
-    if (err instanceof BackendLoadError || err instanceof ConfigError) {
-      log.fatal(err.message);
+    // A configuration error exits 2, as a bad flag does; also on stderr, where whoever
+    // starts the service looks, naming the option, file or backend key at fault.
+    if (err instanceof BackendConfigError || err instanceof BackendLoadError || err instanceof ConfigError) {
+      log.fatal(err instanceof BackendConfigError ? { backend: err.backend, key: err.key } : {}, err.message);
+      process.stderr.write(`${err.message}\n`);
       return 2;
     }
     if (err instanceof DatabaseError) {

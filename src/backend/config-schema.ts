@@ -13,21 +13,32 @@ export class BackendConfigError extends Error {
   }
 }
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** The units a plain number of a duration may be in: each option keeps the one it documented. */
+export type PlainDurationUnit = "ms" | "s";
+
+/** The forms parseDuration takes, for messages. */
+export const DURATION_FORMS = '"500ms", "10s", "5m", "1h" or "1d"';
 
 /**
- * A duration in milliseconds from "500ms", "10s", "5m" or "1h"; a plain number (or a string
- * of digits) is taken in `plainUnit`, the unit the option always documented. Undefined when
- * `value` is none of these.
+ * A duration in milliseconds from one number with one unit: "500ms", "10s", "5m", "1h" or
+ * "1d"; a plain number (or a string of digits) is taken in `plainUnit`, the unit the option
+ * always documented. Undefined when `value` is none of these.
  */
-export function parseDuration(value: unknown, plainUnit: "ms" | "s"): number | undefined {
+export function parseDuration(value: unknown, plainUnit: PlainDurationUnit): number | undefined {
   if (typeof value === "number") return Number.isFinite(value) && value >= 0 ? value * UNIT_MS[plainUnit]! : undefined;
   if (typeof value !== "string") return undefined;
   const text = value.trim();
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * UNIT_MS[plainUnit]!;
   const m = DURATION.exec(text);
   return m ? Number(m[1]) * UNIT_MS[m[2]!]! : undefined;
+}
+
+/** `ms` milliseconds in `unit` (a Config field in seconds keeps its unit). */
+export function durationIn(ms: number, unit: PlainDurationUnit): number {
+  return ms / UNIT_MS[unit]!;
 }
 
 /** Readers of one backend's configuration values; `key` is the name a failure gives. */
@@ -86,7 +97,7 @@ export class ConfigSchema {
     return v;
   }
 
-  /** Milliseconds, from "10s", "500ms", "5m", "1h" or a plain number of milliseconds, at least `minMs`. */
+  /** Milliseconds, from "10s", "500ms", "5m", "1h", "1d" or a plain number of milliseconds, at least `minMs`. */
   durationMs(v: unknown, key: string, defMs: number, minMs = 0): number {
     if (v === undefined) return defMs;
     const ms = parseDuration(v, "ms");
