@@ -39,7 +39,11 @@ import {
   ServiceType,
 } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import type { Delays, SimConfig } from "./config.js";
-import { compareVersions, lvmUuid, serviceIdOf, serviceTypeName, toTimestamp } from "./convert.js";
+import { serviceIdOf, typeName } from "../../src/backend/ceph-names.js";
+import { sameSet } from "../../src/backend/sets.js";
+import { toTimestamp } from "../../src/backend/timestamps.js";
+import { compareCephVersions } from "../../src/backend/versions.js";
+import { lvName, lvmUuid } from "./lvm.js";
 import type { Fixture, FixtureDevice } from "./fixture.js";
 
 /** The store key of the saved cluster. */
@@ -155,12 +159,6 @@ function checkSignal(signal: AbortSignal): void {
   if (signal.aborted) throw new CancelledError();
 }
 
-function sameLabels(a: string[], b: string[]): boolean {
-  const sa = new Set(a);
-  const sb = new Set(b);
-  return sa.size === sb.size && [...sa].every((l) => sb.has(l));
-}
-
 export class SimBackend implements Backend {
   readonly name = "sim";
   readonly version = "0.1.0";
@@ -232,7 +230,7 @@ export class SimBackend implements Backend {
     for (const d of fixture.daemons) {
       const running = d.status === Status.STATUS_RUNNING || d.status === Status.STATUS_STARTING;
       const created = d.created ?? now;
-      const name = `${serviceTypeName(d.daemonType)}.${d.daemonId}`;
+      const name = `${typeName(d.daemonType)}.${d.daemonId}`;
       this.daemons.set(name, {
         type: d.daemonType,
         id: d.daemonId,
@@ -392,7 +390,7 @@ export class SimBackend implements Backend {
   async addHost(ctx: StepContext, host: Host): Promise<Host> {
     return this.step(async () => {
       this.ensureUp();
-      const matches = (h: SimHost) => (host.addr === "" || host.addr === h.addr) && sameLabels(h.labels, host.labels);
+      const matches = (h: SimHost) => (host.addr === "" || host.addr === h.addr) && sameSet(h.labels, host.labels);
       const existing = () => {
         const h = this.hosts.get(host.hostname);
         if (h && !matches(h)) throw new AlreadyExistsError("host", host.hostname, `host '${host.hostname}' already exists with another address or labels`);
@@ -567,7 +565,7 @@ export class SimBackend implements Backend {
   async deployDaemon(ctx: StepContext, deployment: DaemonDeployment): Promise<DaemonDescription> {
     return this.step(async () => {
       this.ensureUp();
-      const name = `${serviceTypeName(deployment.serviceType)}.${deployment.daemonId}`;
+      const name = `${typeName(deployment.serviceType)}.${deployment.daemonId}`;
       this.host(deployment.hostname);
       const existing = this.daemons.get(name);
       if (existing && existing.hostname !== deployment.hostname) {
@@ -741,7 +739,7 @@ export class SimBackend implements Backend {
   async availableVersions(): Promise<string[]> {
     this.ensureUp();
     const oldest = this.oldestVersion();
-    return this.versions.filter((v) => compareVersions(v, oldest) > 0);
+    return this.versions.filter((v) => compareCephVersions(v, oldest) > 0);
   }
 
   async upgradeDaemon(ctx: StepContext, daemon: DaemonDescription, version: string): Promise<void> {
@@ -906,7 +904,7 @@ export class SimBackend implements Backend {
     this.unstarted.add(id);
     for (const [device, type] of devices) {
       device.lvs.push({
-        name: `osd-${type}-${type === "block" ? osd.osdFsid : randomUUID()}`,
+        name: lvName(type, osd.osdFsid),
         osdId: id,
         clusterName: "ceph",
         type,
@@ -982,7 +980,7 @@ export class SimBackend implements Backend {
     // As a stable sort would order them: the first of equal oldest ones, the last of equal newest ones.
     let best: string | undefined;
     for (const v of versions) {
-      const c = sign * compareVersions(v, best ?? v);
+      const c = sign * compareCephVersions(v, best ?? v);
       if (best === undefined || c > 0 || (c === 0 && sign === 1)) best = v;
     }
     return best ?? this.baseVersion;

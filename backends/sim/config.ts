@@ -1,7 +1,7 @@
 // The sim backend's configuration (BackendOptions.config), checked once at start-up.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { VERSION_PATTERN, compareVersions } from "./convert.js";
+import { compareCephVersions } from "../../src/backend/versions.js";
 
 /** The kinds of step that take time, in milliseconds (drainPerPg: per placement group). */
 export const STEP_KINDS = [
@@ -38,6 +38,9 @@ export const DEFAULT_DELAYS: Readonly<Delays> = {
   deviceLight: 50,
   inventoryRefresh: 200,
 };
+
+/** The versions the sim takes: plain dotted numbers, as its simulated registry tags images. */
+export const VERSION_PATTERN = /^\d+(\.\d+)*$/;
 
 export const DEFAULT_FIXTURE = fileURLToPath(new URL("./fixtures/default.yaml", import.meta.url));
 export const DEFAULT_VERSION = "16.2.15";
@@ -136,6 +139,6 @@ export function parseConfig(config: Record<string, unknown>): SimConfig {
     delays: parseDelays(config.delays),
     failures: parseFailures(config.failures),
     version: config.version === undefined ? DEFAULT_VERSION : version(config.version, "version"),
-    availableVersions: [...new Set(versions)].sort(compareVersions),
+    availableVersions: [...new Set(versions)].sort(compareCephVersions),
   };
 }

@@ -13,15 +13,11 @@ import {
   RgwSpec,
   ServiceType,
 } from "../../gen/ts/ceph_orchestrator/v1/service.js";
-import {
-  SERVICE_TYPES,
-  VERSION_PATTERN,
-  humanReadableSize,
-  jsonInteger,
-  lvmUuid,
-  serviceTypeName,
-  toTimestamp,
-} from "./convert.js";
+import { SERVICE_TYPE_NAMES, typeFromName, typeName } from "../../src/backend/ceph-names.js";
+import { humanReadableSize, jsonInteger } from "../../src/backend/sizes.js";
+import { toTimestamp } from "../../src/backend/timestamps.js";
+import { VERSION_PATTERN } from "./config.js";
+import { lvName, lvmUuid } from "./lvm.js";
 
 export interface FixtureDevice {
   path: string;
@@ -170,6 +166,7 @@ const DAEMON_STATUSES: Record<string, DaemonDescription_Status> = {
   unknown: DaemonDescription_Status.STATUS_UNKNOWN,
   starting: DaemonDescription_Status.STATUS_STARTING,
 };
+const SERVICE_TYPES: Record<string, ServiceType> = Object.fromEntries(SERVICE_TYPE_NAMES.map((n) => [n, typeFromName(n)!]));
 /** Types whose single service is named after the type alone. */
 const PLAIN_SERVICE_TYPES = ["mon", "mgr", "crash", "rbd-mirror"];
 
@@ -465,7 +462,7 @@ function readOsds(r: Reader, hosts: FixtureHost[]): FixtureOsd[] {
         }
         if (lv.osdFsid && lv.osdFsid !== osd.osdFsid) r.fail(join(where(h, d, l), "osd_fsid"), `differs from osd.${lv.osdId}'s block LV`);
         lv.osdFsid = osd.osdFsid;
-        if (!lv.name) lv.name = `osd-${lv.type}-${lv.type === "block" ? osd.osdFsid : randomUUID()}`;
+        if (!lv.name) lv.name = lvName(lv.type, osd.osdFsid);
         if (lv.type === "db" || lv.type === "wal" || lv.type === "journal") osd[lv.type] = dev.path;
       }),
     ),
@@ -569,7 +566,7 @@ export function parseFixture(text: string, file: string): Fixture {
   const hostnames = new Set(hosts.map((h) => h.hostname));
   const osdsById = new Map(osds.map((o) => [String(o.osdId), o]));
   const daemons = r.list(top.daemons, "daemons").map((d, i) => readDaemon(r, d, `daemons[${i}]`, hostnames, osdsById));
-  const daemonName = (d: FixtureDaemon) => `${serviceTypeName(d.daemonType)}.${d.daemonId}`;
+  const daemonName = (d: FixtureDaemon) => `${typeName(d.daemonType)}.${d.daemonId}`;
   const daemonNames = new Set<string>();
   daemons.forEach((d, i) => {
     if (daemonNames.has(daemonName(d))) r.fail(`daemons[${i}]`, `duplicate daemon ${daemonName(d)}`);
