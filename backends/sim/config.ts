@@ -1,9 +1,10 @@
 // The sim backend's configuration (BackendOptions.config), checked once at start-up.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { ConfigSchema, DURATION_FORMS, parseDuration } from "../../src/backend/config-schema.js";
 import { compareCephVersions } from "../../src/backend/versions.js";
 
-/** The kinds of step that take time, in milliseconds (drainPerPg: per placement group). */
+/** The kinds of step that take time (drainPerPg: per placement group). */
 export const STEP_KINDS = [
   "addHost",
   "removeHost",
@@ -64,75 +65,49 @@ export interface SimConfig {
 const KEYS = ["fixture", "delays", "failures", "version", "availableVersions"];
 const FAILURE_KEYS = ["unreachableHosts", "failingDevices", "clusterUnreachable"];
 
-function bad(key: string, message: string): never {
-  throw new Error(`sim backend configuration: ${key}: ${message}`);
-}
-
-function isMapping(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function checkKeys(v: Record<string, unknown>, known: string[], prefix: string): void {
-  for (const k of Object.keys(v)) {
-    if (!known.includes(k)) bad(prefix + k, `unknown key (expected one of: ${known.join(", ")})`);
-  }
-}
-
-function delay(v: unknown, key: string): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) bad(key, `expected milliseconds (a number ≥ 0), got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function stringList(v: unknown, key: string): string[] {
-  if (v === undefined) return [];
-  if (!Array.isArray(v) || !v.every((s) => typeof s === "string")) bad(key, "expected a list of strings");
-  return v;
-}
+// Typed, so that TypeScript sees that schema.fail() never returns.
+const schema: ConfigSchema = new ConfigSchema("sim");
 
 function version(v: unknown, key: string): string {
-  if (typeof v !== "string" || !VERSION_PATTERN.test(v)) bad(key, `expected a version like "16.2.15", got ${JSON.stringify(v)}`);
+  if (typeof v !== "string" || !VERSION_PATTERN.test(v)) schema.fail(key, `expected a version like "16.2.15", got ${JSON.stringify(v)}`);
   return v;
 }
 
+/** Milliseconds (a number or a string of digits) or a duration such as "200ms" or "2s", per kind or for all. */
 function parseDelays(v: unknown): Delays {
   if (v === undefined) return { ...DEFAULT_DELAYS };
-  // One number sets every kind: `delays: 0` makes the cluster instant, for tests.
-  if (typeof v === "number") {
-    const ms = delay(v, "delays");
+  if (!schema.isMapping(v)) {
+    // One value sets every kind: `delays: 0` makes the cluster instant, for tests.
+    const ms = parseDuration(v, "ms");
+    if (ms === undefined) {
+      schema.fail("delays", `expected milliseconds (a number ≥ 0) or a duration like ${DURATION_FORMS}, or a mapping of step kind to one, got ${JSON.stringify(v)}`);
+    }
     return Object.fromEntries(STEP_KINDS.map((k) => [k, ms])) as Delays;
   }
-  if (!isMapping(v)) bad("delays", "expected a number or a mapping of step kind to milliseconds");
-  checkKeys(v, [...STEP_KINDS], "delays.");
-  const delays = { ...DEFAULT_DELAYS };
-  for (const k of STEP_KINDS) if (v[k] !== undefined) delays[k] = delay(v[k], `delays.${k}`);
-  return delays;
+  schema.knownKeys(v, STEP_KINDS, "delays.");
+  return Object.fromEntries(STEP_KINDS.map((k) => [k, schema.durationMs(v[k], `delays.${k}`, DEFAULT_DELAYS[k])])) as Delays;
 }
 
 function parseFailures(v: unknown): SimConfig["failures"] {
-  if (v === undefined) return { unreachableHosts: [], failingDevices: [], clusterUnreachable: false };
-  if (!isMapping(v)) bad("failures", "expected a mapping");
-  checkKeys(v, FAILURE_KEYS, "failures.");
-  const failingDevices = stringList(v.failingDevices, "failures.failingDevices");
+  const failures = schema.mapping(v, "failures");
+  schema.knownKeys(failures, FAILURE_KEYS, "failures.");
+  const failingDevices = schema.stringList(failures.failingDevices, "failures.failingDevices");
   for (const d of failingDevices) {
-    if (!/^[^:]+:.+$/.test(d)) bad("failures.failingDevices", `expected "host:/dev/path", got ${JSON.stringify(d)}`);
-  }
-  if (v.clusterUnreachable !== undefined && typeof v.clusterUnreachable !== "boolean") {
-    bad("failures.clusterUnreachable", "expected true or false");
+    if (!/^[^:]+:.+$/.test(d)) schema.fail("failures.failingDevices", `expected "host:/dev/path", got ${JSON.stringify(d)}`);
   }
   return {
-    unreachableHosts: stringList(v.unreachableHosts, "failures.unreachableHosts"),
+    unreachableHosts: schema.stringList(failures.unreachableHosts, "failures.unreachableHosts"),
     failingDevices,
-    clusterUnreachable: v.clusterUnreachable === true,
+    clusterUnreachable: schema.boolean(failures.clusterUnreachable, "failures.clusterUnreachable", false),
   };
 }
 
 export function parseConfig(config: Record<string, unknown>): SimConfig {
-  checkKeys(config, KEYS, "");
-  const { fixture } = config;
-  if (fixture !== undefined && (typeof fixture !== "string" || fixture === "")) bad("fixture", "expected a file path");
+  schema.knownKeys(config, KEYS);
+  const fixture = config.fixture === undefined ? undefined : schema.string(config.fixture, "fixture");
   const versions = config.availableVersions === undefined
     ? [...DEFAULT_AVAILABLE_VERSIONS]
-    : stringList(config.availableVersions, "availableVersions").map((v, i) => version(v, `availableVersions[${i}]`));
+    : schema.stringList(config.availableVersions, "availableVersions").map((v, i) => version(v, `availableVersions[${i}]`));
   return {
     // A relative path is taken from the working directory, as any command-line path is.
     fixture: fixture === undefined ? DEFAULT_FIXTURE : path.resolve(fixture),

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { Device, Device_Type } from "../../../gen/ts/ceph_orchestrator/v1/inventory.js";
 import createBackend from "../../../backends/sim/index.js";
+import { DEFAULT_DELAYS, STEP_KINDS, parseConfig } from "../../../backends/sim/config.js";
 import { TINY, fixtureFile, log, sim } from "./helpers.js";
 
 const SYS_API_KEYS = [
@@ -202,5 +203,16 @@ describe("sim configuration", () => {
     [{ colour: "blue" }, /colour: unknown key/],
   ])("rejects %j", async (config, message) => {
     await expect(createBackend({ config, log })).rejects.toThrow(message);
+  });
+
+  it("takes delays in milliseconds or as durations, per kind or for every kind", () => {
+    expect(Object.values(parseConfig({ delays: "200ms" }).delays)).toEqual(STEP_KINDS.map(() => 200));
+    const delays = parseConfig({ delays: { createOsd: "2s", drainPerPg: 50, markOut: "75" } }).delays;
+    expect(delays).toEqual({ ...DEFAULT_DELAYS, createOsd: 2000, drainPerPg: 50, markOut: 75 });
+  });
+
+  it("rejects a delay that is no duration, naming its kind", () => {
+    expect(() => parseConfig({ delays: { createOsd: "soon" } })).toThrow(/sim backend configuration: delays\.createOsd: expected a duration/);
+    expect(() => parseConfig({ delays: "2 weeks" })).toThrow(/delays: expected milliseconds/);
   });
 });
