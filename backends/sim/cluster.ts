@@ -44,7 +44,8 @@ import { sameSet } from "../../src/backend/sets.js";
 import { toTimestamp } from "../../src/backend/timestamps.js";
 import { compareCephVersions } from "../../src/backend/versions.js";
 import { lvName, lvmUuid } from "./lvm.js";
-import type { Fixture, FixtureDevice } from "./fixture.js";
+import type { Fixture } from "./fixture.js";
+import type { FixtureDevice } from "./fixture-hosts.js";
 
 /** The store key of the saved cluster. */
 export const STATE_KEY = "cluster";
