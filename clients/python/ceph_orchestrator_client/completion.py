@@ -23,7 +23,7 @@ from .errors import OrchestratorError, StatusCode, error_from_status
 from .transport import ReadTimeout, ServerStream
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .client import OrchestratorClient
+    from .operations import OperationCalls
 
 __all__ = ["Completion", "STATE_NAMES"]
 
@@ -63,7 +63,7 @@ class Completion(Generic[R]):
 
     def __init__(
         self,
-        client: "OrchestratorClient",
+        client: "OperationCalls",
         stream: ServerStream[Any],
         result_field: Optional[str],
         first_timeout: Optional[float],

@@ -92,18 +92,9 @@ class OrchestratorError(Exception):
     upstream's ``(kind, subject)`` pair, e.g. ``("service", "mds.cephfs")``, or None.
     """
 
-    def __init__(
-        self,
-        msg: str,
-        errno: int = -_errno.EINVAL,
-        event_kind_subject: Optional[Tuple[str, str]] = None,
-        *,
-        code: StatusCode = StatusCode.UNKNOWN,
-        reason: str = "",
-        domain: str = "",
-        metadata: Optional[Mapping[str, str]] = None,
-        status: Optional[status_pb2.Status] = None,
-    ) -> None:
+    def __init__(self, msg: str, errno: int = -_errno.EINVAL, event_kind_subject: Optional[Tuple[str, str]] = None,
+                 *, code: StatusCode = StatusCode.UNKNOWN, reason: str = "", domain: str = "",
+                 metadata: Optional[Mapping[str, str]] = None, status: Optional[status_pb2.Status] = None) -> None:
         super().__init__(msg)
         self.errno = errno
         self.event_subject = event_kind_subject
@@ -136,20 +127,11 @@ class OrchestratorError(Exception):
 class NoOrchestrator(OrchestratorError):
     """No orchestrator backend is configured or loaded (upstream ``NoOrchestrator``)."""
 
-    def __init__(
-        self,
-        msg: str = "No orchestrator configured (try `ceph orch set backend`)",
-        *,
-        code: StatusCode = StatusCode.FAILED_PRECONDITION,
-        reason: str = "NO_BACKEND",
-        domain: str = "",
-        metadata: Optional[Mapping[str, str]] = None,
-        status: Optional[status_pb2.Status] = None,
-    ) -> None:
-        super().__init__(
-            msg, errno=-_errno.ENOENT, code=code, reason=reason, domain=domain,
-            metadata=metadata, status=status,
-        )
+    def __init__(self, msg: str = "No orchestrator configured (try `ceph orch set backend`)",
+                 *, code: StatusCode = StatusCode.FAILED_PRECONDITION, reason: str = "NO_BACKEND", domain: str = "",
+                 metadata: Optional[Mapping[str, str]] = None, status: Optional[status_pb2.Status] = None) -> None:
+        super().__init__(msg, errno=-_errno.ENOENT, code=code, reason=reason, domain=domain, metadata=metadata,
+                         status=status)
 
 
 class OrchestratorValidationError(OrchestratorError):
@@ -157,23 +139,12 @@ class OrchestratorValidationError(OrchestratorError):
     ``OrchestratorValidationError``). ``field_violations`` lists ``(field, description)``
     pairs, fields as request paths such as ``"host.hostname"``."""
 
-    def __init__(
-        self,
-        msg: str,
-        errno: int = -_errno.EINVAL,
-        event_kind_subject: Optional[Tuple[str, str]] = None,
-        *,
-        field_violations: Sequence[Tuple[str, str]] = (),
-        code: StatusCode = StatusCode.INVALID_ARGUMENT,
-        reason: str = "",
-        domain: str = "",
-        metadata: Optional[Mapping[str, str]] = None,
-        status: Optional[status_pb2.Status] = None,
-    ) -> None:
-        super().__init__(
-            msg, errno, event_kind_subject, code=code, reason=reason, domain=domain,
-            metadata=metadata, status=status,
-        )
+    def __init__(self, msg: str, errno: int = -_errno.EINVAL, event_kind_subject: Optional[Tuple[str, str]] = None,
+                 *, field_violations: Sequence[Tuple[str, str]] = (),
+                 code: StatusCode = StatusCode.INVALID_ARGUMENT, reason: str = "", domain: str = "",
+                 metadata: Optional[Mapping[str, str]] = None, status: Optional[status_pb2.Status] = None) -> None:
+        super().__init__(msg, errno, event_kind_subject, code=code, reason=reason, domain=domain, metadata=metadata,
+                         status=status)
         self.field_violations: List[Tuple[str, str]] = list(field_violations)
 
     @property

@@ -106,14 +106,8 @@ class GrpcioTransport(Transport):
             self._channel = grpc.secure_channel(target, creds, options=opts)
         self._closed = False
 
-    def unary(
-        self,
-        method: str,
-        request: _message.Message,
-        response_cls: Type[M],
-        timeout: Optional[float],
-        metadata: Metadata = (),
-    ) -> M:
+    def unary(self, method: str, request: _message.Message, response_cls: Type[M], timeout: Optional[float],
+              metadata: Metadata = ()) -> M:
         deserialize: Callable[[bytes], M] = response_cls.FromString
         stub = self._channel.unary_unary(method, request_serializer=_serialize, response_deserializer=deserialize)
         try:
@@ -125,14 +119,8 @@ class GrpcioTransport(Transport):
             mapped = _error(err)
         raise mapped  # outside the except block: no grpcio context, and its __cause__ is kept
 
-    def server_stream(
-        self,
-        method: str,
-        request: _message.Message,
-        response_cls: Type[M],
-        timeout: Optional[float],
-        metadata: Metadata = (),
-    ) -> ServerStream[M]:
+    def server_stream(self, method: str, request: _message.Message, response_cls: Type[M], timeout: Optional[float],
+                      metadata: Metadata = ()) -> ServerStream[M]:
         deserialize: Callable[[bytes], M] = response_cls.FromString
         stub = self._channel.unary_stream(method, request_serializer=_serialize, response_deserializer=deserialize)
         call = stub(request, timeout=timeout, metadata=list(metadata) or None)

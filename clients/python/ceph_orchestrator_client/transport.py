@@ -114,27 +114,15 @@ class Transport(abc.ABC):
     target: str
 
     @abc.abstractmethod
-    def unary(
-        self,
-        method: str,
-        request: _message.Message,
-        response_cls: Type[M],
-        timeout: Optional[float],
-        metadata: Metadata = (),
-    ) -> M:
+    def unary(self, method: str, request: _message.Message, response_cls: Type[M], timeout: Optional[float],
+              metadata: Metadata = ()) -> M:
         """Call a unary RPC. ``method`` is the full path, e.g.
         ``"/ceph_orchestrator.v1.HostService/ListHosts"``; ``timeout`` the deadline in
         seconds from now, or None for none."""
 
     @abc.abstractmethod
-    def server_stream(
-        self,
-        method: str,
-        request: _message.Message,
-        response_cls: Type[M],
-        timeout: Optional[float],
-        metadata: Metadata = (),
-    ) -> ServerStream[M]:
+    def server_stream(self, method: str, request: _message.Message, response_cls: Type[M], timeout: Optional[float],
+                      metadata: Metadata = ()) -> ServerStream[M]:
         """Start a server-streaming RPC. Errors before the first message are raised by
         the stream's first ``read``."""
 

@@ -1,0 +1,48 @@
+"""HostService calls: add and remove hosts, list them, label them."""
+
+from __future__ import annotations
+
+from typing import Iterable, List, Optional, Union
+
+from ceph_orchestrator.v1 import host_pb2, host_service_pb2, operation_pb2
+
+from .completion import Completion
+from .operations import OperationCalls
+from .specs import ensure_request_id
+
+__all__ = ["HostCalls"]
+
+
+class HostCalls(OperationCalls):
+    def add_host(self, hostname: Union[str, host_pb2.Host], addr: str = "", labels: Iterable[str] = (),
+                 request_id: Optional[str] = None) -> Completion[host_pb2.Host]:
+        """Add a host (or a Host/HostSpec-like message). Result: the host."""
+        host = hostname if isinstance(hostname, host_pb2.Host) else host_pb2.Host(
+            hostname=hostname, addr=addr, labels=list(labels))
+        req = host_service_pb2.AddHostRequest(host=host, request_id=ensure_request_id(request_id))
+        return self._write("HostService", "AddHost", req, host_service_pb2.AddHostResponse, "host", host_pb2.Host)
+
+    def remove_host(self, hostname: str, force: bool = False,
+                    request_id: Optional[str] = None) -> Completion[operation_pb2.RemovedHost]:
+        """Remove a host. Result: RemovedHost."""
+        req = host_service_pb2.RemoveHostRequest(hostname=hostname, force=force, request_id=ensure_request_id(request_id))
+        return self._write("HostService", "RemoveHost", req, host_service_pb2.RemoveHostResponse,
+                           "removed_host", operation_pb2.RemovedHost)
+
+    def get_hosts(self, label: Optional[str] = None) -> List[host_pb2.Host]:
+        """Every host (all pages), optionally only those with ``label``."""
+        req = host_service_pb2.ListHostsRequest(label=label or "")
+        return self._pages("HostService", "ListHosts", req, host_service_pb2.ListHostsResponse, "hosts")
+
+    def add_host_label(self, hostname: str, label: str,
+                       request_id: Optional[str] = None) -> Completion[host_pb2.Host]:
+        req = host_service_pb2.AddHostLabelRequest(hostname=hostname, label=label, request_id=ensure_request_id(request_id))
+        return self._write("HostService", "AddHostLabel", req, host_service_pb2.AddHostLabelResponse,
+                           "host", host_pb2.Host)
+
+    def remove_host_label(self, hostname: str, label: str,
+                          request_id: Optional[str] = None) -> Completion[host_pb2.Host]:
+        req = host_service_pb2.RemoveHostLabelRequest(hostname=hostname, label=label,
+                                                      request_id=ensure_request_id(request_id))
+        return self._write("HostService", "RemoveHostLabel", req, host_service_pb2.RemoveHostLabelResponse,
+                           "host", host_pb2.Host)
