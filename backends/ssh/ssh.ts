@@ -1,7 +1,6 @@
 // The SSH layer of the ssh backend: one pooled connection per host (ssh2, pure JavaScript),
 // kept alive, the host key checked against a known_hosts file, every command with a timeout.
 import { createHmac } from "node:crypto";
-import { readFileSync } from "node:fs";
 import type { Logger } from "pino";
 import { Client, type ClientChannel } from "ssh2";
 
@@ -86,10 +85,6 @@ function parseKnownHosts(text: string): KnownKey[] {
 /** The names known_hosts uses for a host: "addr", or "[addr]:port" off port 22. */
 function knownNames(addr: string, port: number): string[] {
   return port === 22 ? [addr] : [`[${addr}]:${port}`];
-}
-
-export function readKnownHosts(path: string): string {
-  return readFileSync(path, "utf8");
 }
 
 interface Conn {
