@@ -3,7 +3,7 @@
 // it: the merging object, a child's bindings or a serialized error. The check runs on each
 // finished line, so no call site has to remember.
 import { type DestinationStream, type Logger, pino } from "pino";
-import { redactSecrets, secretKeySet } from "./security/secrets.js";
+import { redactSecrets, secretKeySet } from "./contract/secrets.js";
 
 /** A finished log line without secret values; lines that name no secret key pass as they are. */
 export function redactLine(line: string, keys: ReadonlySet<string> = secretKeySet()): string {

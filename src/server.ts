@@ -8,8 +8,9 @@ import type { Logger } from "pino";
 import type { Backend } from "./backend/backend.js";
 import { loadBackend } from "./backend/loader.js";
 import type { Config } from "./config.js";
-import { type Deps, newOrchestratorState } from "./domain/context.js";
-import { resumePlan } from "./domain/resume.js";
+import type { Deps } from "./domain/context.js";
+import { resumePlan } from "./domain/dispatch.js";
+import { newOrchestratorState } from "./domain/orchestrator-state.js";
 import { OperationsEngine } from "./operations/engine.js";
 import { SqliteJournal } from "./operations/sqlite-journal.js";
 import { SqliteBackendStore } from "./persistence/backend-store.js";
@@ -63,7 +64,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     security.close();
     throw err;
   }
-  const deps: Deps | undefined = backend ? { backend, engine, log, state: newOrchestratorState() } : undefined;
+  const deps: Deps | undefined = backend ? { backend, engine, log, state: newOrchestratorState(), maxWaitMs: config.maxWaitSeconds * 1000 } : undefined;
   // Before serving: every journaled operation is back, and the unfinished ones go on.
   await engine.recover((op, request) => (deps ? resumePlan(deps, op, request) : undefined), { backend: backend?.name ?? "none" });
 
@@ -79,7 +80,6 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   });
   addOrchestratorServices(server, deps, log, {
     audit: security.audit,
-    maxWaitMs: config.maxWaitSeconds * 1000,
     maxWatchMs: config.maxWatchSeconds * 1000,
   });
 

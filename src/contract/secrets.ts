@@ -1,9 +1,10 @@
 // Secret fields: the proto marks them with the (ceph_orchestrator.v1.secret) field option;
 // this module finds them in the descriptor set (gen/descriptor.binpb) and removes their
-// values from anything logged. The logger (src/logging.ts) applies redactSecrets to every
-// line that names a secret field, at any depth, so no call site has to remember.
+// values from anything logged or answered. The logger (src/logging.ts) applies redactSecrets
+// to every line that names a secret field, at any depth, so no call site has to remember;
+// the domain clears them from what it answers (withoutSecrets).
 import { type DescExtension, type FileRegistry, getOption, hasOption } from "@bufbuild/protobuf";
-import { apiRegistry } from "../contract/descriptors.js";
+import { apiRegistry } from "./descriptors.js";
 
 /** The option's full name in proto/ceph_orchestrator/v1/options.proto. */
 export const SECRET_OPTION = "ceph_orchestrator.v1.secret";
@@ -51,17 +52,25 @@ const MAX_DEPTH = 32;
  * a value without secrets comes back as it is.
  */
 export function redactSecrets<T>(value: T, keys: ReadonlySet<string> = secretKeySet()): T {
-  return redact(value, keys, 0, new WeakSet()) as T;
+  return redact(value, keys, CENSOR, 0, new WeakSet()) as T;
 }
 
-function redact(value: unknown, keys: ReadonlySet<string>, depth: number, seen: WeakSet<object>): unknown {
+/**
+ * A copy of a ts-proto message with every secret field set to "" (its proto3 default): a
+ * secret goes in with a request and never comes back out in an answer.
+ */
+export function withoutSecrets<T>(value: T): T {
+  return redact(value, secretKeySet(), "", 0, new WeakSet()) as T;
+}
+
+function redact(value: unknown, keys: ReadonlySet<string>, censor: string, depth: number, seen: WeakSet<object>): unknown {
   if (value === null || typeof value !== "object" || depth > MAX_DEPTH) return value;
   if (seen.has(value)) return value;
   if (Array.isArray(value)) {
     seen.add(value);
     let copy: unknown[] | undefined;
     value.forEach((item, i) => {
-      const r = redact(item, keys, depth + 1, seen);
+      const r = redact(item, keys, censor, depth + 1, seen);
       if (r !== item) (copy ??= [...value])[i] = r;
     });
     return copy ?? value;
@@ -71,7 +80,7 @@ function redact(value: unknown, keys: ReadonlySet<string>, depth: number, seen: 
   seen.add(value);
   let copy: Record<string, unknown> | undefined;
   for (const [k, v] of Object.entries(value)) {
-    const r = keys.has(k) ? (v === "" || v === undefined ? v : CENSOR) : redact(v, keys, depth + 1, seen);
+    const r = keys.has(k) ? (v === "" || v === undefined ? v : censor) : redact(v, keys, censor, depth + 1, seen);
     if (r !== v) (copy ??= { ...value })[k] = r;
   }
   return copy ?? value;

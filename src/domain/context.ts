@@ -2,10 +2,9 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import type { Backend } from "../backend/backend.js";
-import type { WritePlan, OperationsEngine } from "../operations/engine.js";
+import type { OperationRun, OperationsEngine, WritePlan } from "../operations/engine.js";
 import { CancelledError, ExecutionError } from "./errors.js";
-import type { RemovalEntry } from "./osds.js";
-import type { UpgradeState } from "./upgrades.js";
+import type { OrchestratorState } from "./orchestrator-state.js";
 
 export interface Deps {
   backend: Backend;
@@ -13,17 +12,8 @@ export interface Deps {
   log: Logger;
   /** What the orchestrator itself keeps between requests. */
   state: OrchestratorState;
-}
-
-export interface OrchestratorState {
-  /** The OSD removal queue, by OSD id. */
-  removals: Map<number, RemovalEntry>;
-  /** The upgrade in progress, if any. */
-  upgrade: UpgradeState | undefined;
-}
-
-export function newOrchestratorState(): OrchestratorState {
-  return { removals: new Map(), upgrade: undefined };
+  /** The longest WaitOperations waits (--max-wait); a longer wait that runs out answers RESOURCE_EXHAUSTED. */
+  maxWaitMs?: number;
 }
 
 /** A stable digest of a request, so that a reused request_id can be told apart. */
@@ -72,4 +62,9 @@ export function writePlan(
   run: WritePlan["run"],
 ): WritePlan {
   return { method, description, requestId: req.requestId, requestFingerprint: fingerprint(req), request: req, hosts, run };
+}
+
+/** A StepContext for steps that belong to the operation as a whole, not to one host. */
+export function stepContext(run: OperationRun) {
+  return { operationId: run.id, log: run.log, signal: run.signal, progress: (f: number, m?: string) => run.progress(f, m) };
 }

@@ -1,9 +1,13 @@
 // Domain errors: one class per upstream error case. Those a backend may throw live beside the
-// plugin interface (src/backend/errors.ts) and are exported here too. The gRPC edge
-// (src/operations/status.ts, used by src/transport) maps each to a status code and
-// google.rpc details; nothing else needs to know the codes.
-import { AlreadyExistsError, OrchestratorError } from "../backend/errors.js";
+// plugin interface (src/backend/errors.ts), the engine's in src/operations/errors.ts; all are
+// exported here too. Each says what its google.rpc.Status carries (code, reason, extra
+// detail); src/operations/error-status.ts puts the status together.
+import type { Any } from "../../gen/ts/google/protobuf/any.js";
+import { Code } from "../../gen/ts/google/rpc/code.js";
+import { badRequest, type FieldViolation, preconditionFailure, retryInfo } from "../backend/error-details.js";
+import { OrchestratorError } from "../backend/errors.js";
 
+export type { FieldViolation } from "../backend/error-details.js";
 export {
   AlreadyExistsError,
   BackendUnavailableError,
@@ -13,12 +17,7 @@ export {
   NotFoundError,
   OrchestratorError,
 } from "../backend/errors.js";
-
-/** One invalid field of a request, named by its path, e.g. "spec.data_devices.size". */
-export interface FieldViolation {
-  field: string;
-  description: string;
-}
+export { RequestIdReusedError } from "../operations/errors.js";
 
 /** `text`, cut to `max` characters with a note of how much was cut. */
 export function clipText(text: string, max: number): string {
@@ -35,6 +34,7 @@ export const VIOLATION_LIMITS = { count: 50, field: 256, description: 512 } as c
 /** Invalid input (upstream OrchestratorValidationError): nothing was changed. */
 export class ValidationError extends OrchestratorError {
   readonly reason = "INVALID_FIELD";
+  readonly code = Code.INVALID_ARGUMENT;
   /** The first VIOLATION_LIMITS.count violations. */
   readonly violations: FieldViolation[];
   constructor(violations: readonly FieldViolation[]) {
@@ -46,22 +46,32 @@ export class ValidationError extends OrchestratorError {
     super(kept.map((v) => `${v.field}: ${v.description}`).join("; ") + (more > 0 ? `; and ${more} more` : ""));
     this.violations = kept;
   }
+
+  override statusDetail(): Any {
+    return badRequest(this.violations, "");
+  }
 }
 
 /** An option of the request that this backend does not support. */
 export class UnsupportedOptionError extends OrchestratorError {
   readonly reason = "UNSUPPORTED_OPTION";
+  readonly code = Code.INVALID_ARGUMENT;
   constructor(
     readonly field: string,
     readonly backend: string,
   ) {
     super(`${field}: the ${backend} backend does not support this option`, { backend, field });
   }
+
+  override statusDetail(): Any {
+    return badRequest([{ field: this.field, description: this.message }], this.reason);
+  }
 }
 
 /** The backend lacks the RPC (upstream NotImplementedError). */
 export class NotImplementedError extends OrchestratorError {
   readonly reason = "BACKEND_UNSUPPORTED";
+  readonly code = Code.UNIMPLEMENTED;
   constructor(
     readonly backend: string,
     readonly method: string,
@@ -73,23 +83,20 @@ export class NotImplementedError extends OrchestratorError {
 /** No backend configured or loaded (upstream NoOrchestrator). */
 export class NoBackendError extends OrchestratorError {
   readonly reason = "NO_BACKEND";
+  readonly code = Code.FAILED_PRECONDITION;
   constructor(message = "No orchestrator backend is configured") {
     super(message);
   }
-}
 
-/** A request_id was used before for a different request. */
-export class RequestIdReusedError extends AlreadyExistsError {
-  override readonly reason = "REQUEST_ID_REUSED";
-  constructor(requestId: string, operationId: string) {
-    super("operation", operationId, `request_id '${requestId}' was used for a different request (operation ${operationId})`);
-    this.metadata.operation = operationId;
+  override statusDetail(): Any {
+    return preconditionFailure(this.reason, "backend", this.message);
   }
 }
 
 /** The caller could not be identified: no credentials, or credentials the service does not know. */
 export class UnauthenticatedError extends OrchestratorError {
   readonly reason: string;
+  readonly code = Code.UNAUTHENTICATED;
   constructor(message: string, reason = "UNAUTHENTICATED") {
     super(message);
     this.reason = reason;
@@ -99,6 +106,7 @@ export class UnauthenticatedError extends OrchestratorError {
 /** The caller is known, but its role does not allow the RPC. */
 export class PermissionDeniedError extends OrchestratorError {
   readonly reason = "PERMISSION_DENIED";
+  readonly code = Code.PERMISSION_DENIED;
   constructor(
     message: string,
     readonly caller: string,
@@ -116,6 +124,7 @@ export class PermissionDeniedError extends OrchestratorError {
  */
 export class ResourceExhaustedError extends OrchestratorError {
   readonly reason: string;
+  readonly code = Code.RESOURCE_EXHAUSTED;
   constructor(
     reason: string,
     message: string,
@@ -124,5 +133,9 @@ export class ResourceExhaustedError extends OrchestratorError {
   ) {
     super(message, metadata);
     this.reason = reason;
+  }
+
+  override statusDetail(): Any | undefined {
+    return this.retryAfterMs === undefined ? undefined : retryInfo(this.retryAfterMs);
   }
 }

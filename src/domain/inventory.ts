@@ -1,13 +1,12 @@
 // Inventory and device lights.
 import { LightType } from "../../gen/ts/ceph_orchestrator/v1/inventory.js";
-import type {
-  BlinkDeviceLightRequest,
-  GetInventoryRequest,
-  GetInventoryResponse,
+import {
+  type BlinkDeviceLightRequest,
+  type GetInventoryRequest,
+  type GetInventoryResponse,
+  InventoryServiceService,
 } from "../../gen/ts/ceph_orchestrator/v1/inventory_service.js";
-import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import type { WritePlan } from "../operations/engine.js";
-import { rpcName } from "./capabilities.js";
 import { type Deps, settleAll, writePlan } from "./context.js";
 import { NotFoundError } from "./errors.js";
 import {
@@ -21,6 +20,7 @@ import {
 } from "./fields.js";
 import { compareStrings } from "../backend/versions.js";
 import { paginate, validatePageToken } from "./pagination.js";
+import { type WriteUseCase, fullName } from "./registry-types.js";
 
 const MAX_LOCATIONS = 1000;
 
@@ -64,31 +64,35 @@ export async function getInventory(deps: Deps, req: GetInventoryRequest): Promis
   };
 }
 
-export async function blinkDeviceLight(deps: Deps, req: BlinkDeviceLightRequest): Promise<Operation> {
-  const v = new Violations();
-  v.addAll(validateEnum(req.light, LightType, "light", true));
-  v.check(req.locations.length > 0, "locations", "at least one device is required");
-  v.check(req.locations.length <= MAX_LOCATIONS, "locations", `at most ${MAX_LOCATIONS} devices`);
-  req.locations.forEach((loc, i) => {
-    v.addAll(validateHostname(loc.hostname, `locations[${i}].hostname`));
-    v.check(loc.deviceId !== "" || loc.path !== "", `locations[${i}].device_id`, "device_id or path is required");
-    if (loc.path !== "") v.addAll(validateAbsolutePath(loc.path, `locations[${i}].path`));
-    v.check(loc.deviceId.length <= 256 && !loc.deviceId.includes("\0"), `locations[${i}].device_id`, "at most 256 characters, no NUL");
-  });
-  v.addAll(validateRequestId(req.requestId));
-  v.throwIfAny();
-  const known = new Set((await deps.backend.listHosts(req.locations.map((l) => l.hostname))).map((h) => h.hostname));
-  const missing = req.locations.find((l) => !known.has(l.hostname));
-  if (missing) throw new NotFoundError("host", missing.hostname);
+export const blinkDeviceLight: WriteUseCase<BlinkDeviceLightRequest> = {
+  validate: (_deps, req) => {
+    const v = new Violations();
+    v.addAll(validateEnum(req.light, LightType, "light", true));
+    v.check(req.locations.length > 0, "locations", "at least one device is required");
+    v.check(req.locations.length <= MAX_LOCATIONS, "locations", `at most ${MAX_LOCATIONS} devices`);
+    req.locations.forEach((loc, i) => {
+      v.addAll(validateHostname(loc.hostname, `locations[${i}].hostname`));
+      v.check(loc.deviceId !== "" || loc.path !== "", `locations[${i}].device_id`, "device_id or path is required");
+      if (loc.path !== "") v.addAll(validateAbsolutePath(loc.path, `locations[${i}].path`));
+      v.check(loc.deviceId.length <= 256 && !loc.deviceId.includes("\0"), `locations[${i}].device_id`, "at most 256 characters, no NUL");
+    });
+    v.addAll(validateRequestId(req.requestId));
+    v.throwIfAny();
+  },
+  plan: async (deps, req) => {
+    const known = new Set((await deps.backend.listHosts(req.locations.map((l) => l.hostname))).map((h) => h.hostname));
+    const missing = req.locations.find((l) => !known.has(l.hostname));
+    if (missing) throw new NotFoundError("host", missing.hostname);
+    return blinkDeviceLightPlan(deps, req);
+  },
+  rebuild: (deps, req) => blinkDeviceLightPlan(deps, req),
+};
 
-  return deps.engine.submit(blinkDeviceLightPlan(deps, req));
-}
-
-export function blinkDeviceLightPlan(deps: Deps, req: BlinkDeviceLightRequest): WritePlan {
+function blinkDeviceLightPlan(deps: Deps, req: BlinkDeviceLightRequest): WritePlan {
   const kind = req.light === LightType.LIGHT_TYPE_FAULT ? "fault" : "ident";
   const state = req.on ? "on" : "off";
   return writePlan(
-    rpcName("InventoryService", "BlinkDeviceLight"),
+    fullName(InventoryServiceService.blinkDeviceLight),
     req,
     `Set ${kind} light ${state} on ${req.locations.length} device(s)`,
     [...new Set(req.locations.map((l) => l.hostname))],

@@ -1,10 +1,15 @@
 // The OperationService use cases: validation in front of the engine's queries.
 import { Operation_State } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import type {
+  CancelOperationRequest,
+  CancelOperationResponse,
+  GetOperationRequest,
+  GetOperationResponse,
   ListOperationsRequest,
   ListOperationsResponse,
   WaitOperationsRequest,
   WaitOperationsResponse,
+  WatchOperationRequest,
 } from "../../gen/ts/ceph_orchestrator/v1/operation_service.js";
 import type { Deps } from "./context.js";
 import { ResourceExhaustedError } from "./errors.js";
@@ -15,11 +20,27 @@ const MAX_WAIT_IDS = 1000;
 /** The longest wait unless configured otherwise (--max-wait). */
 export const MAX_WAIT_MS = 3600 * 1000;
 
-export function checkOperationId(id: string, field = "id"): void {
+function checkOperationId(id: string, field = "id"): void {
   const v = new Violations();
   v.check(id !== "", field, "is required");
   v.check(/^[0-9a-fA-F-]{0,64}$/.test(id), field, "must be an operation id (a UUID)");
   v.throwIfAny();
+}
+
+export function getOperation(deps: Deps, req: GetOperationRequest): GetOperationResponse {
+  checkOperationId(req.id);
+  return { operation: deps.engine.get(req.id) };
+}
+
+export function cancelOperation(deps: Deps, req: CancelOperationRequest): CancelOperationResponse {
+  checkOperationId(req.id);
+  return { operation: deps.engine.cancel(req.id) };
+}
+
+/** The operation a WatchOperation follows. */
+export function watchedOperation(_deps: Deps, req: WatchOperationRequest): string {
+  checkOperationId(req.id);
+  return req.id;
 }
 
 export function listOperations(deps: Deps, req: ListOperationsRequest): ListOperationsResponse {
@@ -41,12 +62,8 @@ export function listOperations(deps: Deps, req: ListOperationsRequest): ListOper
  * reaches `maxWaitMs` with operations still running answers RESOURCE_EXHAUSTED with
  * RetryInfo: calling again goes on waiting.
  */
-export async function waitOperations(
-  deps: Deps,
-  req: WaitOperationsRequest,
-  signal: AbortSignal,
-  maxWaitMs = MAX_WAIT_MS,
-): Promise<WaitOperationsResponse> {
+export async function waitOperations(deps: Deps, req: WaitOperationsRequest, signal: AbortSignal): Promise<WaitOperationsResponse> {
+  const maxWaitMs = deps.maxWaitMs ?? MAX_WAIT_MS;
   const v = new Violations();
   v.check(req.ids.length > 0, "ids", "at least one operation id is required");
   v.check(req.ids.length <= MAX_WAIT_IDS, "ids", `at most ${MAX_WAIT_IDS} ids`);

@@ -1,11 +1,12 @@
 // OSDs: create from drive groups (and preview), replace, remove through a removal queue.
-import { type Operation, Operation_State } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
+import { Operation_State } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import { type DriveGroupSpec, type OsdHostPlan, type OsdRemoval, OsdRemoval_State } from "../../gen/ts/ceph_orchestrator/v1/osd.js";
-import type {
-  CreateOsdsRequest,
-  GetOsdRemovalStatusResponse,
-  PreviewOsdsRequest,
-  PreviewOsdsResponse,
+import {
+  type CreateOsdsRequest,
+  type GetOsdRemovalStatusResponse,
+  OsdServiceService,
+  type PreviewOsdsRequest,
+  type PreviewOsdsResponse,
   RemoveOsdsRequest,
   ReplaceOsdsRequest,
 } from "../../gen/ts/ceph_orchestrator/v1/osd_service.js";
@@ -13,13 +14,13 @@ import { type DaemonDescription, ServiceAction, ServiceType } from "../../gen/ts
 import type { StepContext } from "../backend/backend.js";
 import type { OperationRun, WritePlan } from "../operations/engine.js";
 import { nowTimestamp, timestampMs } from "../backend/timestamps.js";
-import { ensureOptionsSupported, rpcName } from "./capabilities.js";
-import { type Deps, settleAll, writePlan } from "./context.js";
-import { stepContext } from "./ceph-services.js";
+import { type Deps, settleAll, stepContext, writePlan } from "./context.js";
 import { matchHosts, planOsds, validateDriveGroup } from "./drive-group.js";
 import { CancelledError, NotFoundError, ValidationError } from "./errors.js";
 import { Violations, validateRequestId } from "./fields.js";
-import { serviceName } from "../backend/ceph-names.js";
+import { serviceName, typeName } from "../backend/ceph-names.js";
+import type { RemovalEntry } from "./orchestrator-state.js";
+import { type WriteUseCase, fullName } from "./registry-types.js";
 
 const MAX_OSD_IDS = 1000;
 /** How often a removal looks again whether its OSD is safe to destroy. */
@@ -27,12 +28,25 @@ const SAFETY_POLL_MS = 200;
 /** Finished removals stay visible in the queue this long. */
 const FINISHED_REMOVAL_TTL_MS = 60 * 60 * 1000;
 
+/** The options of a drive group that a backend may not support. */
+export const DRIVE_GROUP_OPTIONS = [
+  "spec.db_devices",
+  "spec.wal_devices",
+  "spec.journal_devices",
+  "spec.data_directories",
+  "spec.osds_per_device",
+  "spec.objectstore",
+  "spec.encrypted",
+  "spec.db_slots",
+  "spec.wal_slots",
+] as const;
+
 /**
  * Validates a drive group against the cluster. A claimed id must be an OSD of the host it is
  * claimed for: for CreateOsds a destroyed one (or a free id), for ReplaceOsds (`replacing`)
  * any existing one, which it destroys first if needed.
  */
-async function validatedSpec(deps: Deps, spec: DriveGroupSpec | undefined, replacing = false): Promise<DriveGroupSpec> {
+async function validateDriveGroupSpec(deps: Deps, spec: DriveGroupSpec | undefined, replacing = false): Promise<void> {
   if (!spec) throw new ValidationError([{ field: "spec", description: "is required" }]);
   const hostnames = (await deps.backend.listHosts()).map((h) => h.hostname);
   const violations = validateDriveGroup(spec, hostnames, "spec");
@@ -55,7 +69,6 @@ async function validatedSpec(deps: Deps, spec: DriveGroupSpec | undefined, repla
     });
   }
   if (violations.length > 0) throw new ValidationError(violations);
-  return spec;
 }
 
 async function plan(deps: Deps, spec: DriveGroupSpec): Promise<OsdHostPlan[]> {
@@ -66,31 +79,32 @@ async function plan(deps: Deps, spec: DriveGroupSpec): Promise<OsdHostPlan[]> {
   return planOsds(spec, await deps.backend.getInventory!(hosts, false));
 }
 
-export async function previewOsds(deps: Deps, req: PreviewOsdsRequest): Promise<PreviewOsdsResponse> {
-  const spec = await validatedSpec(deps, req.spec);
-  return { hosts: await plan(deps, spec) };
+export async function validatePreviewOsds(deps: Deps, req: PreviewOsdsRequest): Promise<void> {
+  await validateDriveGroupSpec(deps, req.spec);
 }
 
-export async function createOsds(deps: Deps, req: CreateOsdsRequest): Promise<Operation> {
-  const rpc = rpcName("OsdService", "CreateOsds");
-  const spec = await validatedSpec(deps, req.spec);
-  const v = new Violations();
-  v.addAll(validateRequestId(req.requestId));
-  v.throwIfAny();
-  ensureOptionsSupported(deps.backend, rpc, req);
-  return deps.engine.submit(
+export async function previewOsds(deps: Deps, req: PreviewOsdsRequest): Promise<PreviewOsdsResponse> {
+  return { hosts: await plan(deps, req.spec!) };
+}
+
+export const createOsds: WriteUseCase<CreateOsdsRequest> = {
+  validate: async (deps, req) => {
+    await validateDriveGroupSpec(deps, req.spec);
+    new Violations().addAll(validateRequestId(req.requestId)).throwIfAny();
+  },
+  plan: async (deps, req) =>
     createOsdsPlan(
       deps,
       req,
-      (await plan(deps, spec)).map((p) => p.hostname),
+      (await plan(deps, req.spec!)).map((p) => p.hostname),
     ),
-  );
-}
+  rebuild: (deps, req, op) => createOsdsPlan(deps, req, op.hosts),
+};
 
-export function createOsdsPlan(deps: Deps, req: CreateOsdsRequest, hosts: string[]): WritePlan {
+function createOsdsPlan(deps: Deps, req: CreateOsdsRequest, hosts: string[]): WritePlan {
   const spec = req.spec!;
   return writePlan(
-    rpcName("OsdService", "CreateOsds"),
+    fullName(OsdServiceService.createOsds),
     req,
     `Create OSDs from drive group '${spec.serviceId || "default"}' on ${hosts.length} host(s)`,
     hosts,
@@ -157,21 +171,20 @@ async function addUnstarted(deps: Deps, plans: OsdHostPlan[], serviceId: string)
   }
 }
 
-export async function replaceOsds(deps: Deps, req: ReplaceOsdsRequest): Promise<Operation> {
-  const rpc = rpcName("OsdService", "ReplaceOsds");
-  await validatedSpec(deps, req.spec, true);
-  const v = new Violations();
-  v.addAll(validateRequestId(req.requestId));
-  v.throwIfAny();
-  ensureOptionsSupported(deps.backend, rpc, req);
-  return deps.engine.submit(replaceOsdsPlan(deps, req));
-}
+export const replaceOsds: WriteUseCase<ReplaceOsdsRequest> = {
+  validate: async (deps, req) => {
+    await validateDriveGroupSpec(deps, req.spec, true);
+    new Violations().addAll(validateRequestId(req.requestId)).throwIfAny();
+  },
+  plan: (deps, req) => Promise.resolve(replaceOsdsPlan(deps, req)),
+  rebuild: (deps, req) => replaceOsdsPlan(deps, req),
+};
 
-export function replaceOsdsPlan(deps: Deps, req: ReplaceOsdsRequest): WritePlan {
+function replaceOsdsPlan(deps: Deps, req: ReplaceOsdsRequest): WritePlan {
   const spec = req.spec!;
   const claimed = Object.values(spec.osdIdClaims).flatMap((c) => c.osdIds);
   return writePlan(
-    rpcName("OsdService", "ReplaceOsds"),
+    fullName(OsdServiceService.replaceOsds),
     req,
     `Replace OSDs ${claimed.join(", ")}`,
     Object.keys(spec.osdIdClaims),
@@ -185,39 +198,37 @@ export function replaceOsdsPlan(deps: Deps, req: ReplaceOsdsRequest): WritePlan 
   );
 }
 
-/** An entry of the OSD removal queue (upstream's), shared by every removing operation. */
-export type RemovalEntry = OsdRemoval & { finishedAt?: number };
-
 function queue(deps: Deps): Map<number, RemovalEntry> {
   return deps.state.removals;
 }
 
-export async function removeOsds(deps: Deps, req: RemoveOsdsRequest): Promise<Operation> {
-  const v = new Violations();
-  v.check(req.osdIds.length > 0, "osd_ids", "at least one OSD id is required");
-  v.check(req.osdIds.length <= MAX_OSD_IDS, "osd_ids", `at most ${MAX_OSD_IDS} ids`);
-  req.osdIds.forEach((id, i) => v.check(Number.isInteger(id) && id >= 0, `osd_ids[${i}]`, "must be 0 or more"));
-  v.check(new Set(req.osdIds).size === req.osdIds.length, "osd_ids", "ids must be unique");
-  v.addAll(validateRequestId(req.requestId));
-  v.throwIfAny();
-  const osds = await osdDaemons(deps);
-  const targets = req.osdIds.map((id) => {
-    const d = osds.find((o) => o.daemonId === String(id));
-    if (!d) throw new NotFoundError("osd", `osd.${id}`);
-    return d;
-  });
-  return deps.engine.submit(removeOsdsPlan(deps, req, [...new Set(targets.map((d) => d.hostname))]));
-}
+export const removeOsds: WriteUseCase<RemoveOsdsRequest> = {
+  validate: (_deps, req) => {
+    const v = new Violations();
+    v.check(req.osdIds.length > 0, "osd_ids", "at least one OSD id is required");
+    v.check(req.osdIds.length <= MAX_OSD_IDS, "osd_ids", `at most ${MAX_OSD_IDS} ids`);
+    req.osdIds.forEach((id, i) => v.check(Number.isInteger(id) && id >= 0, `osd_ids[${i}]`, "must be 0 or more"));
+    v.check(new Set(req.osdIds).size === req.osdIds.length, "osd_ids", "ids must be unique");
+    v.addAll(validateRequestId(req.requestId));
+    v.throwIfAny();
+  },
+  plan: async (deps, req) => {
+    const osds = await osdDaemons(deps);
+    const targets = req.osdIds.map((id) => {
+      const d = osds.find((o) => o.daemonId === String(id));
+      if (!d) throw new NotFoundError("osd", `osd.${id}`);
+      return d;
+    });
+    return removeOsdsPlan(deps, req, [...new Set(targets.map((d) => d.hostname))]);
+  },
+  rebuild: (deps, req, op) => removeOsdsPlan(deps, req, op.hosts),
+};
 
-/** How a RemoveOsds operation's description says its options (journaledRemovals reads them back). */
-const FOR_REPLACEMENT = " for replacement";
-const FORCED = " (forced)";
-
-export function removeOsdsPlan(deps: Deps, req: RemoveOsdsRequest, hosts: string[]): WritePlan {
+function removeOsdsPlan(deps: Deps, req: RemoveOsdsRequest, hosts: string[]): WritePlan {
   return writePlan(
-    rpcName("OsdService", "RemoveOsds"),
+    fullName(OsdServiceService.removeOsds),
     req,
-    `Remove OSDs ${req.osdIds.join(", ")}${req.replace ? FOR_REPLACEMENT : ""}${req.force ? FORCED : ""}`,
+    `Remove OSDs ${req.osdIds.join(", ")}${req.replace ? " for replacement" : ""}${req.force ? " (forced)" : ""}`,
     hosts,
     async (run) => {
       const osds = await osdDaemons(deps);
@@ -317,27 +328,53 @@ const TASK_TO_REMOVAL: Partial<Record<Operation_State, OsdRemoval_State>> = {
 };
 
 /**
- * The removals of RemoveOsds operations that ended within the queue's time, newest first: a
- * succeeded one's result, else each OSD's task (how it ended, and why).
+ * The removals of RemoveOsds and ReplaceOsds operations that ended within the queue's time,
+ * newest first: a succeeded RemoveOsds' result, else each OSD's task (how it ended, and why),
+ * with the OSDs and options of the operation's journaled request.
  */
 function journaledRemovals(deps: Deps, now: number): OsdRemoval[] {
   const out: OsdRemoval[] = [];
-  for (const op of deps.engine.list({ states: [], method: rpcName("OsdService", "RemoveOsds"), hostname: "" })) {
-    if (!op.done || now - (timestampMs(op.endTime) ?? 0) > FINISHED_REMOVAL_TTL_MS) continue;
-    const result = op.outcome?.$case === "result" && op.outcome.value.result?.$case === "osdRemovals" ? op.outcome.value.result.value : undefined;
+  const methods = [fullName(OsdServiceService.removeOsds), fullName(OsdServiceService.replaceOsds)];
+  for (const op of deps.engine.list({ states: [], method: "", hostname: "" })) {
+    if (!methods.includes(op.method) || !op.done || now - (timestampMs(op.endTime) ?? 0) > FINISHED_REMOVAL_TTL_MS) continue;
+    const result =
+      op.outcome?.$case === "result" && op.outcome.value.result?.$case === "osdRemovals" ? op.outcome.value.result.value : undefined;
     if (result) {
       out.push(...result.removals);
       continue;
     }
-    for (const t of op.tasks) {
-      const id = /^osd\.(\d+)$/.exec(t.target)?.[1];
-      const state = TASK_TO_REMOVAL[t.state];
-      if (id === undefined || state === undefined) continue;
-      const flags = { replace: op.description.includes(FOR_REPLACEMENT), force: op.description.includes(FORCED) };
-      out.push({ osdId: Number(id), hostname: t.hostname, state, ...flags, pgCount: 0, started: op.createTime, message: t.message, operationId: op.id });
+    const removal = removalOf(op.method, deps.engine.requestOf(op.id));
+    if (!removal) continue;
+    for (const osdId of removal.osdIds) {
+      const task = op.tasks.find((t) => t.target === `${typeName(ServiceType.SERVICE_TYPE_OSD)}.${osdId}`);
+      const state = task && TASK_TO_REMOVAL[task.state];
+      if (!task || state === undefined) continue;
+      const { replace, force } = removal;
+      out.push({
+        osdId,
+        hostname: task.hostname,
+        state,
+        replace,
+        force,
+        pgCount: 0,
+        started: op.createTime,
+        message: task.message,
+        operationId: op.id,
+      });
     }
   }
   return out;
+}
+
+/** The OSDs a journaled RemoveOsds or ReplaceOsds request removes, and how. */
+function removalOf(method: string, request: unknown): { osdIds: number[]; replace: boolean; force: boolean } | undefined {
+  if (request === undefined) return undefined;
+  if (method === fullName(OsdServiceService.removeOsds)) {
+    const r = RemoveOsdsRequest.fromPartial(request as RemoveOsdsRequest);
+    return { osdIds: r.osdIds, replace: r.replace, force: r.force };
+  }
+  const r = ReplaceOsdsRequest.fromPartial(request as ReplaceOsdsRequest);
+  return { osdIds: Object.values(r.spec?.osdIdClaims ?? {}).flatMap((c) => c.osdIds), replace: true, force: false };
 }
 
 async function osdDaemons(deps: Deps): Promise<DaemonDescription[]> {

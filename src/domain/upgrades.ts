@@ -1,36 +1,26 @@
 // Upgrades: roll every daemon to a target version in upstream's order, one daemon at a
 // time, pausable, stoppable, with "x of y daemons" progress.
-import { type Operation, Operation_State } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
+import { Operation_State } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import type { DaemonDescription } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import type { UpgradeStatus } from "../../gen/ts/ceph_orchestrator/v1/upgrade.js";
-import type {
-  GetAvailableUpgradesResponse,
-  GetUpgradeStatusResponse,
-  PauseUpgradeRequest,
-  ResumeUpgradeRequest,
-  StartUpgradeRequest,
-  StopUpgradeRequest,
+import {
+  type GetAvailableUpgradesResponse,
+  type GetUpgradeStatusResponse,
+  type PauseUpgradeRequest,
+  type ResumeUpgradeRequest,
+  type StartUpgradeRequest,
+  type StopUpgradeRequest,
+  UpgradeServiceService,
 } from "../../gen/ts/ceph_orchestrator/v1/upgrade_service.js";
 import type { WritePlan } from "../operations/engine.js";
-import { rpcName } from "./capabilities.js";
 import { type Deps, writePlan } from "./context.js";
 import { CancelledError, FailedPreconditionError } from "./errors.js";
 import { Violations, validateRequestId, validateString } from "./fields.js";
 import { typeName } from "../backend/ceph-names.js";
 import { compareCephVersions } from "../backend/versions.js";
+import type { UpgradeState } from "./orchestrator-state.js";
+import { type WriteUseCase, fullName } from "./registry-types.js";
 import { UPGRADE_ORDER, orderDaemonsForUpgrade } from "./upgrade-order.js";
-
-export interface UpgradeState {
-  target: string;
-  from: string;
-  operationId: string;
-  paused: boolean;
-  message: string;
-  upgraded: number;
-  total: number;
-  /** Wakes the upgrade loop when it is resumed. */
-  resume: (() => void) | undefined;
-}
 
 async function currentVersion(deps: Deps): Promise<string> {
   const versions = (await deps.backend.listDaemons!(false)).map((d) => d.version).filter((v) => v !== "");
@@ -85,32 +75,40 @@ function servicesComplete(daemons: readonly DaemonDescription[], target: string)
   );
 }
 
-export async function startUpgrade(deps: Deps, req: StartUpgradeRequest): Promise<Operation> {
-  const v = new Violations();
-  v.check(req.targetVersion !== "", "target_version", "is required");
-  v.addAll(validateString(req.targetVersion, "target_version", 64));
-  v.addAll(validateRequestId(req.requestId));
-  v.throwIfAny();
-  const available = await getAvailableUpgrades(deps);
-  if (!available.versions.includes(req.targetVersion)) {
-    v.check(false, "target_version", `'${req.targetVersion}' is not available; available: ${available.versions.join(", ") || "none"}`);
+export const startUpgrade: WriteUseCase<StartUpgradeRequest> = {
+  validate: async (deps, req) => {
+    const v = new Violations();
+    v.check(req.targetVersion !== "", "target_version", "is required");
+    v.addAll(validateString(req.targetVersion, "target_version", 64));
+    v.addAll(validateRequestId(req.requestId));
     v.throwIfAny();
-  }
-  const running = deps.state.upgrade;
-  if (running && running.target !== req.targetVersion) {
-    throw new FailedPreconditionError("upgrade", `an upgrade to ${running.target} is in progress (operation ${running.operationId})`);
-  }
-  if (running) return deps.engine.get(running.operationId);
-  const hosts = [...new Set((await deps.backend.listDaemons!(false)).map((d) => d.hostname))].sort();
-  const op = deps.engine.submit(startUpgradePlan(deps, req, hosts));
-  // A retried request_id returns the earlier operation, which already has (or had) its state.
-  if (!deps.state.upgrade && op.state === Operation_State.STATE_ACCEPTED) {
-    deps.state.upgrade = newUpgradeState(req.targetVersion, available.currentVersion, op.id);
-  }
-  return op;
-}
+    const available = await getAvailableUpgrades(deps);
+    if (!available.versions.includes(req.targetVersion)) {
+      v.check(false, "target_version", `'${req.targetVersion}' is not available; available: ${available.versions.join(", ") || "none"}`);
+      v.throwIfAny();
+    }
+  },
+  plan: async (deps, req) => {
+    const running = deps.state.upgrade;
+    if (running && running.target !== req.targetVersion) {
+      throw new FailedPreconditionError("upgrade", `an upgrade to ${running.target} is in progress (operation ${running.operationId})`);
+    }
+    if (running) return deps.engine.get(running.operationId);
+    const hosts = [...new Set((await deps.backend.listDaemons!(false)).map((d) => d.hostname))].sort();
+    const from = await currentVersion(deps);
+    return {
+      ...startUpgradePlan(deps, req, hosts),
+      // A retried request_id returns the earlier operation, which already has (or had) its state.
+      accepted: (op) => {
+        if (!deps.state.upgrade && op.state === Operation_State.STATE_ACCEPTED)
+          deps.state.upgrade = newUpgradeState(req.targetVersion, op.id, from);
+      },
+    };
+  },
+  rebuild: (deps, req, op) => startUpgradePlan(deps, req, op.hosts),
+};
 
-function newUpgradeState(target: string, from: string, operationId: string, paused = false): UpgradeState {
+function newUpgradeState(target: string, operationId: string, from = "", paused = false): UpgradeState {
   return { target, from, operationId, paused, message: paused ? "paused" : "starting", upgraded: 0, total: 0, resume: undefined };
 }
 
@@ -120,8 +118,8 @@ function newUpgradeState(target: string, from: string, operationId: string, paus
  * the order they came).
  */
 function leftPaused(deps: Deps, upgradeId: string): boolean {
-  const pause = rpcName("UpgradeService", "PauseUpgrade");
-  const resume = rpcName("UpgradeService", "ResumeUpgrade");
+  const pause = fullName(UpgradeServiceService.pauseUpgrade);
+  const resume = fullName(UpgradeServiceService.resumeUpgrade);
   for (const op of deps.engine.list({ states: [], method: "", hostname: "" })) {
     if (op.id === upgradeId) break; // newest first: earlier ones belong to earlier upgrades
     if (op.state !== Operation_State.STATE_SUCCEEDED) continue;
@@ -131,10 +129,11 @@ function leftPaused(deps: Deps, upgradeId: string): boolean {
   return false;
 }
 
-export function startUpgradePlan(deps: Deps, req: StartUpgradeRequest, hosts: string[]): WritePlan {
-  return writePlan(rpcName("UpgradeService", "StartUpgrade"), req, `Upgrade the cluster to ${req.targetVersion}`, hosts, async (run) => {
+function startUpgradePlan(deps: Deps, req: StartUpgradeRequest, hosts: string[]): WritePlan {
+  return writePlan(fullName(UpgradeServiceService.startUpgrade), req, `Upgrade the cluster to ${req.targetVersion}`, hosts, async (run) => {
     // After a restart the upgrade's state is rebuilt here, paused if it was left paused.
-    const state = (deps.state.upgrade ??= newUpgradeState(req.targetVersion, await currentVersion(deps), run.id, leftPaused(deps, run.id)));
+    const state = (deps.state.upgrade ??= newUpgradeState(req.targetVersion, run.id, "", leftPaused(deps, run.id)));
+    state.from ||= await currentVersion(deps);
     try {
       const daemons = orderDaemonsForUpgrade(await deps.backend.listDaemons!(false));
       state.total = daemons.length;
@@ -167,17 +166,17 @@ export function startUpgradePlan(deps: Deps, req: StartUpgradeRequest, hosts: st
   });
 }
 
-type ControlMethod = "PauseUpgrade" | "ResumeUpgrade" | "StopUpgrade";
+type ControlMethod = "pauseUpgrade" | "resumeUpgrade" | "stopUpgrade";
 
 const CONTROLS: Record<ControlMethod, { description: string; change: (deps: Deps, u: UpgradeState) => void | Promise<void> }> = {
-  PauseUpgrade: {
+  pauseUpgrade: {
     description: "Pause the upgrade",
     change: (_deps, u) => {
       u.paused = true;
       u.message = "paused";
     },
   },
-  ResumeUpgrade: {
+  resumeUpgrade: {
     description: "Resume the upgrade",
     change: (_deps, u) => {
       u.paused = false;
@@ -185,7 +184,7 @@ const CONTROLS: Record<ControlMethod, { description: string; change: (deps: Deps
       u.resume?.();
     },
   },
-  StopUpgrade: {
+  stopUpgrade: {
     description: "Stop the upgrade",
     change: async (deps, u) => {
       const ended = deps.engine.wait([u.operationId], 24 * 3600 * 1000);
@@ -195,32 +194,27 @@ const CONTROLS: Record<ControlMethod, { description: string; change: (deps: Deps
   },
 };
 
-export function pauseUpgrade(deps: Deps, req: PauseUpgradeRequest): Promise<Operation> {
-  return control(deps, req, "PauseUpgrade");
+export const pauseUpgrade: WriteUseCase<PauseUpgradeRequest> = control("pauseUpgrade");
+export const resumeUpgrade: WriteUseCase<ResumeUpgradeRequest> = control("resumeUpgrade");
+export const stopUpgrade: WriteUseCase<StopUpgradeRequest> = control("stopUpgrade");
+
+function control(method: ControlMethod): WriteUseCase<{ requestId: string }> {
+  return {
+    validate: (_deps, req) => new Violations().addAll(validateRequestId(req.requestId)).throwIfAny(),
+    plan: (deps, req) => {
+      const u = deps.state.upgrade;
+      if (!u) throw new FailedPreconditionError("upgrade", "no upgrade is in progress");
+      if (method === "pauseUpgrade" && u.paused) throw new FailedPreconditionError("upgrade", "the upgrade is already paused");
+      if (method === "resumeUpgrade" && !u.paused) throw new FailedPreconditionError("upgrade", "the upgrade is not paused");
+      return Promise.resolve(controlPlan(deps, req, method));
+    },
+    rebuild: (deps, req) => controlPlan(deps, req, method),
+  };
 }
 
-export function resumeUpgrade(deps: Deps, req: ResumeUpgradeRequest): Promise<Operation> {
-  return control(deps, req, "ResumeUpgrade");
-}
-
-export function stopUpgrade(deps: Deps, req: StopUpgradeRequest): Promise<Operation> {
-  return control(deps, req, "StopUpgrade");
-}
-
-async function control(deps: Deps, req: { requestId: string }, method: ControlMethod): Promise<Operation> {
-  const v = new Violations();
-  v.addAll(validateRequestId(req.requestId));
-  v.throwIfAny();
-  const u = deps.state.upgrade;
-  if (!u) throw new FailedPreconditionError("upgrade", "no upgrade is in progress");
-  if (method === "PauseUpgrade" && u.paused) throw new FailedPreconditionError("upgrade", "the upgrade is already paused");
-  if (method === "ResumeUpgrade" && !u.paused) throw new FailedPreconditionError("upgrade", "the upgrade is not paused");
-  return deps.engine.submit(controlPlan(deps, req, method));
-}
-
-export function controlPlan(deps: Deps, req: { requestId: string }, method: ControlMethod): WritePlan {
+function controlPlan(deps: Deps, req: { requestId: string }, method: ControlMethod): WritePlan {
   const { description, change } = CONTROLS[method];
-  return writePlan(rpcName("UpgradeService", method), req, description, [], async () => {
+  return writePlan(fullName(UpgradeServiceService[method]), req, description, [], async () => {
     const u = deps.state.upgrade;
     if (!u) throw new FailedPreconditionError("upgrade", "no upgrade is in progress");
     await change(deps, u);

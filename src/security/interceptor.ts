@@ -7,7 +7,7 @@
 // handler through callerOf(call.metadata); the authorization header does not.
 import * as grpc from "@grpc/grpc-js";
 import type { Logger } from "pino";
-import { toServiceError } from "../transport/operation-stream.js";
+import { toServiceError } from "./grpc-status.js";
 import type { Auditor } from "./audit.js";
 import { type Authenticator, type Caller } from "./identities.js";
 import type { WriteRateLimiter } from "./rate-limit.js";

@@ -1,27 +1,9 @@
-// Bridges the operations engine to grpc-js: operation snapshots onto a server stream, and
-// domain errors onto gRPC statuses with google.rpc details in `grpc-status-details-bin`.
+// Bridges the operations engine to grpc-js: operation snapshots onto a server stream, ended
+// by OK or by the error's gRPC status (src/security/grpc-status.ts).
 import * as grpc from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
-import { Code } from "../../gen/ts/google/rpc/code.js";
-import { Status } from "../../gen/ts/google/rpc/status.js";
-import { errorToStatus } from "../operations/status.js";
-
-export const STATUS_DETAILS_KEY = "grpc-status-details-bin";
-
-/**
- * The gRPC error for a handler's callback or a stream's 'error' event: code, message and
- * the google.rpc.Status in the details trailer. An unexpected error is logged here, since
- * the client only sees "internal error".
- */
-export function toServiceError(err: unknown, log: Logger): Partial<grpc.StatusObject> {
-  const status = errorToStatus(err);
-  if (status.code === Code.INTERNAL) log.error({ err }, "unexpected error");
-  const metadata = new grpc.Metadata();
-  metadata.set(STATUS_DETAILS_KEY, Buffer.from(Status.encode(status).finish()));
-  const code: grpc.status = status.code;
-  return { code, details: status.message, metadata };
-}
+import { toServiceError } from "../security/grpc-status.js";
 
 /**
  * Writes each operation snapshot to the stream, honouring back-pressure, and ends it with

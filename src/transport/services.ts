@@ -1,102 +1,95 @@
-// The gRPC handlers: decode nothing themselves (ts-proto does), call one use case each,
-// and map results and errors onto grpc-js calls. No domain rules here.
+// The gRPC handlers, derived from the RPC registry (src/domain/registry.ts): one handler per
+// kind of entry (read, command, write, watch), never one per RPC. They decode nothing
+// themselves (ts-proto does), run the entry's use case, and map results and errors onto
+// grpc-js calls. No domain rules here.
 import * as grpc from "@grpc/grpc-js";
 import type { Logger } from "pino";
-import { HostServiceService, type HostServiceServer } from "../../gen/ts/ceph_orchestrator/v1/host_service.js";
-import { InventoryServiceService, type InventoryServiceServer } from "../../gen/ts/ceph_orchestrator/v1/inventory_service.js";
 import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
-import { OperationServiceService, type OperationServiceServer } from "../../gen/ts/ceph_orchestrator/v1/operation_service.js";
-import {
-  OrchestratorServiceService,
-  type OrchestratorServiceServer,
-} from "../../gen/ts/ceph_orchestrator/v1/orchestrator_service.js";
-import { OsdServiceService, type OsdServiceServer } from "../../gen/ts/ceph_orchestrator/v1/osd_service.js";
-import { ServiceServiceService, type ServiceServiceServer } from "../../gen/ts/ceph_orchestrator/v1/service_service.js";
-import { UpgradeServiceService, type UpgradeServiceServer } from "../../gen/ts/ceph_orchestrator/v1/upgrade_service.js";
-import * as services from "../domain/ceph-services.js";
+import { ensureSupported } from "../domain/capabilities.js";
 import { type Deps, fingerprint } from "../domain/context.js";
-import { ensureSupported, rpcName } from "../domain/capabilities.js";
+import { answerRead, submitWrite } from "../domain/dispatch.js";
 import { NoBackendError, RequestIdReusedError, ResourceExhaustedError } from "../domain/errors.js";
-import * as hosts from "../domain/hosts.js";
-import * as inventory from "../domain/inventory.js";
-import * as operations from "../domain/operations.js";
-import * as osds from "../domain/osds.js";
-import { getCapabilities, getStatus } from "../domain/status.js";
-import * as upgrades from "../domain/upgrades.js";
+import { REGISTRY, type RegisteredRpc, rpcByPath } from "../domain/registry.js";
+import type { CommandEntry, ReadEntry, WatchEntry } from "../domain/registry-types.js";
 import type { Auditor } from "../security/audit.js";
+import { toServiceError } from "../security/grpc-status.js";
 import { callerOf } from "../security/interceptor.js";
-import { streamOperations, toServiceError } from "./operation-stream.js";
+import { type StreamLimit, streamOperations } from "./operation-stream.js";
 import { ensureDecoded, withCheckedRequests } from "./wire-check.js";
-
-type UnaryCall<Req> = grpc.ServerUnaryCall<Req, unknown>;
 
 export interface ServiceOptions {
   /** Gets a line for every write (src/security/audit.ts). */
   audit?: Auditor;
-  /** The longest WaitOperations waits; a longer wait that runs out answers RESOURCE_EXHAUSTED. */
-  maxWaitMs?: number;
   /** The longest a WatchOperation stream lasts; then it ends RESOURCE_EXHAUSTED (re-attach). */
   maxWatchMs?: number;
 }
 
+type Request = Record<string, unknown>;
+type Handler = grpc.UntypedHandleCall;
+
 /** `deps` undefined means no backend is configured: every RPC but status answers NO_BACKEND. */
 export function addOrchestratorServices(server: grpc.Server, deps: Deps | undefined, log: Logger, opts: ServiceOptions = {}): void {
   const { audit } = opts;
-  const need = (): Deps => {
+  /** The dependencies of a call, once it is known the backend has what the RPC needs. */
+  const ready = (rpc: RegisteredRpc): Deps => {
     if (!deps) throw new NoBackendError("No orchestrator backend is configured (set --backend)");
+    ensureSupported(deps.backend, rpc);
     return deps;
   };
 
-  /** Throws UNIMPLEMENTED before anything else when the backend lacks the RPC. */
-  const supported = (service: string, method: string): void => {
-    if (deps) ensureSupported(deps.backend, rpcName(service, method));
-  };
-
-  function unary<Req, Res>(
-    service: string,
-    method: string,
-    fn: (req: Req, call: UnaryCall<Req>) => Promise<Res> | Res,
-    outcome?: (call: UnaryCall<Req>, res: Res | undefined, err?: unknown) => void,
-  ): grpc.handleUnaryCall<Req, Res> {
-    return (call, callback) => {
+  function unary(rpc: RegisteredRpc, answer: (call: grpc.ServerUnaryCall<Request, unknown>) => unknown, audited = false): Handler {
+    const handler: grpc.handleUnaryCall<Request, unknown> = (call, callback) => {
       Promise.resolve()
-        .then(() => {
-          supported(service, method);
-          ensureDecoded(call.request);
-          return fn(call.request, call);
-        })
+        .then(() => answer(call))
         .then(
           (res) => {
-            outcome?.(call, res);
+            if (audited) audit?.answered(callerOf(call.metadata), rpc.fullName, call.request, (res as { operation?: Operation }).operation?.id);
             callback(null, res);
           },
           (err: unknown) => {
-            outcome?.(call, undefined, err);
+            if (audited) audit?.refused(callerOf(call.metadata), rpc.fullName, call.request, err);
             callback(toServiceError(err, log));
           },
         );
     };
+    return handler as Handler;
+  }
+
+  function read(rpc: RegisteredRpc, entry: ReadEntry<never, unknown>): Handler {
+    return unary(rpc, (call) => {
+      if (!deps && entry.withoutBackend) return entry.withoutBackend();
+      const d = ready(rpc);
+      ensureDecoded(call.request);
+      const gone = new AbortController();
+      call.on("cancelled", () => gone.abort());
+      return answerRead(d, rpc, call.request, gone.signal);
+    });
+  }
+
+  function command(rpc: RegisteredRpc, entry: CommandEntry<never, unknown>): Handler {
+    return unary(
+      rpc,
+      (call) => {
+        const d = ready(rpc);
+        ensureDecoded(call.request);
+        return (entry.call as (d: Deps, r: Request) => unknown)(d, call.request);
+      },
+      true,
+    );
   }
 
   /** A write: run the use case, then stream its operation from the ACCEPTED snapshot on. */
-  function write<Req, Res>(
-    service: string,
-    method: string,
-    fn: (d: Deps, req: Req) => Promise<Operation> | Operation,
-    wrap: (op: Operation) => Res,
-  ): grpc.handleServerStreamingCall<Req, Res> {
-    return (call) => {
+  function write(rpc: RegisteredRpc): Handler {
+    const handler: grpc.handleServerStreamingCall<Request, unknown> = (call) => {
       void streamOperations(
-        call as grpc.ServerWritableStream<unknown, Res>,
+        call,
         async function* (signal) {
-          const name = rpcName(service, method);
           const caller = callerOf(call.metadata);
           let d: Deps;
           let op: Operation;
           let known: Operation | undefined;
           try {
-            d = need();
-            supported(service, method);
+            d = ready(rpc);
             ensureDecoded(call.request);
             // A retry returns its operation before any check that the operation itself may
             // have made fail (e.g. "the host exists"). A request_id reused for another
@@ -104,123 +97,73 @@ export function addOrchestratorServices(server: grpc.Server, deps: Deps | undefi
             // the request: invalid input is INVALID_ARGUMENT whatever its request_id.
             const { requestId } = call.request as { requestId?: string };
             try {
-              known = requestId ? d.engine.byRequest(requestId, name, fingerprint(call.request as object)) : undefined;
+              known = requestId ? d.engine.byRequest(requestId, rpc.fullName, fingerprint(call.request)) : undefined;
             } catch (err) {
               if (!(err instanceof RequestIdReusedError)) throw err;
             }
-            op = known ?? (await fn(d, call.request));
+            op = known ?? (await submitWrite(d, rpc, call.request as Request & { requestId: string }));
           } catch (err) {
-            audit?.refused(caller, name, call.request, err);
+            audit?.refused(caller, rpc.fullName, call.request, err);
             throw err;
           }
-          audit?.accepted(caller, name, call.request, op, d.engine.whenDone(op.id), known !== undefined);
+          audit?.accepted(caller, rpc.fullName, call.request, op, d.engine.whenDone(op.id), known !== undefined);
           yield* d.engine.watch(op.id, signal);
         },
-        wrap,
+        (operation) => ({ operation }),
         log,
       );
     };
+    return handler as Handler;
   }
-  const op = (operation: Operation) => ({ operation });
 
-  const orchestrator: OrchestratorServiceServer = {
-    getStatus: unary("OrchestratorService", "GetStatus", async () =>
-      deps ? getStatus(deps.backend) : { available: false, reason: "No orchestrator backend is configured", backend: "", details: {} },
-    ),
-    getCapabilities: unary("OrchestratorService", "GetCapabilities", () => getCapabilities(need().backend)),
-  };
-  const host: HostServiceServer = {
-    addHost: write("HostService", "AddHost", hosts.addHost, op),
-    removeHost: write("HostService", "RemoveHost", hosts.removeHost, op),
-    listHosts: unary("HostService", "ListHosts", (req) => hosts.listHosts(need(), req)),
-    addHostLabel: write("HostService", "AddHostLabel", hosts.addHostLabel, op),
-    removeHostLabel: write("HostService", "RemoveHostLabel", hosts.removeHostLabel, op),
-  };
-  const inv: InventoryServiceServer = {
-    getInventory: unary("InventoryService", "GetInventory", (req) => inventory.getInventory(need(), req)),
-    blinkDeviceLight: write("InventoryService", "BlinkDeviceLight", inventory.blinkDeviceLight, op),
-  };
-  const svc: ServiceServiceServer = {
-    describeServices: unary("ServiceService", "DescribeServices", (req) => services.describeServices(need(), req)),
-    listDaemons: unary("ServiceService", "ListDaemons", (req) => services.listDaemons(need(), req)),
-    serviceAction: write("ServiceService", "ServiceAction", services.serviceAction, op),
-    daemonAction: write("ServiceService", "DaemonAction", services.daemonAction, op),
-    updateMons: write("ServiceService", "UpdateMons", services.updateMons, op),
-    updateMgrs: write("ServiceService", "UpdateMgrs", services.updateMgrs, op),
-    addStatelessService: write("ServiceService", "AddStatelessService", services.addStatelessService, op),
-    updateStatelessService: write("ServiceService", "UpdateStatelessService", services.updateStatelessService, op),
-    removeStatelessService: write("ServiceService", "RemoveStatelessService", services.removeStatelessService, op),
-  };
-  const osd: OsdServiceServer = {
-    createOsds: write("OsdService", "CreateOsds", osds.createOsds, op),
-    previewOsds: unary("OsdService", "PreviewOsds", (req) => osds.previewOsds(need(), req)),
-    replaceOsds: write("OsdService", "ReplaceOsds", osds.replaceOsds, op),
-    removeOsds: write("OsdService", "RemoveOsds", osds.removeOsds, op),
-    getOsdRemovalStatus: unary("OsdService", "GetOsdRemovalStatus", () => osds.getOsdRemovalStatus(need())),
-  };
-  const upgrade: UpgradeServiceServer = {
-    getAvailableUpgrades: unary("UpgradeService", "GetAvailableUpgrades", () => upgrades.getAvailableUpgrades(need())),
-    startUpgrade: write("UpgradeService", "StartUpgrade", upgrades.startUpgrade, op),
-    getUpgradeStatus: unary("UpgradeService", "GetUpgradeStatus", () => upgrades.getUpgradeStatus(need())),
-    pauseUpgrade: write("UpgradeService", "PauseUpgrade", upgrades.pauseUpgrade, op),
-    resumeUpgrade: write("UpgradeService", "ResumeUpgrade", upgrades.resumeUpgrade, op),
-    stopUpgrade: write("UpgradeService", "StopUpgrade", upgrades.stopUpgrade, op),
-  };
-  const operation: OperationServiceServer = {
-    getOperation: unary("OperationService", "GetOperation", (req) => {
-      operations.checkOperationId(req.id);
-      return { operation: need().engine.get(req.id) };
-    }),
-    listOperations: unary("OperationService", "ListOperations", (req) => operations.listOperations(need(), req)),
-    watchOperation: (call) => {
-      const maxMs = opts.maxWatchMs;
+  function watch(rpc: RegisteredRpc, entry: WatchEntry<never>): Handler {
+    const maxMs = opts.maxWatchMs;
+    const limit: StreamLimit | undefined =
+      maxMs === undefined
+        ? undefined
+        : {
+            maxMs,
+            error: () =>
+              new ResourceExhaustedError("WATCH_LIMIT", `a watch lasts at most ${maxMs / 1000} s: call WatchOperation again to go on`, 0, {
+                maxWatchSeconds: String(maxMs / 1000),
+              }),
+          };
+    const handler: grpc.handleServerStreamingCall<Request, unknown> = (call) => {
       void streamOperations(
-        call as grpc.ServerWritableStream<unknown, { operation: Operation }>,
+        call,
         async function* (signal) {
+          const d = ready(rpc);
           ensureDecoded(call.request);
-          operations.checkOperationId(call.request.id);
-          yield* need().engine.watch(call.request.id, signal);
+          yield* d.engine.watch((entry.operationId as (d: Deps, r: Request) => string)(d, call.request), signal);
         },
-        op,
+        (operation) => ({ operation }),
         log,
-        maxMs === undefined
-          ? undefined
-          : {
-              maxMs,
-              error: () =>
-                new ResourceExhaustedError("WATCH_LIMIT", `a watch lasts at most ${maxMs / 1000} s: call WatchOperation again to go on`, 0, {
-                  maxWatchSeconds: String(maxMs / 1000),
-                }),
-            },
+        limit,
       );
-    },
-    waitOperations: unary("OperationService", "WaitOperations", (req, call) => {
-      const gone = new AbortController();
-      call.on("cancelled", () => gone.abort());
-      return operations.waitOperations(need(), req, gone.signal, opts.maxWaitMs);
-    }),
-    cancelOperation: unary(
-      "OperationService",
-      "CancelOperation",
-      (req) => {
-        operations.checkOperationId(req.id);
-        return { operation: need().engine.cancel(req.id) };
-      },
-      // A write: audited.
-      (call, res, err) => {
-        const name = rpcName("OperationService", "CancelOperation");
-        if (err === undefined) audit?.answered(callerOf(call.metadata), name, call.request, res?.operation.id);
-        else audit?.refused(callerOf(call.metadata), name, call.request, err);
-      },
-    ),
-  };
+    };
+    return handler as Handler;
+  }
 
-  // Each request's bytes are checked before they are decoded (wire-check.ts).
-  server.addService(withCheckedRequests(OrchestratorServiceService), orchestrator);
-  server.addService(withCheckedRequests(HostServiceService), host);
-  server.addService(withCheckedRequests(InventoryServiceService), inv);
-  server.addService(withCheckedRequests(ServiceServiceService), svc);
-  server.addService(withCheckedRequests(OsdServiceService), osd);
-  server.addService(withCheckedRequests(UpgradeServiceService), upgrade);
-  server.addService(withCheckedRequests(OperationServiceService), operation);
+  function handlerFor(rpc: RegisteredRpc): Handler {
+    const { entry } = rpc;
+    switch (entry.kind) {
+      case "read":
+        return read(rpc, entry);
+      case "command":
+        return command(rpc, entry);
+      case "write":
+        return write(rpc);
+      case "watch":
+        return watch(rpc, entry);
+    }
+  }
+
+  for (const service of REGISTRY) {
+    const handlers: Record<string, Handler> = {};
+    for (const [key, method] of Object.entries(service.definition)) {
+      handlers[key] = handlerFor(rpcByPath(method.path)!);
+    }
+    // Each request's bytes are checked before they are decoded (wire-check.ts).
+    server.addService(withCheckedRequests(service.definition as unknown as grpc.ServiceDefinition), handlers);
+  }
 }

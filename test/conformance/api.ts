@@ -19,7 +19,10 @@ import {
   type GetInventoryResponse,
   InventoryServiceService,
 } from "../../gen/ts/ceph_orchestrator/v1/inventory_service.js";
+import { LightType } from "../../gen/ts/ceph_orchestrator/v1/inventory.js";
 import { type Operation, Operation_State } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
+import { ServiceAction, ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
+import type { RpcName } from "../../src/domain/registry.js";
 import {
   CancelOperationRequest,
   type CancelOperationResponse,
@@ -376,6 +379,8 @@ export function opError(op: Operation): (ReturnType<typeof decodeDetails> & { co
 // The RPCs of the API, from the generated service definitions.
 
 export interface RpcMethod {
+  /** "HostService.AddHost": the key of request tables (requestsNamingNothing). */
+  name: RpcName;
   /** "HostService" */
   service: string;
   /** "AddHost" */
@@ -409,6 +414,7 @@ export function allRpcs(): RpcMethod[] {
       if (!match) throw new Error(`unexpected method path ${m.path}`);
       const [, pkg, service, method] = match as unknown as [string, string, string, string];
       out.push({
+        name: `${service}.${method}` as RpcName,
         service,
         method,
         fullName: `${pkg}.${service}.${method}`,
@@ -455,7 +461,7 @@ interface MessageFns {
 }
 
 /** The request type of every RPC, by "Service.Method". */
-const REQUEST_TYPES: Record<string, MessageFns> = {
+const REQUEST_TYPES: Record<RpcName, MessageFns> = {
   "OrchestratorService.GetStatus": GetStatusRequest,
   "OrchestratorService.GetCapabilities": GetCapabilitiesRequest,
   "HostService.AddHost": AddHostRequest,
@@ -492,9 +498,57 @@ const REQUEST_TYPES: Record<string, MessageFns> = {
   "OperationService.CancelOperation": CancelOperationRequest,
 };
 
+/**
+ * For each RPC, a request that passes validation, names nothing that exists (so it changes
+ * nothing if it ran) and claims OSDs of `host`: what only a capability check, a missing
+ * backend or a missing resource can refuse. Keyed by the registry's RpcName: a new RPC
+ * without a request here does not compile.
+ */
+export function requestsNamingNothing(host: string): Record<RpcName, unknown> {
+  const absent = "conformance-absent";
+  const uuid = "00000000-0000-4000-8000-000000000000";
+  const drives = { hostPattern: host, dataDevices: { paths: [`/dev/${absent}`] } };
+  return {
+    "OrchestratorService.GetStatus": {},
+    "OrchestratorService.GetCapabilities": {},
+    "HostService.AddHost": { host: { hostname: `${absent}-host` } },
+    "HostService.RemoveHost": { hostname: `${absent}-host` },
+    "HostService.ListHosts": {},
+    "HostService.AddHostLabel": { hostname: `${absent}-host`, label: "conformance" },
+    "HostService.RemoveHostLabel": { hostname: `${absent}-host`, label: "conformance" },
+    "InventoryService.GetInventory": {},
+    "InventoryService.BlinkDeviceLight": { light: LightType.LIGHT_TYPE_IDENT, on: true, locations: [{ hostname: `${absent}-host`, path: `/dev/${absent}` }] },
+    "ServiceService.DescribeServices": {},
+    "ServiceService.ListDaemons": {},
+    "ServiceService.ServiceAction": { action: ServiceAction.SERVICE_ACTION_RESTART, serviceName: `mds.${absent}` },
+    "ServiceService.DaemonAction": { action: ServiceAction.SERVICE_ACTION_RESTART, daemonName: `mds.${absent}` },
+    "ServiceService.UpdateMons": { placement: { count: 15 } },
+    "ServiceService.UpdateMgrs": { placement: { count: 15 } },
+    "ServiceService.AddStatelessService": { spec: { serviceType: ServiceType.SERVICE_TYPE_MDS, serviceId: absent, placement: { count: 1000 } } },
+    "ServiceService.UpdateStatelessService": { spec: { serviceType: ServiceType.SERVICE_TYPE_MDS, serviceId: absent } },
+    "ServiceService.RemoveStatelessService": { serviceName: `mds.${absent}` },
+    "OsdService.CreateOsds": { spec: drives },
+    "OsdService.PreviewOsds": { spec: drives },
+    "OsdService.ReplaceOsds": { spec: { ...drives, osdIdClaims: { [host]: { osdIds: [999_999] } } } },
+    "OsdService.RemoveOsds": { osdIds: [999_999] },
+    "OsdService.GetOsdRemovalStatus": {},
+    "UpgradeService.GetAvailableUpgrades": {},
+    "UpgradeService.StartUpgrade": { targetVersion: "999.0.0" },
+    "UpgradeService.GetUpgradeStatus": {},
+    "UpgradeService.PauseUpgrade": {},
+    "UpgradeService.ResumeUpgrade": {},
+    "UpgradeService.StopUpgrade": {},
+    "OperationService.GetOperation": { id: uuid },
+    "OperationService.ListOperations": {},
+    "OperationService.WatchOperation": { id: uuid },
+    "OperationService.WaitOperations": { ids: [uuid] },
+    "OperationService.CancelOperation": { id: uuid },
+  };
+}
+
 /** A full request message for the RPC from a partial one (plain object, as fromPartial takes). */
 export function requestFromPartial(rpc: RpcMethod, partial: unknown): unknown {
-  const t = REQUEST_TYPES[`${rpc.service}.${rpc.method}`];
+  const t = REQUEST_TYPES[rpc.name];
   if (!t) throw new Error(`no request type known for ${rpc.fullName}: add it to REQUEST_TYPES`);
   return t.fromPartial(partial as never);
 }

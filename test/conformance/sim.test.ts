@@ -14,6 +14,7 @@ defineConformanceSuite("sim (default fixture, delays=0)", async () => {
     stop: () => h.stop(),
     facts: {
       hosts: ["node-1", "node-2", "node-3"],
+      supportedRpcs: "all",
       spareHost: { hostname: "node-4", addr: "10.0.0.14" },
       osdDevice: { hostname: "node-1", path: "/dev/sdc" },
     },
@@ -26,7 +27,7 @@ defineConformanceSuite("sim (tiny fixture, delays=0)", async () => {
     clients: h,
     stop: () => h.stop(),
     // No path: the suite takes tiny-1's first available device from the inventory.
-    facts: { hosts: ["tiny-1"], osdDevice: { hostname: "tiny-1" }, toggleDaemon: "mgr.tiny-1.qzpwla" },
+    facts: { hosts: ["tiny-1"], supportedRpcs: "all", osdDevice: { hostname: "tiny-1" }, toggleDaemon: "mgr.tiny-1.qzpwla" },
   };
 });
 
@@ -37,6 +38,7 @@ defineConformanceSuite("sim (default fixture, default delays)", async () => {
     stop: () => h.stop(),
     facts: {
       hosts: ["node-1", "node-2", "node-3"],
+      supportedRpcs: "all",
       spareHost: { hostname: "node-5" },
       osdDevice: { hostname: "node-3", path: "/dev/sdf" },
     },

@@ -7,7 +7,7 @@ import { describe } from "vitest";
 import { ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import { startHarness } from "../support/harness.js";
 import { enabled, serverArgs, testHosts } from "../ssh/env.js";
-import { Api } from "./api.js";
+import { Api, allRpcs } from "./api.js";
 import { defineConformanceSuite } from "./suite.js";
 
 if (enabled) {
@@ -28,6 +28,10 @@ if (enabled) {
         stop: () => h.stop(),
         facts: {
           hosts: hosts.slice(0, 3).map((x) => x.hostname),
+          // No device lights and no upgrades yet.
+          supportedRpcs: allRpcs()
+            .map((r) => r.name)
+            .filter((n) => n !== "InventoryService.BlinkDeviceLight" && !n.startsWith("UpgradeService.")),
           spareHost: { hostname: hosts[3]!.hostname, addr: hosts[3]!.addr },
           osdDevice: { hostname: hosts[1]!.hostname, path: hosts[1]!.loop },
           toggleDaemon: osd?.daemonName,

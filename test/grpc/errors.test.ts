@@ -24,9 +24,10 @@ import {
   refusal,
   rejection,
   requestFromPartial,
+  requestsNamingNothing,
 } from "../conformance/api.js";
 import { type Harness, startHarness } from "../support/harness.js";
-import { PARTIAL_SECRET } from "./fixtures/partial-backend.js";
+import { PARTIAL_RPCS, PARTIAL_SECRET } from "./fixtures/partial-backend.js";
 import { type Sim, startSim } from "./helpers.js";
 
 const DOMAIN = "orchestrator.ceph.io";
@@ -44,42 +45,7 @@ function expectError(e: RpcError, code: grpc.status, reason: string, what?: stri
 }
 
 /** A request for each RPC that passes validation and names nothing that exists. */
-const VALID: Record<string, unknown> = {
-  "OrchestratorService.GetStatus": {},
-  "OrchestratorService.GetCapabilities": {},
-  "HostService.AddHost": { host: { hostname: "node-9" } },
-  "HostService.RemoveHost": { hostname: "node-9" },
-  "HostService.ListHosts": {},
-  "HostService.AddHostLabel": { hostname: "node-9", label: "x" },
-  "HostService.RemoveHostLabel": { hostname: "node-9", label: "x" },
-  "InventoryService.GetInventory": {},
-  "InventoryService.BlinkDeviceLight": { light: LightType.LIGHT_TYPE_IDENT, on: true, locations: [{ hostname: "node-9", path: "/dev/sdb" }] },
-  "ServiceService.DescribeServices": {},
-  "ServiceService.ListDaemons": {},
-  "ServiceService.ServiceAction": { action: ServiceAction.SERVICE_ACTION_RESTART, serviceName: "mds.none" },
-  "ServiceService.DaemonAction": { action: ServiceAction.SERVICE_ACTION_RESTART, daemonName: "mds.none" },
-  "ServiceService.UpdateMons": { placement: { count: 15 } },
-  "ServiceService.UpdateMgrs": { placement: { count: 15 } },
-  "ServiceService.AddStatelessService": { spec: { serviceType: ServiceType.SERVICE_TYPE_MDS, serviceId: "none", placement: { count: 1 } } },
-  "ServiceService.UpdateStatelessService": { spec: { serviceType: ServiceType.SERVICE_TYPE_MDS, serviceId: "none" } },
-  "ServiceService.RemoveStatelessService": { serviceName: "mds.none" },
-  "OsdService.CreateOsds": { spec: { hostPattern: "*", dataDevices: { paths: ["/dev/none"] } } },
-  "OsdService.PreviewOsds": { spec: { hostPattern: "*", dataDevices: { paths: ["/dev/none"] } } },
-  "OsdService.ReplaceOsds": { spec: { hostPattern: "*", dataDevices: { paths: ["/dev/none"] }, osdIdClaims: {} } },
-  "OsdService.RemoveOsds": { osdIds: [999] },
-  "OsdService.GetOsdRemovalStatus": {},
-  "UpgradeService.GetAvailableUpgrades": {},
-  "UpgradeService.StartUpgrade": { targetVersion: "99.0.0" },
-  "UpgradeService.GetUpgradeStatus": {},
-  "UpgradeService.PauseUpgrade": {},
-  "UpgradeService.ResumeUpgrade": {},
-  "UpgradeService.StopUpgrade": {},
-  "OperationService.GetOperation": { id: "00000000-0000-4000-8000-000000000000" },
-  "OperationService.ListOperations": {},
-  "OperationService.WatchOperation": { id: "00000000-0000-4000-8000-000000000000" },
-  "OperationService.WaitOperations": { ids: ["00000000-0000-4000-8000-000000000000"] },
-  "OperationService.CancelOperation": { id: "00000000-0000-4000-8000-000000000000" },
-};
+const VALID = requestsNamingNothing("*");
 
 describe("NO_BACKEND: started with --backend none", () => {
   let h: Harness;
@@ -100,7 +66,7 @@ describe("NO_BACKEND: started with --backend none", () => {
   it("every other RPC, read or write, answers FAILED_PRECONDITION (NO_BACKEND) with a PreconditionFailure", async () => {
     const seen: string[] = [];
     for (const rpc of allRpcs()) {
-      const key = `${rpc.service}.${rpc.method}`;
+      const key = rpc.name;
       if (key === "OrchestratorService.GetStatus") continue;
       const out = await rawCall(h[rpc.client] as unknown as grpc.Client, rpc, requestFromPartial(rpc, VALID[key]));
       expect(out.ok, `${key} answered OK without a backend`).toBe(false);
@@ -124,20 +90,7 @@ describe("UNIMPLEMENTED and UNSUPPORTED_OPTION: a backend lacking RPCs and optio
   });
   afterAll(async () => h?.stop());
 
-  const SUPPORTED = [
-    "OrchestratorService.GetStatus",
-    "OrchestratorService.GetCapabilities",
-    "HostService.ListHosts",
-    "InventoryService.GetInventory",
-    "ServiceService.ListDaemons",
-    "OsdService.CreateOsds",
-    "OsdService.PreviewOsds",
-    "OperationService.GetOperation",
-    "OperationService.ListOperations",
-    "OperationService.WatchOperation",
-    "OperationService.WaitOperations",
-    "OperationService.CancelOperation",
-  ].map((m) => `ceph_orchestrator.v1.${m}`);
+  const SUPPORTED = PARTIAL_RPCS.map((m) => `ceph_orchestrator.v1.${m}`);
 
   it("GetCapabilities reports exactly what the fake implements, and its unsupported option", async () => {
     const c = await api.getCapabilities();
@@ -145,15 +98,16 @@ describe("UNIMPLEMENTED and UNSUPPORTED_OPTION: a backend lacking RPCs and optio
     expect(c.version).toBe("0.0.1-test");
     expect(c.rpcs.filter((r) => r.supported).map((r) => r.method).sort()).toEqual([...SUPPORTED].sort());
     expect(c.rpcs.find((r) => r.method.endsWith("OsdService.CreateOsds"))?.unsupportedOptions).toEqual(["spec.encrypted"]);
-    expect(c.rpcs.filter((r) => r.unsupportedOptions.length > 0)).toHaveLength(1);
+    expect(c.rpcs.find((r) => r.method.endsWith("OsdService.PreviewOsds"))?.unsupportedOptions).toEqual(["spec.encrypted"]);
+    expect(c.rpcs.filter((r) => r.unsupportedOptions.length > 0)).toHaveLength(2);
   });
 
   it("each RPC the fake lacks answers UNIMPLEMENTED (BACKEND_UNSUPPORTED) naming backend and method", async () => {
     const unsupported = allRpcs().filter((r) => !SUPPORTED.includes(r.fullName));
     expect(unsupported.length).toBe(allRpcs().length - SUPPORTED.length);
     for (const rpc of unsupported) {
-      const key = `${rpc.service}.${rpc.method}`;
-      const req = key === "OsdService.ReplaceOsds" ? { spec: { hostPattern: "p-1", dataDevices: { paths: ["/dev/none"] }, osdIdClaims: { "p-1": { osdIds: [9] } } } } : VALID[key];
+      const key = rpc.name;
+      const req = requestsNamingNothing("p-1")[key];
       const out = await rawCall(h[rpc.client] as unknown as grpc.Client, rpc, requestFromPartial(rpc, req));
       expect(out.ok, key).toBe(false);
       if (out.ok) continue;
@@ -184,6 +138,14 @@ describe("UNIMPLEMENTED and UNSUPPORTED_OPTION: a backend lacking RPCs and optio
     // The option at its default is fine.
     const ok = (await opsOf(api.createOsds({ spec: { hostPattern: "p-2", dataDevices: { paths: ["/dev/vdc"] }, encrypted: false } }))).at(-1)!;
     expect(ok.state).toBe(S.STATE_SUCCEEDED);
+  });
+
+  it("a read checks the options it lacks too: PreviewOsds with spec.encrypted is UNSUPPORTED_OPTION, without it a plan", async () => {
+    const e = await rejection(api.previewOsds({ spec: { hostPattern: "p-1", dataDevices: { paths: ["/dev/vdb"] }, encrypted: true } }));
+    expectError(e, grpc.status.INVALID_ARGUMENT, "UNSUPPORTED_OPTION");
+    expect(e.fields).toEqual(["spec.encrypted"]);
+    const plan = await api.previewOsds({ spec: { hostPattern: "p-1", dataDevices: { paths: ["/dev/vdb"] } } });
+    expect(plan.hosts.map((h) => h.hostname)).toEqual(["p-1"]);
   });
 
   it("an RPC the fake lacks answers UNIMPLEMENTED whatever the request (even an empty one)", async () => {

@@ -14,7 +14,8 @@ import { Code } from "../../gen/ts/google/rpc/code.js";
 import { ErrorInfo, ResourceInfo } from "../../gen/ts/google/rpc/error_details.js";
 import { Status } from "../../gen/ts/google/rpc/status.js";
 import type { OperationsEngine } from "../../src/operations/engine.js";
-import { STATUS_DETAILS_KEY, streamOperations, toServiceError } from "../../src/transport/operation-stream.js";
+import { STATUS_DETAILS_KEY, toServiceError } from "../../src/security/grpc-status.js";
+import { streamOperations } from "../../src/transport/operation-stream.js";
 import { type Deferred, deferred, detail, newEngine, silent, spec, tick } from "./helpers.js";
 
 /** A write RPC as the services will have: it submits and streams from ACCEPTED on. */
