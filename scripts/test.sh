@@ -14,6 +14,9 @@ step() { printf '\n=== %s\n' "$*"; }
 step "TypeScript type check (strict)"
 npx tsc --noEmit -p .
 
+step "Layers: imports go one way, no cycles (dependency-cruiser, .dependency-cruiser.cjs)"
+npx depcruise src backends --config .dependency-cruiser.cjs --output-type err
+
 step "Contract: buf lint/format, generated code up to date, Go vet, Python imports, buf breaking"
 scripts/check-generated.sh
 
