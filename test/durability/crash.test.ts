@@ -1,6 +1,8 @@
 // The crash test: the real service (`node --import tsx src/main.ts`, journal on) takes 200
-// concurrent writes from several gRPC clients while it is SIGKILLed at random moments and
-// restarted after each kill. At the end:
+// concurrent writes from several gRPC clients while it is SIGKILLed 20 times, at random moments
+// while operations run, and restarted after each kill. Each kill must land on running work:
+// the service reported operations RUNNING just before it, and the restart resumed some. At
+// the end:
 // - every operation a client saw PERSISTENT exists after the restarts and has ended;
 // - no operation's effect happened twice (checked against the sim cluster's state);
 // - a retry with the same request_id, across restarts, returns the original operation.
@@ -12,7 +14,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { AddHostLabelRequest, AddHostRequest, HostServiceClient } from "../../gen/ts/ceph_orchestrator/v1/host_service.js";
 import { GetInventoryRequest, InventoryServiceClient } from "../../gen/ts/ceph_orchestrator/v1/inventory_service.js";
 import { type Operation, Operation_State as S } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
-import { OperationServiceClient } from "../../gen/ts/ceph_orchestrator/v1/operation_service.js";
+import { ListOperationsRequest, OperationServiceClient } from "../../gen/ts/ceph_orchestrator/v1/operation_service.js";
 import { CreateOsdsRequest, OsdServiceClient } from "../../gen/ts/ceph_orchestrator/v1/osd_service.js";
 import { ListDaemonsRequest, ServiceServiceClient } from "../../gen/ts/ceph_orchestrator/v1/service_service.js";
 import { ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
@@ -20,7 +22,11 @@ import { freePort, killAll, killHard, type ServiceProcess, startService, waitSer
 
 const CLIENTS = 4;
 const PER_CLIENT_IN_FLIGHT = 10;
-const KILLS = 6;
+const KILLS = 20;
+/** A kill waits until the service reports at least this many operations RUNNING. */
+const MIN_RUNNING_AT_KILL = 3;
+/** A write is given up (a failure) after this many attempts: a safety net, the kills cost far fewer. */
+const MAX_ATTEMPTS = 1000;
 const NODES = ["node-1", "node-2", "node-3"];
 /** Data devices per node: /dev/sdb .. */
 const DEVICES_PER_NODE = 20;
@@ -113,6 +119,12 @@ function workload(): Write[] {
   return writes;
 }
 
+/** What each kill hit: operations RUNNING just before it, and operations its restart resumed. */
+interface Kill {
+  running: number;
+  resumed: number;
+}
+
 interface Clients {
   hosts: HostServiceClient;
   osds: OsdServiceClient;
@@ -175,10 +187,34 @@ async function callWrite(c: Clients, w: Write, seen: Seen, onSnapshot: (op: Oper
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Waits until the service reports at least `min` operations RUNNING (or `stop()` says the
+ * load is over, or 20 s pass); returns the last count it reported (0 if it never answered).
+ */
+async function waitForRunning(c: Clients, min: number, stop: () => boolean): Promise<number> {
+  const deadline = Date.now() + 20_000;
+  let running = 0;
+  while (!stop() && Date.now() < deadline) {
+    try {
+      const page = await unary(c.operations, c.operations.listOperations, ListOperationsRequest.fromPartial({ states: [S.STATE_RUNNING], pageSize: 1 }), 2_000);
+      running = page.totalSize;
+      if (running >= min) break;
+    } catch {
+      running = 0; // Not serving yet after a restart.
+    }
+    await sleep(5);
+  }
+  return running;
+}
+
+function resumedBy(service: ServiceProcess): number {
+  return (service.output().match(/operation resumed after a restart/g) ?? []).length;
+}
+
 describe("crash safety", () => {
   it(
     "keeps every operation a client saw PERSISTENT across SIGKILLs, without doubled effects",
-    { timeout: 170_000 },
+    { timeout: 300_000 },
     async () => {
       const started = Date.now();
       const dir = mkdtempSync(path.join(tmpdir(), "orch-crash-"));
@@ -240,8 +276,8 @@ describe("crash safety", () => {
                   break;
                 }
               }
-              if (s.attempts > 200) {
-                s.hardError = "gave up after 200 attempts";
+              if (s.attempts > MAX_ATTEMPTS) {
+                s.hardError = `gave up after ${MAX_ATTEMPTS} attempts`;
                 break;
               }
               await sleep(30 + Math.random() * 70);
@@ -251,26 +287,33 @@ describe("crash safety", () => {
         await Promise.all(Array.from({ length: PER_CLIENT_IN_FLIGHT }, worker));
       };
       const share = (i: number) => writes.filter((_, j) => j % CLIENTS === i);
-      const load = Promise.all(clients.map((c, i) => runClient(c, share(i))));
+      let loadDone = false;
+      const load = Promise.all(clients.map((c, i) => runClient(c, share(i)))).finally(() => (loadDone = true));
 
-      // Kill at random moments, spread over the workload: after roughly every 1/(KILLS+1) of
-      // the writes is accepted, plus a random delay.
-      let kills = 0;
+      // Kill at random moments, spread over the workload (after roughly every 1/(KILLS+2) of
+      // the writes is accepted, plus a random delay, so that the last kills still find work),
+      // each once the service reports operations running.
+      const observer = makeClients(address, 98);
+      const kills: Kill[] = [];
       for (let k = 1; k <= KILLS; k++) {
-        const threshold = Math.floor((writes.length * k) / (KILLS + 1) - 10 + Math.random() * 20);
+        const threshold = Math.floor((writes.length * k) / (KILLS + 2) - 5 + Math.random() * 10);
         const deadline = Date.now() + 20_000;
         while (accepted < threshold && Date.now() < deadline) await sleep(5);
         await sleep(Math.random() * 120);
+        const running = await waitForRunning(observer, MIN_RUNNING_AT_KILL, () => loadDone);
         await killHard(service);
-        kills++;
         generation++;
         const t0 = Date.now();
         service = startService(args, logFile);
         await waitServing(service);
         startups.push(Date.now() - t0);
+        kills.push({ running, resumed: resumedBy(service) });
       }
+      observer.close();
       await load;
-      expect(kills).toBeGreaterThanOrEqual(5);
+      // Every kill landed on running work: the service said so, and the journal agreed.
+      const onRunningWork = kills.filter((k) => k.running >= MIN_RUNNING_AT_KILL && k.resumed > 0);
+      expect(onRunningWork.length, `kills (running before, resumed after): ${JSON.stringify(kills)}`).toBe(KILLS);
 
       // One more kill once every client is done, then check everything on a fresh start.
       await killHard(service);
@@ -358,7 +401,9 @@ describe("crash safety", () => {
 
         const totals = {
           writes: writes.length,
-          kills,
+          kills: kills.length,
+          runningAtKills: kills.map((k) => k.running),
+          resumedAtRestarts: kills.map((k) => k.resumed),
           attempts: [...seen.values()].reduce((n, s) => n + s.attempts, 0),
           persistentSeen: persistent.length,
           resumed: (readFileSync(logFile, "utf8").match(/operation resumed after a restart/g) ?? []).length,
