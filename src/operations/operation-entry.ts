@@ -5,11 +5,11 @@
 import type { Logger } from "pino";
 import { type Operation, Operation_State, type OperationResult } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import { toTimestamp } from "../backend/timestamps.js";
-import { CancelledError, OrchestratorError } from "../domain/errors.js";
+import { CancelledError, OrchestratorError } from "../backend/errors.js";
 import type { HostLocks } from "./host-locks.js";
 import type { Journal } from "./journal.js";
 import { operationRun, type RunningOperation } from "./operation-run.js";
-import { errorToStatus } from "./status.js";
+import { errorToStatus } from "./error-status.js";
 import { type Listener, publish, type Watched } from "./watchers.js";
 import type { WritePlan } from "./write-plan.js";
 

@@ -3,10 +3,10 @@
 import type { Logger } from "pino";
 import { type Operation, Operation_State, type OperationTask } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import type { StepContext } from "../backend/backend.js";
-import { CancelledError, ExecutionError, OrchestratorError } from "../domain/errors.js";
+import { CancelledError, ExecutionError, OrchestratorError } from "../backend/errors.js";
 import type { HostLocks } from "./host-locks.js";
 import type { Release } from "./semaphore.js";
-import { errorToStatus } from "./status.js";
+import { errorToStatus } from "./error-status.js";
 import type { OperationRun } from "./write-plan.js";
 
 /** The running operation, as the engine shows it to its run. */

@@ -1,5 +1,5 @@
 // A counting semaphore, for the engine's host locks and parallel slots.
-import { CancelledError } from "../domain/errors.js";
+import { CancelledError } from "../backend/errors.js";
 
 export type Release = () => void;
 

@@ -6,7 +6,7 @@
 import type { Logger } from "pino";
 import { type Operation, Operation_State } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import { Code } from "../../gen/ts/google/rpc/code.js";
-import { errorToStatus } from "../operations/status.js";
+import { errorToStatus } from "../operations/error-status.js";
 import type { Caller } from "./identities.js";
 import { redactSecrets } from "./secrets.js";
 

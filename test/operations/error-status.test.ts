@@ -21,7 +21,7 @@ import {
   UnsupportedOptionError,
   ValidationError,
 } from "../../src/domain/errors.js";
-import { errorToStatus, statusCodeFor } from "../../src/operations/status.js";
+import { errorToStatus, statusCodeFor } from "../../src/operations/error-status.js";
 import { detail } from "./helpers.js";
 
 /** Round-trips through the wire format, as a client would see it. */
