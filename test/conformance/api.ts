@@ -591,6 +591,12 @@ export async function allPages<T>(
  */
 export async function clusterSnapshot(api: Api, supported: (rpc: string) => boolean): Promise<Record<string, unknown>> {
   const snap: Record<string, unknown> = {};
+  // No RPC reports a device's lights; a backend in this process that can tell (the sim's
+  // deviceLights) adds them.
+  const backend = (api.c as { server?: { deps?: { backend?: unknown } } }).server?.deps?.backend as
+    | { deviceLights?: (hostname: string, path: string) => unknown }
+    | undefined;
+  const lightsOf = (hostname: string, path: string) => backend?.deviceLights?.(hostname, path);
   if (supported("HostService.ListHosts")) {
     const hosts = (await allPages(async (t) => {
       const r = await api.listHosts({ pageToken: t, pageSize: 1000 });
@@ -602,12 +608,19 @@ export async function clusterSnapshot(api: Api, supported: (rpc: string) => bool
     const inv = (await api.getInventory({ pageSize: 1000 })).hosts;
     snap.inventory = inv.map((h) => ({
       hostname: h.hostname,
-      devices: h.devices.map((d) => ({ path: d.path, available: d.available, osdId: d.osdId, lvs: d.lvs.map((l) => l.name).sort() })),
+      devices: h.devices.map((d) => ({
+        path: d.path,
+        deviceId: d.deviceId,
+        available: d.available,
+        osdId: d.osdId,
+        lvs: d.lvs.map((l) => l.name).sort(),
+        lights: lightsOf(h.hostname, d.path),
+      })),
     }));
   }
   if (supported("ServiceService.ListDaemons")) {
     const daemons = (await api.listDaemons({ pageSize: 1000 })).daemons;
-    snap.daemons = daemons.map((d) => `${d.daemonName}@${d.hostname} (${d.serviceName})`).sort();
+    snap.daemons = daemons.map((d) => `${d.daemonName}@${d.hostname} (${d.serviceName}): ${d.status} ${d.statusDesc}`).sort();
   }
   if (supported("ServiceService.DescribeServices")) {
     const services = (await api.describeServices({ pageSize: 1000 })).services;
