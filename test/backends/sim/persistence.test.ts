@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DaemonDescription_Status, ServiceType } from "../../../gen/ts/ceph_orchestrator/v1/service.js";
 import createBackend from "../../../backends/sim/index.js";
 import type { SimBackend } from "../../../backends/sim/cluster.js";
+import type { BackendStore } from "../../../src/backend/backend.js";
 import { SqliteBackendStore } from "../../../src/persistence/backend-store.js";
 import { type OrchestratorDatabase, openDatabase } from "../../../src/persistence/database.js";
 import { log, stepContext, TINY } from "./helpers.js";
@@ -131,5 +132,52 @@ describe("sim backend with a store", () => {
     const saved = (await after.listDaemons(false)).find((d) => d.daemonName === "mon.node-1")!;
     expect(saved).toMatchObject({ status: DaemonDescription_Status.STATUS_RUNNING, version: mon.version, pid: mon.pid });
     stop.abort();
+  });
+
+  it("loads a cluster saved in format 1, and saves it back unchanged", async () => {
+    // As the sim has saved it since format 1: a change to the format must keep loading this.
+    const device = {
+      path: "/dev/sdb",
+      deviceId: "ACME_D1_S1",
+      available: false,
+      rejectedReasons: ["LVM detected", "locked"],
+      type: 1,
+      sizeBytes: "18446744073709551615",
+      rotational: true,
+      vendor: "ACME",
+      model: "D1",
+      humanReadableSize: "16.00 EB",
+      lvs: [{ name: "osd-block-f1", osdId: 3, clusterName: "ceph", type: "block", osdFsid: "f1", clusterFsid: "c1", osdspecAffinity: "", blockUuid: "u1" }],
+      sysApi: { locked: 1, path: "/dev/sdb", size: "18446744073709551615" },
+      ident: true,
+      fault: false,
+    };
+    const saved = {
+      format: 1,
+      fsid: "c1",
+      pgsPerOsd: 8,
+      lastPid: 5000,
+      hosts: [{ hostname: "h1", addr: "10.0.0.1", labels: ["_admin"], devices: [device], refreshedAt: 1_700_000_000_000 }],
+      spares: [{ hostname: "h2", addr: "10.0.0.2", devices: [] }],
+      services: [],
+      daemons: [
+        { type: ServiceType.SERVICE_TYPE_OSD, id: "3", name: "osd.3", serviceName: "osd", hostname: "h1", status: DaemonDescription_Status.STATUS_RUNNING, statusDesc: "running", version: "17.2.7", pid: 4999, created: 1_700_000_000_000, started: 1_700_000_000_500, lastRefresh: 1_700_000_001_000 },
+      ],
+      osds: [
+        { id: 3, hostname: "h1", data: "/dev/sdb", db: "", wal: "", journal: "", serviceName: "osd", osdFsid: "f1", in: false, outSince: 1_700_000_002_000, destroyed: false },
+        { id: 4, hostname: "h1", data: "", db: "", wal: "", journal: "", serviceName: "", osdFsid: "", in: false, outSince: undefined, destroyed: true },
+      ],
+    };
+    const store: BackendStore = { location: "memory", load: () => structuredClone(saved), save: async () => undefined };
+    const backend = (await createBackend({ config: { delays: 0, fixture: TINY }, log, store })) as SimBackend;
+    expect(backend.toState()).toEqual(saved);
+    expect((await backend.status()).details).toEqual({ fsid: "c1", hosts: "1", version: "17.2.7" });
+    const inventory = await backend.getInventory(["h1"], false);
+    expect(inventory[0]!.devices[0]).toMatchObject({ sizeBytes: "18446744073709551615", osdId: 3, available: false });
+    expect(await backend.listOsds()).toEqual([
+      { osdId: 3, hostname: "h1", destroyed: false },
+      { osdId: 4, hostname: "h1", destroyed: true },
+    ]);
+    expect(backend.deviceLights("h1", "/dev/sdb")).toEqual({ ident: true, fault: false });
   });
 });
