@@ -93,6 +93,7 @@ export class OperationsEngine {
       const { op } = rec;
       if (this.entries.has(op.id)) continue;
       const entry = this.add(new OperationEntry(this.entryDeps, this.log, op, rec.requestFingerprint, undefined, true));
+      entry.journaledRequest = rec.request;
       if (op.done) {
         entry.endedAtMs = timestampMs(op.endTime ?? op.updateTime) ?? now;
         ended.push(entry);
@@ -189,6 +190,12 @@ export class OperationsEngine {
       throw new RequestIdReusedError(requestId, known.op.id);
     }
     return known.op;
+  }
+
+  /** The request an operation was started with (also one from before a restart); undefined once it is forgotten. */
+  requestOf(id: string): unknown {
+    const entry = this.entries.get(id);
+    return entry?.plan?.request ?? entry?.journaledRequest;
   }
 
   /** submit() and a watch that starts with the returned snapshot. */

@@ -34,6 +34,9 @@ export class OperationEntry implements Watched, RunningOperation {
   /** Stopped by a shutdown without ending: the journal keeps it unfinished, to resume. */
   private interrupted = false;
 
+  /** The request of an operation loaded from the journal (a submitted one has it in its plan). */
+  journaledRequest: unknown;
+
   /**
    * `plan` is undefined for an operation that had ended before a restart. `recorded`: handed
    * to the journal, so that later snapshots are journaled too.

@@ -8,7 +8,7 @@ import { type Operation, Operation_State } from "../../gen/ts/ceph_orchestrator/
 import { Code } from "../../gen/ts/google/rpc/code.js";
 import { errorToStatus } from "../operations/error-status.js";
 import type { Caller } from "./identities.js";
-import { redactSecrets } from "./secrets.js";
+import { redactSecrets } from "../contract/secrets.js";
 
 export class Auditor {
   readonly log: Logger;
