@@ -6,12 +6,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LightType } from "../../gen/ts/ceph_orchestrator/v1/inventory.js";
 import { Operation_State } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import { ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import { redactLine } from "../../src/logging.js";
 import { apiRegistry } from "../../src/transport/reflection.js";
 import { CENSOR, redactSecrets, secretFields } from "../../src/security/secrets.js";
-import { Api, finalOp, firstOp, opsOf, refusal } from "../conformance/api.js";
+import { STEP_KINDS } from "../../backends/sim/config.js";
+import { Api, eventually, finalOp, firstOp, opsOf, refusal } from "../conformance/api.js";
 import { type Harness, makeClients, startHarness } from "../support/harness.js";
 import { TOKENS, capturingLogger, writeTokens } from "./helpers.js";
 
@@ -56,7 +58,10 @@ describe("the audit log, and secrets over real gRPC", () => {
     dir = mkdtempSync(join(tmpdir(), "orch-audit-"));
     writeTokens(join(dir, "tokens.yaml"), { alice: ["reader", TOKENS.reader], bob: ["operator", TOKENS.operator], carol: ["admin", TOKENS.admin] });
     logs = capturingLogger("trace");
-    h = await startHarness(["--backend-opt", "delays=0", "--tokens-file", join(dir, "tokens.yaml")], {}, {}, logs.log);
+    // An instant cluster, but for device lights, which take a minute: a light switched is
+    // still running when it is cancelled.
+    const delays = Object.fromEntries(STEP_KINDS.map((k) => [k, k === "deviceLight" ? 60_000 : 0]));
+    h = await startHarness(["--backend-opt", `delays=${JSON.stringify(delays)}`, "--tokens-file", join(dir, "tokens.yaml")], {}, {}, logs.log);
   });
   afterAll(async () => {
     await h?.stop();
@@ -134,13 +139,30 @@ describe("the audit log, and secrets over real gRPC", () => {
     expect(JSON.stringify(bad!.request)).toContain(`"apiPassword":"${CENSOR}"`);
   });
 
-  it("logs CancelOperation, an operator's write, with the operation it cancelled", async () => {
-    const s = as(TOKENS.admin).addHostLabel({ hostname: "node-1", label: "audited" });
+  it("logs CancelOperation, an operator's write, with the running operation it cancelled", async () => {
+    const admin = as(TOKENS.admin);
+    const s = admin.blinkDeviceLight({ light: LightType.LIGHT_TYPE_IDENT, on: true, locations: [{ hostname: "node-1", path: "/dev/nvme0n1" }] });
     const first = await firstOp(s);
     s.resume();
-    await opsOf(s).catch(() => undefined);
-    await as(TOKENS.operator).cancelOperation(first.id);
-    expect(audits()).toContainEqual(expect.objectContaining({ caller: "bob", role: "operator", method: "ceph_orchestrator.v1.OperationService.CancelOperation", operationId: first.id, outcome: "OK" }));
+    const ended = opsOf(s);
+    const running = async () => ((await admin.getOperation(first.id)).operation?.state === Operation_State.STATE_RUNNING ? true : undefined);
+    await eventually(running, 10_000, "the light's operation RUNNING");
+    const { operation } = await as(TOKENS.operator).cancelOperation(first.id);
+    expect(operation).toMatchObject({ done: false, cancelRequested: true });
+    expect((await ended).at(-1)?.state).toBe(Operation_State.STATE_CANCELLED);
+    expect(audits()).toContainEqual(
+      expect.objectContaining({
+        caller: "bob",
+        role: "operator",
+        method: "ceph_orchestrator.v1.OperationService.CancelOperation",
+        request: { id: first.id },
+        operationId: first.id,
+        outcome: "OK",
+      }),
+    );
+    // The cancelled write's own line ends it as CANCELLED.
+    const cancelled = () => audits().find((l) => l.operationId === first.id && String(l.method).endsWith("BlinkDeviceLight"));
+    expect(await eventually(async () => cancelled(), 5_000, "the light's audit line")).toMatchObject({ caller: "carol", outcome: "CANCELLED" });
     // Reads are not audited.
     await as(TOKENS.reader).listHosts();
     expect(audits().some((l) => String(l.method).endsWith("ListHosts"))).toBe(false);
