@@ -304,7 +304,13 @@ def test_compressed_message_is_refused(make: Any) -> None:
 
     _, transport = make(script)
     if isinstance(transport, GrpcioTransport):
-        pytest.skip("grpcio 1.51 reads a message flagged compressed without grpc-encoding as identity")
+        import grpc
+
+        # grpc core read such a message as identity up to grpcio 1.84 (1.51.1 and 1.84.2
+        # tried) and refuses it with INTERNAL from 1.85.0 on.
+        if tuple(int(n) for n in grpc.__version__.split(".")[:2]) < (1, 85):
+            pytest.skip("grpcio %s reads a message flagged compressed without grpc-encoding as identity "
+                        "(refused from 1.85.0)" % grpc.__version__)
     with pytest.raises(OrchestratorError) as info:
         unary(transport)
     assert info.value.code == StatusCode.INTERNAL
