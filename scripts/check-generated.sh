@@ -5,13 +5,17 @@
 #      gen/ differs from what is committed (stale or hand-edited generated code);
 #   2. the generated Go module vets and builds, and its go.mod/go.sum are tidy;
 #   3. every generated Python module imports with Debian's /usr/bin/python3 runtime;
-#   4. buf breaking (FILE) against the previous commit, when it exists and has proto/.
+#   4. buf breaking (FILE) against the released contract, proto/baseline/ceph_orchestrator_v1.binpb
+#      (committed, so every clone has it, shallow ones too): the image of proto/ as released,
+#      taken at package version 0.1.0. Rebuild it only at a release that deliberately breaks
+#      the contract: node_modules/.bin/buf build proto --exclude-source-info -o "$BASELINE"
 # Run scripts/setup.sh once before.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 BUF="$ROOT/node_modules/.bin/buf"
+BASELINE=proto/baseline/ceph_orchestrator_v1.binpb
 fail=0
 
 echo "== check-generated: buf format (proto/)"
@@ -57,18 +61,14 @@ fi
 # The imports above may leave __pycache__ under gen/python (git-ignored); drop them anyway.
 find gen/python -name __pycache__ -type d -prune -exec rm -rf {} +
 
-echo "== check-generated: buf breaking against HEAD~1"
-if ! git rev-parse --verify --quiet 'HEAD~1^{commit}' >/dev/null; then
-  echo "skip: no HEAD~1 (first commit, or a shallow clone: fetch with --depth=2 or more)"
-elif [[ -z "$(git ls-tree -d --name-only 'HEAD~1' -- proto)" ]] \
-  || ! git ls-tree -r --name-only 'HEAD~1' -- proto | grep -q '\.proto$'; then
-  echo "skip: HEAD~1 has no proto/ files to compare against"
-elif ! git cat-file -e 'HEAD~1:buf.yaml' 2>/dev/null; then
-  echo "skip: HEAD~1 has no buf.yaml (its protos cannot be built as this workspace)"
-elif "$BUF" breaking --against '.git#ref=HEAD~1'; then
-  echo "ok: no breaking change against HEAD~1"
+echo "== check-generated: buf breaking against the released contract ($BASELINE)"
+if [[ ! -f "$BASELINE" ]]; then
+  echo "FAIL: $BASELINE is missing (the image of the released contract to compare against)" >&2
+  fail=1
+elif "$BUF" breaking proto --against "$BASELINE"; then
+  echo "ok: no breaking change against $BASELINE"
 else
-  echo "FAIL: breaking change against HEAD~1 (buf breaking, category FILE)" >&2
+  echo "FAIL: breaking change against the released contract $BASELINE (buf breaking, category FILE)" >&2
   fail=1
 fi
 
