@@ -1,5 +1,5 @@
-// Service specs: the saved ones, and an implicit one for each service name that only units name
-// (daemons deployed before their spec was saved, or whose spec was deleted).
+// Service specs: the saved ones, and an implicit one for each other service name that the
+// hosts' units carry.
 import type { ServiceRecord } from "../../src/backend/backend.js";
 import { serviceIdOf, typeFromName } from "../../src/backend/ceph-names.js";
 import { nowTimestamp, toTimestamp } from "../../src/backend/timestamps.js";
