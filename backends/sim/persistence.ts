@@ -88,7 +88,7 @@ function restoreState(cluster: SimCluster, raw: unknown, location: string): void
  * when there is none yet, the fixture's state is saved as the first (false).
  */
 export async function useStore(cluster: SimCluster, store: BackendStore): Promise<boolean> {
-  cluster.store = store;
+  cluster.save = () => store.save(STATE_KEY, () => saveState(cluster));
   const saved = store.load(STATE_KEY);
   if (saved === undefined) {
     await cluster.persist();

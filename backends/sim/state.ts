@@ -2,7 +2,7 @@
 // map, first from the fixture (persistence.ts replaces it with the saved cluster), with the
 // lookups, process ids and versions that every part of the sim uses, and the saving of each
 // write step (see step()).
-import type { BackendStore, ServiceRecord } from "../../src/backend/backend.js";
+import type { ServiceRecord } from "../../src/backend/backend.js";
 import { typeName } from "../../src/backend/ceph-names.js";
 import { NotFoundError } from "../../src/backend/errors.js";
 import { toTimestamp } from "../../src/backend/timestamps.js";
@@ -11,7 +11,6 @@ import { DaemonDescription_Status as Status, type ServiceType } from "../../gen/
 import type { FixtureDevice } from "./fixture-hosts.js";
 import type { Fixture } from "./fixture.js";
 import { CountingMap, type SimDaemon, type SimDevice, type SimHost, type SimMachine, type SimOsd, frozen } from "./model.js";
-import { STATE_KEY, saveState } from "./persistence.js";
 
 function simDevices(devices: FixtureDevice[]): SimDevice[] {
   return devices.map((d) => ({ ...d, sysApi: frozen(d.sysApi), ident: false, fault: false }));
@@ -39,8 +38,8 @@ export class SimCluster {
    * crash the device is as it was before the step, and a resumed step prepares it afresh.
    */
   readonly unstarted = new Set<number>();
-  /** Where each step is saved (persistence.ts); none: in memory only. */
-  store: BackendStore | undefined;
+  /** Saves the cluster and resolves once it is on disk; set by persistence.ts with a store, none: in memory only. */
+  save: (() => Promise<void>) | undefined;
 
   /** `baseVersion`: what daemons run unless the fixture says otherwise. */
   constructor(
@@ -98,7 +97,7 @@ export class SimCluster {
 
   /** Saves the cluster (with a store); resolves once it is on disk. */
   persist(): Promise<void> {
-    return this.store ? this.store.save(STATE_KEY, () => saveState(this)) : Promise.resolve();
+    return this.save ? this.save() : Promise.resolve();
   }
 
   /**
