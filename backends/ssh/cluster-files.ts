@@ -2,7 +2,7 @@
 // change), the admin keyring and the bootstrap-osd keyring.
 import { ExecutionError } from "../../src/backend/errors.js";
 import type { Json } from "./ceph.js";
-import type { Base } from "./core.js";
+import type { Base } from "./base.js";
 import { errorText } from "./errors.js";
 
 export class ClusterFiles {

@@ -1,22 +1,14 @@
-// What every part of the ssh backend works with: its configuration, the saved state, the hosts
-// as reached over SSH and the cluster's commands (the Base), then the cluster's files, the
-// cluster view and the inventory, which the Base is enough for.
+// What every part of the ssh backend works with: the Base (base.ts), then the cluster's files,
+// the cluster view and the inventory, which the Base is enough for.
 import type { Logger } from "pino";
 import { CephClient } from "./ceph.js";
 import { ClusterFiles } from "./cluster-files.js";
+import type { Base } from "./base.js";
 import type { SshConfig } from "./config.js";
 import { Inventory } from "./inventory.js";
 import { Remote } from "./remote.js";
 import { SshState } from "./state.js";
 import { DaemonView } from "./view.js";
-
-export interface Base {
-  readonly config: SshConfig;
-  readonly log: Logger;
-  readonly state: SshState;
-  readonly remote: Remote;
-  readonly ceph: CephClient;
-}
 
 export interface Core extends Base {
   readonly files: ClusterFiles;

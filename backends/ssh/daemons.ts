@@ -13,24 +13,7 @@ import { MonKind } from "./mon.js";
 import type { Osds } from "./osds.js";
 import { shq } from "./remote.js";
 import { rgwKind } from "./rgw.js";
-
-/** What deploying and removing one type of daemon takes besides running its unit. */
-export interface DaemonKind {
-  /** Its data directory on its host, removed with it. */
-  dataDir(id: string): string;
-  /** The cephx entity of its own key, removed with it (a mon has none). */
-  entity?(id: string): string;
-  /** Its key and data on its host; the command its unit runs. */
-  prepare(ctx: StepContext, d: DaemonDeployment): Promise<string>;
-  /** Beyond the cluster reporting it up, whether it serves (an RGW: its port answers). */
-  serves?(d: DaemonDeployment): Promise<boolean>;
-  /** Once it is up. */
-  started?(): Promise<void>;
-  /** Before its unit is removed. */
-  beforeRemove?(id: string): Promise<void>;
-  /** Once its unit is removed, before its key and data: what else of it the cluster keeps. */
-  removed?(id: string): Promise<void>;
-}
+import type { DaemonKind } from "./daemon-kind.js";
 
 const ORCHCTL_COMMANDS = new Map<ServiceAction, "start" | "stop" | "restart" | "hup">([
   [ServiceAction.SERVICE_ACTION_START, "start"],
@@ -71,7 +54,10 @@ export class Daemons {
       state.host(d.hostname);
       const kind = this.kinds.get(d.serviceType);
       if (!kind) {
-        throw new ExecutionError(`the ssh backend cannot deploy ${typeName(d.serviceType)} daemons (it deploys mon, mgr, osd, mds and rgw)`, d.hostname);
+        throw new ExecutionError(
+          `the ssh backend cannot deploy ${typeName(d.serviceType)} daemons (it deploys mon, mgr, osd, mds and rgw)`,
+          d.hostname,
+        );
       }
       if (d.serviceType === ServiceType.SERVICE_TYPE_MON && state.fsid === "") {
         await this.mon.bootstrap(ctx, d);
@@ -126,7 +112,8 @@ export class Daemons {
       if (!command) throw new ExecutionError(`no such daemon action ${action}`, host);
       await view.orchctl(host, command, name, ctx.signal);
       if (command === "start" || command === "restart") await view.waitUp(ctx, name, host);
-      else if (command === "stop" && daemon.daemonType === ServiceType.SERVICE_TYPE_OSD) await this.osds.waitDown(ctx, Number(daemon.daemonId));
+      else if (command === "stop" && daemon.daemonType === ServiceType.SERVICE_TYPE_OSD)
+        await this.osds.waitDown(ctx, Number(daemon.daemonId));
     } catch (e) {
       throw asExecution(e, host);
     }

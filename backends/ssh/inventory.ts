@@ -4,7 +4,7 @@ import { humanReadableSize } from "../../src/backend/sizes.js";
 import { toTimestamp } from "../../src/backend/timestamps.js";
 import { type Device, Device_Type, type InventoryHost } from "../../gen/ts/ceph_orchestrator/v1/inventory.js";
 import type { Json } from "./ceph.js";
-import type { Base } from "./core.js";
+import type { Base } from "./base.js";
 import { errorText } from "./errors.js";
 import { scriptFile } from "./remote.js";
 

@@ -1,7 +1,7 @@
 // MDSs: the service id names the file system; the first MDS of a service creates it (its
 // pools and `fs new`), and each MDS joins it (mds_join_fs). Removal leaves the file system.
 import type { Core } from "./core.js";
-import type { DaemonKind } from "./daemons.js";
+import type { DaemonKind } from "./daemon-kind.js";
 import { scriptFile, shq } from "./remote.js";
 
 const MDS_PREPARE = scriptFile("mds-prepare.sh");

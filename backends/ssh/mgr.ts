@@ -2,7 +2,7 @@
 // a standby first.
 import type { Json } from "./ceph.js";
 import type { Core } from "./core.js";
-import type { DaemonKind } from "./daemons.js";
+import type { DaemonKind } from "./daemon-kind.js";
 import { scriptFile, shq } from "./remote.js";
 
 const DAEMON_KEYRING = scriptFile("daemon-keyring.sh");

@@ -7,7 +7,7 @@ import { daemonIdFor } from "../../src/backend/daemon-ids.js";
 import { ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import type { Json } from "./ceph.js";
 import type { Core } from "./core.js";
-import type { DaemonKind } from "./daemons.js";
+import type { DaemonKind } from "./daemon-kind.js";
 import { errorText } from "./errors.js";
 import { scriptFile, shq } from "./remote.js";
 

@@ -2,7 +2,7 @@
 // when 0); one counts as deployed only once its port answers HTTP.
 import type { DaemonDeployment } from "../../src/backend/backend.js";
 import type { Core } from "./core.js";
-import type { DaemonKind } from "./daemons.js";
+import type { DaemonKind } from "./daemon-kind.js";
 import { scriptFile, shq } from "./remote.js";
 
 const DAEMON_KEYRING = scriptFile("daemon-keyring.sh");

@@ -8,7 +8,7 @@ import { CancelledError, ExecutionError } from "../../src/backend/errors.js";
 import { toTimestamp } from "../../src/backend/timestamps.js";
 import { type DaemonDescription, DaemonDescription_Status as Status, ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import type { CephReply, Json } from "./ceph.js";
-import type { Base } from "./core.js";
+import type { Base } from "./base.js";
 import { errorText } from "./errors.js";
 import { ORCHCTL, scriptFile, shq } from "./remote.js";
 import type { Unit } from "./state.js";
