@@ -7,14 +7,14 @@ import { Code } from "../../gen/ts/google/rpc/code.js";
 import { preconditionFailure, resourceInfo, retryInfo } from "./error-details.js";
 
 /**
- * Base of every expected error; its message is meant for clients. `reason` becomes
- * google.rpc.ErrorInfo.reason and `metadata` its metadata.
+ * Base of every expected error; its message is meant for clients. `code` is the google.rpc
+ * code of its status (the gRPC status code), `reason` becomes google.rpc.ErrorInfo.reason and
+ * `metadata` its metadata.
  */
 export abstract class OrchestratorError extends Error {
-  abstract readonly reason: string;
-  /** The google.rpc code of its status (the gRPC status code). */
-  abstract readonly code: Code;
   constructor(
+    readonly code: Code,
+    readonly reason: string,
     message: string,
     readonly metadata: Record<string, string> = {},
   ) {
@@ -30,13 +30,11 @@ export abstract class OrchestratorError extends Error {
 
 /** The backend cannot reach its cluster right now; retrying later may help. */
 export class BackendUnavailableError extends OrchestratorError {
-  readonly reason = "BACKEND_UNAVAILABLE";
-  readonly code = Code.UNAVAILABLE;
   constructor(
     message: string,
     readonly retryAfterMs = 1000,
   ) {
-    super(message);
+    super(Code.UNAVAILABLE, "BACKEND_UNAVAILABLE", message);
   }
 
   override statusDetail(): Any {
@@ -44,53 +42,44 @@ export class BackendUnavailableError extends OrchestratorError {
   }
 }
 
-/** A named resource does not exist. */
-export class NotFoundError extends OrchestratorError {
-  readonly reason = "NOT_FOUND";
-  readonly code = Code.NOT_FOUND;
-  constructor(
-    readonly resourceType: string,
-    readonly resourceName: string,
-    message = `${resourceType} '${resourceName}' not found`,
-  ) {
-    super(message, { resourceType, resourceName });
+/** An error about one named resource (google.rpc.ResourceInfo). */
+abstract class ResourceError extends OrchestratorError {
+  constructor(code: Code, reason: string, resourceType: string, resourceName: string, message: string) {
+    super(code, reason, message, { resourceType, resourceName });
   }
 
   override statusDetail(): Any {
-    return resourceInfo(this.resourceType, this.resourceName, this.message);
+    return resourceInfo(this.metadata.resourceType ?? "", this.metadata.resourceName ?? "", this.message);
   }
 }
 
-/** A resource of that name exists and differs from the request. */
-export class AlreadyExistsError extends OrchestratorError {
-  readonly reason: string = "ALREADY_EXISTS";
-  readonly code = Code.ALREADY_EXISTS;
-  constructor(
-    readonly resourceType: string,
-    readonly resourceName: string,
-    message = `${resourceType} '${resourceName}' already exists`,
-  ) {
-    super(message, { resourceType, resourceName });
+/** A named resource does not exist. */
+export class NotFoundError extends ResourceError {
+  constructor(resourceType: string, resourceName: string, message = `${resourceType} '${resourceName}' not found`) {
+    super(Code.NOT_FOUND, "NOT_FOUND", resourceType, resourceName, message);
   }
+}
 
-  override statusDetail(): Any {
-    return resourceInfo(this.resourceType, this.resourceName, this.message);
+/** A resource of that name exists and differs from the request; `reason` tells why when it is more than that. */
+export class AlreadyExistsError extends ResourceError {
+  constructor(
+    resourceType: string,
+    resourceName: string,
+    message = `${resourceType} '${resourceName}' already exists`,
+    reason = "ALREADY_EXISTS",
+  ) {
+    super(Code.ALREADY_EXISTS, reason, resourceType, resourceName, message);
   }
 }
 
 /** The cluster's state forbids the request, e.g. a host still has daemons. */
 export class FailedPreconditionError extends OrchestratorError {
-  readonly reason = "FAILED_PRECONDITION";
-  readonly code = Code.FAILED_PRECONDITION;
-  constructor(
-    readonly subject: string,
-    message: string,
-  ) {
-    super(message, { subject });
+  constructor(subject: string, message: string) {
+    super(Code.FAILED_PRECONDITION, "FAILED_PRECONDITION", message, { subject });
   }
 
   override statusDetail(): Any {
-    return preconditionFailure("STATE", this.subject, this.message);
+    return preconditionFailure("STATE", this.metadata.subject ?? "", this.message);
   }
 }
 
@@ -99,21 +88,17 @@ export class FailedPreconditionError extends OrchestratorError {
  * FAILED with this as its error. `hostname` names the host whose part failed, if one did.
  */
 export class ExecutionError extends OrchestratorError {
-  readonly reason = "BACKEND_FAILED";
-  readonly code = Code.ABORTED;
   constructor(
     message: string,
     readonly hostname?: string,
   ) {
-    super(message, hostname ? { hostname } : {});
+    super(Code.ABORTED, "BACKEND_FAILED", message, hostname ? { hostname } : {});
   }
 }
 
 /** The operation was cancelled at a safe point. */
 export class CancelledError extends OrchestratorError {
-  readonly reason = "CANCELLED";
-  readonly code = Code.CANCELLED;
   constructor(message = "cancelled") {
-    super(message);
+    super(Code.CANCELLED, "CANCELLED", message);
   }
 }

@@ -33,8 +33,6 @@ export const VIOLATION_LIMITS = { count: 50, field: 256, description: 512 } as c
 
 /** Invalid input (upstream OrchestratorValidationError): nothing was changed. */
 export class ValidationError extends OrchestratorError {
-  readonly reason = "INVALID_FIELD";
-  readonly code = Code.INVALID_ARGUMENT;
   /** The first VIOLATION_LIMITS.count violations. */
   readonly violations: FieldViolation[];
   constructor(violations: readonly FieldViolation[]) {
@@ -43,7 +41,11 @@ export class ValidationError extends OrchestratorError {
       description: clipText(v.description, VIOLATION_LIMITS.description),
     }));
     const more = violations.length - kept.length;
-    super(kept.map((v) => `${v.field}: ${v.description}`).join("; ") + (more > 0 ? `; and ${more} more` : ""));
+    super(
+      Code.INVALID_ARGUMENT,
+      "INVALID_FIELD",
+      kept.map((v) => `${v.field}: ${v.description}`).join("; ") + (more > 0 ? `; and ${more} more` : ""),
+    );
     this.violations = kept;
   }
 
@@ -54,13 +56,11 @@ export class ValidationError extends OrchestratorError {
 
 /** An option of the request that this backend does not support. */
 export class UnsupportedOptionError extends OrchestratorError {
-  readonly reason = "UNSUPPORTED_OPTION";
-  readonly code = Code.INVALID_ARGUMENT;
   constructor(
     readonly field: string,
-    readonly backend: string,
+    backend: string,
   ) {
-    super(`${field}: the ${backend} backend does not support this option`, { backend, field });
+    super(Code.INVALID_ARGUMENT, "UNSUPPORTED_OPTION", `${field}: the ${backend} backend does not support this option`, { backend, field });
   }
 
   override statusDetail(): Any {
@@ -70,22 +70,18 @@ export class UnsupportedOptionError extends OrchestratorError {
 
 /** The backend lacks the RPC (upstream NotImplementedError). */
 export class NotImplementedError extends OrchestratorError {
-  readonly reason = "BACKEND_UNSUPPORTED";
-  readonly code = Code.UNIMPLEMENTED;
-  constructor(
-    readonly backend: string,
-    readonly method: string,
-  ) {
-    super(`This orchestrator backend (${backend}) does not support ${method}`, { backend, method });
+  constructor(backend: string, method: string) {
+    super(Code.UNIMPLEMENTED, "BACKEND_UNSUPPORTED", `This orchestrator backend (${backend}) does not support ${method}`, {
+      backend,
+      method,
+    });
   }
 }
 
 /** No backend configured or loaded (upstream NoOrchestrator). */
 export class NoBackendError extends OrchestratorError {
-  readonly reason = "NO_BACKEND";
-  readonly code = Code.FAILED_PRECONDITION;
   constructor(message = "No orchestrator backend is configured") {
-    super(message);
+    super(Code.FAILED_PRECONDITION, "NO_BACKEND", message);
   }
 
   override statusDetail(): Any {
@@ -95,26 +91,15 @@ export class NoBackendError extends OrchestratorError {
 
 /** The caller could not be identified: no credentials, or credentials the service does not know. */
 export class UnauthenticatedError extends OrchestratorError {
-  readonly reason: string;
-  readonly code = Code.UNAUTHENTICATED;
   constructor(message: string, reason = "UNAUTHENTICATED") {
-    super(message);
-    this.reason = reason;
+    super(Code.UNAUTHENTICATED, reason, message);
   }
 }
 
 /** The caller is known, but its role does not allow the RPC. */
 export class PermissionDeniedError extends OrchestratorError {
-  readonly reason = "PERMISSION_DENIED";
-  readonly code = Code.PERMISSION_DENIED;
-  constructor(
-    message: string,
-    readonly caller: string,
-    readonly role: string,
-    readonly requiredRole: string,
-    readonly method: string,
-  ) {
-    super(message, { caller, role, requiredRole, method });
+  constructor(message: string, caller: string, role: string, requiredRole: string, method: string) {
+    super(Code.PERMISSION_DENIED, "PERMISSION_DENIED", message, { caller, role, requiredRole, method });
   }
 }
 
@@ -123,16 +108,13 @@ export class PermissionDeniedError extends OrchestratorError {
  * when a retry may succeed; it becomes google.rpc.RetryInfo.
  */
 export class ResourceExhaustedError extends OrchestratorError {
-  readonly reason: string;
-  readonly code = Code.RESOURCE_EXHAUSTED;
   constructor(
     reason: string,
     message: string,
     readonly retryAfterMs?: number,
     metadata: Record<string, string> = {},
   ) {
-    super(message, metadata);
-    this.reason = reason;
+    super(Code.RESOURCE_EXHAUSTED, reason, message, metadata);
   }
 
   override statusDetail(): Any | undefined {

@@ -3,9 +3,13 @@ import { AlreadyExistsError } from "../backend/errors.js";
 
 /** A request_id was used before for a different request. */
 export class RequestIdReusedError extends AlreadyExistsError {
-  override readonly reason = "REQUEST_ID_REUSED";
   constructor(requestId: string, operationId: string) {
-    super("operation", operationId, `request_id '${requestId}' was used for a different request (operation ${operationId})`);
+    super(
+      "operation",
+      operationId,
+      `request_id '${requestId}' was used for a different request (operation ${operationId})`,
+      "REQUEST_ID_REUSED",
+    );
     this.metadata.operation = operationId;
   }
 }
