@@ -6,11 +6,12 @@
 import { describe } from "vitest";
 import { ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import { startHarness } from "../support/harness.js";
+import { TEST_HOSTS, skipWithout } from "../ssh/ci-guard.js";
 import { enabled, serverArgs, testHosts } from "../ssh/env.js";
 import { Api, allRpcs } from "./api.js";
 import { defineConformanceSuite } from "./suite.js";
 
-if (enabled) {
+if (!skipWithout(enabled, TEST_HOSTS)) {
   defineConformanceSuite(
     "ssh (real Ceph 16.2 on the test hosts)",
     async () => {

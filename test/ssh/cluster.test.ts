@@ -12,12 +12,13 @@ import { OsdRemoval_State } from "../../gen/ts/ceph_orchestrator/v1/osd.js";
 import { DaemonDescription_Status as DS, ServiceAction, ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import { Api, opsOf } from "../conformance/api.js";
 import { type Harness, startHarness } from "../support/harness.js";
+import { TEST_HOSTS, skipWithout } from "./ci-guard.js";
 import { cephJson, enabled, onHost, serverArgs, type TestHost, testHosts } from "./env.js";
 import { succeed, until } from "./helpers.js";
 
 const LONG = 600_000;
 
-describe.skipIf(!enabled)("ssh backend: a real cluster on the test hosts, through the API", () => {
+describe.skipIf(skipWithout(enabled, TEST_HOSTS))("ssh backend: a real cluster on the test hosts, through the API", () => {
   let h: Harness;
   let api: Api;
   let hosts: TestHost[];

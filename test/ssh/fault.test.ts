@@ -10,11 +10,12 @@ import { Operation_State as S } from "../../gen/ts/ceph_orchestrator/v1/operatio
 import { DaemonDescription_Status as DS, ServiceAction } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import { Api, opsOf } from "../conformance/api.js";
 import { type Harness, startHarness } from "../support/harness.js";
+import { TEST_HOSTS, skipWithout } from "./ci-guard.js";
 import { cephJson, enabled, serverArgs, sshd, testHosts } from "./env.js";
 
 const LONG = 300_000;
 
-describe.skipIf(!enabled)("ssh backend: a host's sshd stops in the middle of an operation", () => {
+describe.skipIf(skipWithout(enabled, TEST_HOSTS))("ssh backend: a host's sshd stops in the middle of an operation", () => {
   let h: Harness;
   let api: Api;
   const hosts = enabled ? testHosts().slice(0, 3) : [];

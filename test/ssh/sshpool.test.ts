@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { SshPool, UnreachableError, RemoteCommandError } from "../../backends/ssh/ssh.js";
+import { TEST_HOSTS, skipWithout } from "./ci-guard.js";
 import { TESTHOSTS, enabled, sshd, testHosts } from "./env.js";
 
 function pool(knownHosts: string, commandTimeoutMs = 10_000): SshPool {
@@ -22,7 +23,7 @@ function pool(knownHosts: string, commandTimeoutMs = 10_000): SshPool {
   });
 }
 
-describe.skipIf(!enabled)("ssh backend: the SSH layer", () => {
+describe.skipIf(skipWithout(enabled, TEST_HOSTS))("ssh backend: the SSH layer", () => {
   it("runs commands on a host whose key is in known_hosts, over one connection", async () => {
     const [a] = testHosts();
     const p = pool(readFileSync(`${TESTHOSTS}/known_hosts`, "utf8"));

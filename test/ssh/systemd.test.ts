@@ -12,6 +12,7 @@ import { Host_Status } from "../../gen/ts/ceph_orchestrator/v1/host.js";
 import { type DaemonDescription, DaemonDescription_Status as DS, ServiceAction, ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import { Api, opsOf } from "../conformance/api.js";
 import { type Harness, startHarness } from "../support/harness.js";
+import { TEST_HOSTS, skipWithout } from "./ci-guard.js";
 import { cephJson, enabled, onHost, serverArgs, type TestHost, testHosts } from "./env.js";
 import { succeed, until } from "./helpers.js";
 
@@ -19,7 +20,8 @@ const LONG = 600_000;
 const ORCHCTL = "/var/lib/ceph/orch/orchctl";
 const sdHost = enabled ? testHosts().find((t) => t.systemd) : undefined;
 
-describe.skipIf(!sdHost)("ssh backend: daemons as systemd units on a host where systemd runs", () => {
+const noSystemdHost = "no test host runs systemd (TESTHOSTS_SYSTEMD)";
+describe.skipIf(skipWithout(enabled, TEST_HOSTS) || skipWithout(sdHost !== undefined, noSystemdHost))("ssh backend: daemons as systemd units on a host where systemd runs", () => {
   const t = sdHost as TestHost;
   let h: Harness;
   let api: Api;
