@@ -12,15 +12,18 @@ import { Violations, validateEnum, validateRequestId, validateString } from "./f
 import { type WriteUseCase, fullName } from "./registry-types.js";
 import { hostsOf } from "./service-placement.js";
 
+/** The action, the name of what it acts on (`field`), and the request id. */
+function validateAction(action: ServiceAction, field: string, name: string, requestId: string): void {
+  const v = new Violations();
+  v.addAll(validateEnum(action, ServiceAction, "action", true));
+  v.check(name !== "", field, "is required");
+  v.addAll(validateString(name, field, 128));
+  v.addAll(validateRequestId(requestId));
+  v.throwIfAny();
+}
+
 export const serviceAction: WriteUseCase<ServiceActionRequest> = {
-  validate: (_deps, req) => {
-    const v = new Violations();
-    v.addAll(validateEnum(req.action, ServiceAction, "action", true));
-    v.check(req.serviceName !== "", "service_name", "is required");
-    v.addAll(validateString(req.serviceName, "service_name", 128));
-    v.addAll(validateRequestId(req.requestId));
-    v.throwIfAny();
-  },
+  validate: (_deps, req) => validateAction(req.action, "service_name", req.serviceName, req.requestId),
   plan: async (deps, req) => {
     const daemons = (await deps.backend.listDaemons!(false)).filter((d) => d.serviceName === req.serviceName);
     const known = deps.backend.listServices ? (await deps.backend.listServices()).some((s) => s.serviceName === req.serviceName) : false;
@@ -31,14 +34,7 @@ export const serviceAction: WriteUseCase<ServiceActionRequest> = {
 };
 
 export const daemonAction: WriteUseCase<DaemonActionRequest> = {
-  validate: (_deps, req) => {
-    const v = new Violations();
-    v.addAll(validateEnum(req.action, ServiceAction, "action", true));
-    v.check(req.daemonName !== "", "daemon_name", "is required");
-    v.addAll(validateString(req.daemonName, "daemon_name", 128));
-    v.addAll(validateRequestId(req.requestId));
-    v.throwIfAny();
-  },
+  validate: (_deps, req) => validateAction(req.action, "daemon_name", req.daemonName, req.requestId),
   plan: async (deps, req) => {
     const daemon = (await deps.backend.listDaemons!(false)).find((d) => d.daemonName === req.daemonName);
     if (!daemon) throw new NotFoundError("daemon", req.daemonName);
@@ -48,37 +44,25 @@ export const daemonAction: WriteUseCase<DaemonActionRequest> = {
 };
 
 function serviceActionPlan(deps: Deps, req: ServiceActionRequest, hosts: string[]): WritePlan {
-  return actionPlan(
-    deps,
-    req,
-    fullName(ServiceServiceService.serviceAction),
-    `${actionName(req.action)} service '${req.serviceName}'`,
-    hosts,
-    (d) => d.serviceName === req.serviceName,
-  );
+  const method = fullName(ServiceServiceService.serviceAction);
+  return actionPlan(deps, req, method, `service '${req.serviceName}'`, hosts, (d) => d.serviceName === req.serviceName);
 }
 
 function daemonActionPlan(deps: Deps, req: DaemonActionRequest, hosts: string[]): WritePlan {
-  return actionPlan(
-    deps,
-    req,
-    fullName(ServiceServiceService.daemonAction),
-    `${actionName(req.action)} daemon '${req.daemonName}'`,
-    hosts,
-    (d) => d.daemonName === req.daemonName,
-  );
+  const method = fullName(ServiceServiceService.daemonAction);
+  return actionPlan(deps, req, method, `daemon '${req.daemonName}'`, hosts, (d) => d.daemonName === req.daemonName);
 }
 
-/** Acts on the matching daemons as they are when the operation runs. */
+/** Acts on the matching daemons as they are when the operation runs; `what` names them. */
 function actionPlan(
   deps: Deps,
   req: ServiceActionRequest | DaemonActionRequest,
   method: string,
-  description: string,
+  what: string,
   hosts: string[],
   matches: (d: DaemonDescription) => boolean,
 ): WritePlan {
-  return writePlan(method, req, description, hosts, async (run) => {
+  return writePlan(method, req, `${actionName(req.action)} ${what}`, hosts, async (run) => {
     const daemons = (await deps.backend.listDaemons!(false)).filter(matches);
     await settleAll(daemons.map((d) => run.onHost(d.hostname, d.daemonName, (ctx) => deps.backend.daemonAction!(ctx, d, req.action))));
     return { result: { $case: "daemons", value: { daemonNames: daemons.map((d) => d.daemonName) } } };

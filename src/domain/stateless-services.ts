@@ -136,21 +136,23 @@ async function validateStatelessSpec(deps: Deps, spec: StatelessServiceSpec | un
     v.addAll(validateString(details.value.systemAccessKey, "spec.rgw.system_access_key", 256));
     v.addAll(validateString(details.value.systemSecretKey, "spec.rgw.system_secret_key", 256));
   }
-  if (s.serviceType === ServiceType.SERVICE_TYPE_NFS) {
-    v.check(details?.$case === "nfs" && details.value.pool !== "", "spec.nfs.pool", "is required for NFS");
+  // NFS and iSCSI keep their configuration in a pool: required.
+  for (const [type, kind, name] of [
+    [ServiceType.SERVICE_TYPE_NFS, "nfs", "NFS"],
+    [ServiceType.SERVICE_TYPE_ISCSI, "iscsi", "iSCSI"],
+  ] as const) {
+    if (s.serviceType === type)
+      v.check(details?.$case === kind && details.value.pool !== "", `spec.${kind}.pool`, `is required for ${name}`);
+    if (details?.$case === kind) {
+      v.check(s.serviceType === type, `spec.${kind}`, `only for ${name} services`);
+      v.addAll(validateString(details.value.pool, `spec.${kind}.pool`, 128));
+    }
   }
   if (details?.$case === "nfs") {
-    v.check(s.serviceType === ServiceType.SERVICE_TYPE_NFS, "spec.nfs", "only for NFS services");
-    v.addAll(validateString(details.value.pool, "spec.nfs.pool", 128));
     v.addAll(validateString(details.value.namespace, "spec.nfs.namespace", 128));
     v.check(details.value.port >= 0 && details.value.port <= 65535, "spec.nfs.port", "must be 0 to 65535");
   }
-  if (s.serviceType === ServiceType.SERVICE_TYPE_ISCSI) {
-    v.check(details?.$case === "iscsi" && details.value.pool !== "", "spec.iscsi.pool", "is required for iSCSI");
-  }
   if (details?.$case === "iscsi") {
-    v.check(s.serviceType === ServiceType.SERVICE_TYPE_ISCSI, "spec.iscsi", "only for iSCSI services");
-    v.addAll(validateString(details.value.pool, "spec.iscsi.pool", 128));
     v.addAll(validateString(details.value.apiUser, "spec.iscsi.api_user", 64));
     v.addAll(validateString(details.value.apiPassword, "spec.iscsi.api_password", 256));
     details.value.trustedIpList.forEach((ip, i) => v.addAll(validateString(ip, `spec.iscsi.trusted_ip_list[${i}]`, 64)));

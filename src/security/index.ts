@@ -60,7 +60,9 @@ export function setupSecurity(config: Config, log: Logger): Security {
           { intervalMs: config.reloadIntervalMs, log },
         );
       } catch (err) {
-        throw new ConfigError(`TLS (--tls-cert ${config.tlsCert}, --tls-key ${config.tlsKey}${config.tlsClientCa ? `, --tls-client-ca ${config.tlsClientCa}` : ""}): ${(err as Error).message}`);
+        throw new ConfigError(
+          `TLS (--tls-cert ${config.tlsCert}, --tls-key ${config.tlsKey}${config.tlsClientCa ? `, --tls-client-ca ${config.tlsClientCa}` : ""}): ${(err as Error).message}`,
+        );
       }
       certs.start();
       closers.push(() => certs.close());
@@ -73,29 +75,29 @@ export function setupSecurity(config: Config, log: Logger): Security {
             `refusing to serve plaintext on ${config.listen}, which is not a loopback address: configure TLS (--tls-cert, --tls-key), or pass --allow-insecure to accept the risk`,
           );
         }
-        log.warn({ listen: config.listen }, "INSECURE: serving plaintext on a non-loopback address (--allow-insecure): anyone on the network can read and forge calls");
+        log.warn(
+          { listen: config.listen },
+          "INSECURE: serving plaintext on a non-loopback address (--allow-insecure): anyone on the network can read and forge calls",
+        );
       }
       credentials = grpc.ServerCredentials.createInsecure();
     }
 
-    let tokens: (() => ReadonlyMap<string, TokenEntry>) | undefined;
-    if (config.tokensFile) {
-      const file = watched(config.tokensFile, parseTokensFile, "tokens file", config, log).start();
+    /** The file's current content, reloaded when it changes; undefined without a path. */
+    const follow = <T>(path: string, parse: (text: string) => T, what: string): (() => T) | undefined => {
+      if (!path) return undefined;
+      const file = watched(path, parse, what, config, log).start();
       closers.push(() => file.close());
       reloaders.push(() => file.reload());
-      tokens = () => file.current;
-      log.info({ file: config.tokensFile, tokens: file.current.size }, "authentication on: bearer tokens");
-    }
-    let clients: (() => readonly ClientEntry[]) | undefined;
-    if (config.clientRolesFile) {
-      const file = watched(config.clientRolesFile, parseClientRolesFile, "client roles file", config, log).start();
-      closers.push(() => file.close());
-      reloaders.push(() => file.reload());
-      clients = () => file.current;
-      log.info({ file: config.clientRolesFile, clients: file.current.length }, "authentication on: client certificates");
-    }
+      return () => file.current;
+    };
+    const tokens = follow<ReadonlyMap<string, TokenEntry>>(config.tokensFile, parseTokensFile, "tokens file");
+    if (tokens) log.info({ file: config.tokensFile, tokens: tokens().size }, "authentication on: bearer tokens");
+    const clients = follow<readonly ClientEntry[]>(config.clientRolesFile, parseClientRolesFile, "client roles file");
+    if (clients) log.info({ file: config.clientRolesFile, clients: clients().length }, "authentication on: client certificates");
     const auth = new Authenticator({ ...(tokens && { tokens }), ...(clients && { clients }) });
-    if (!auth.enabled) log.info("authentication off: every caller may call every RPC (configure --tokens-file or --tls-client-ca to turn it on)");
+    if (!auth.enabled)
+      log.info("authentication off: every caller may call every RPC (configure --tokens-file or --tls-client-ca to turn it on)");
     else if (!config.tlsCert) log.warn("bearer tokens travel in plaintext: configure TLS (--tls-cert, --tls-key)");
 
     const audit = new Auditor(log);
