@@ -1,8 +1,8 @@
 // The crash test: the real service (`node --import tsx src/main.ts`, journal on) takes 200
-// concurrent writes from several gRPC clients while it is SIGKILLed 20 times, at random moments
-// while operations run, and restarted after each kill. Each kill must land on running work:
-// the service reported operations RUNNING just before it, and the restart resumed some. At
-// the end:
+// concurrent writes from several gRPC clients while it is SIGKILLed at random moments while
+// operations run, and restarted after each kill. At least 20 kills must land on running work:
+// the service reported operations RUNNING just before the kill, and the restart resumed some
+// (a kill that the last of them outran is recorded, and another one follows). At the end:
 // - every operation a client saw PERSISTENT exists after the restarts and has ended;
 // - no operation's effect happened twice (checked against the sim cluster's state);
 // - a retry with the same request_id, across restarts, returns the original operation.
@@ -22,7 +22,10 @@ import { freePort, killAll, killHard, type ServiceProcess, startService, waitSer
 
 const CLIENTS = 4;
 const PER_CLIENT_IN_FLIGHT = 10;
+/** Kills that must land on running work. */
 const KILLS = 20;
+/** Kills at most, counting those that found nothing left to resume. */
+const MAX_KILLS = 30;
 /** A kill waits until the service reports at least this many operations RUNNING. */
 const MIN_RUNNING_AT_KILL = 3;
 /** A write is given up (a failure) after this many attempts: a safety net, the kills cost far fewer. */
@@ -295,8 +298,9 @@ describe("crash safety", () => {
       // each once the service reports operations running.
       const observer = makeClients(address, 98);
       const kills: Kill[] = [];
-      for (let k = 1; k <= KILLS; k++) {
-        const threshold = Math.floor((writes.length * k) / (KILLS + 2) - 5 + Math.random() * 10);
+      const landed = () => kills.filter((k) => k.running >= MIN_RUNNING_AT_KILL && k.resumed > 0).length;
+      while (landed() < KILLS && kills.length < MAX_KILLS && !loadDone) {
+        const threshold = Math.floor((writes.length * (landed() + 1)) / (KILLS + 2) - 5 + Math.random() * 10);
         const deadline = Date.now() + 20_000;
         while (accepted < threshold && Date.now() < deadline) await sleep(5);
         await sleep(Math.random() * 120);
@@ -311,9 +315,8 @@ describe("crash safety", () => {
       }
       observer.close();
       await load;
-      // Every kill landed on running work: the service said so, and the journal agreed.
-      const onRunningWork = kills.filter((k) => k.running >= MIN_RUNNING_AT_KILL && k.resumed > 0);
-      expect(onRunningWork.length, `kills (running before, resumed after): ${JSON.stringify(kills)}`).toBe(KILLS);
+      // KILLS kills landed on running work: the service said so, and the journal agreed.
+      expect(landed(), `kills (running before, resumed after): ${JSON.stringify(kills)}`).toBeGreaterThanOrEqual(KILLS);
 
       // One more kill once every client is done, then check everything on a fresh start.
       await killHard(service);
@@ -402,6 +405,7 @@ describe("crash safety", () => {
         const totals = {
           writes: writes.length,
           kills: kills.length,
+          killsOnRunningWork: landed(),
           runningAtKills: kills.map((k) => k.running),
           resumedAtRestarts: kills.map((k) => k.resumed),
           attempts: [...seen.values()].reduce((n, s) => n + s.attempts, 0),
