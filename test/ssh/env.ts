@@ -1,7 +1,8 @@
 // The ssh backend's test environment: the test hosts of scripts/testhosts/up.sh, named by
 // CEPH_SSH_TESTHOSTS (their scratch dir), and the service's data dir CEPH_SSH_DATA_DIR,
 // shared by the test files that scripts/test-ssh.sh runs one after the other (the cluster
-// the first one builds is the one the next ones use). Without them, these tests are skipped.
+// the first one builds is the one the next ones use). Without them, these tests are skipped,
+// or fail under CI=true (test/ssh/ci-guard.ts).
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
