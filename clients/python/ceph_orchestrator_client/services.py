@@ -146,6 +146,7 @@ class ServiceCalls(OperationCalls):
         if not name:
             return type_name
         return name if name.startswith(type_name + ".") else "%s.%s" % (type_name, name)
+
     def add_mds(self, spec: StatelessSpecLike, request_id: Optional[str] = None
                 ) -> Completion[service_pb2.ServiceDescription]:
         return self.add_stateless_service(self._typed(spec, "mds"), request_id)
