@@ -246,7 +246,8 @@ describe("RemoveOsds", () => {
     try {
       let api = await start(journaled);
       const forced = (await opsOf(api.removeOsds({ osdIds: [0], force: true }))).at(-1)!;
-      const s = api.removeOsds({ osdIds: [2] });
+      // Cancelled: no result, so its OSDs and options come from the journaled request.
+      const s = api.removeOsds({ osdIds: [2], replace: true });
       const waiting = await readUntil(s, (op) => op.tasks.some((t) => /draining/.test(t.message)));
       await api.cancelOperation(waiting[0]!.id);
       expect((await rest(s)).at(-1)!.state).toBe(S.STATE_CANCELLED);
@@ -255,9 +256,9 @@ describe("RemoveOsds", () => {
 
       api = await start(journaled);
       const after = (await api.getOsdRemovalStatus()).removals;
-      expect(after.map((r) => [r.osdId, r.hostname, r.state, r.force, r.operationId])).toEqual([
-        [0, "node-1", R.STATE_DONE, true, forced.id],
-        [2, "node-3", R.STATE_CANCELLED, false, waiting[0]!.id],
+      expect(after.map((r) => [r.osdId, r.hostname, r.state, r.replace, r.force, r.operationId])).toEqual([
+        [0, "node-1", R.STATE_DONE, false, true, forced.id],
+        [2, "node-3", R.STATE_CANCELLED, true, false, waiting[0]!.id],
       ]);
       expect(after.map((r) => r.osdId)).toEqual(before.map((r) => r.osdId));
     } finally {
