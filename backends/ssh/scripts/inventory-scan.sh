@@ -1,6 +1,5 @@
 #!/bin/bash
 # Inventory of a host, three lines of JSON: ceph-volume inventory, ceph-volume raw list, lsblk.
-#!/bin/bash
 # Run by the ssh backend (Remote.script): bash -s on stdin after set -euo pipefail and PATH.
 export CEPH_VOLUME_ALLOW_LOOP_DEVICES=true
 # One line each (raw list pretty-prints).

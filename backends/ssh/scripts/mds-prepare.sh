@@ -1,6 +1,5 @@
 #!/bin/bash
 # mds-prepare.sh ID FS DIR: the file system FS (with its pools) unless it exists, mds.ID's
-#!/bin/bash
 # keyring in DIR, and mds.ID's mds_join_fs. Run by the ssh backend (Remote.script).
 ID=$1; FS=$2; D=$3
 C="ceph --connect-timeout 20"

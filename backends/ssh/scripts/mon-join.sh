@@ -1,6 +1,5 @@
 #!/bin/bash
 # mon-join.sh ID: the store of a mon joining the cluster (from its monmap and mon. key), unless
-#!/bin/bash
 # it exists. Run by the ssh backend (Remote.script).
 ID=$1
 D=/var/lib/ceph/mon/ceph-$ID

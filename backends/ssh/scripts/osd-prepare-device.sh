@@ -1,6 +1,5 @@
 #!/bin/bash
 # osd-prepare-device.sh DEV WANT: the raw BlueStore OSD on DEV (osd.WANT, or a new id when WANT
-#!/bin/bash
 # is -1) unless DEV holds one, activated; prints its id. Run by the ssh backend (Remote.script).
 DEV=$1; WANT=$2
 export CEPH_VOLUME_ALLOW_LOOP_DEVICES=true

@@ -1,6 +1,5 @@
 #!/bin/bash
 # osd-wipe-device.sh ID DEV: after osd.ID's unit is removed, its tmpfs data dir unmounted and
-#!/bin/bash
 # removed, DEV's labels and first 10 MiB wiped. Run by the ssh backend (Remote.script).
 ID=$1; DEV=$2
 mountpoint -q "/var/lib/ceph/osd/ceph-$ID" && umount "/var/lib/ceph/osd/ceph-$ID"
