@@ -71,12 +71,28 @@ async function validateDriveGroupSpec(deps: Deps, spec: DriveGroupSpec | undefin
   if (violations.length > 0) throw new ValidationError(violations);
 }
 
+/**
+ * The OSDs a drive group creates per host. As cephadm does, the ids of a host's destroyed
+ * OSDs (`osd rm --replace`) go to its next OSDs, lowest first, unless the spec claims ids for
+ * that host itself.
+ */
 async function plan(deps: Deps, spec: DriveGroupSpec): Promise<OsdHostPlan[]> {
   const hosts = matchHosts(
     spec.hostPattern,
     (await deps.backend.listHosts()).map((h) => h.hostname),
   );
-  return planOsds(spec, await deps.backend.getInventory!(hosts, false));
+  const claims = { ...(await destroyedByHost(deps)), ...spec.osdIdClaims };
+  return planOsds({ ...spec, osdIdClaims: claims }, await deps.backend.getInventory!(hosts, false));
+}
+
+/** The ids of each host's destroyed OSDs, ascending; none where the backend cannot list OSDs. */
+async function destroyedByHost(deps: Deps): Promise<Record<string, { osdIds: number[] }>> {
+  const out: Record<string, { osdIds: number[] }> = {};
+  if (!deps.backend.listOsds) return out;
+  for (const osd of (await deps.backend.listOsds()).filter((o) => o.destroyed).sort((a, b) => a.osdId - b.osdId)) {
+    (out[osd.hostname] ??= { osdIds: [] }).osdIds.push(osd.osdId);
+  }
+  return out;
 }
 
 export async function validatePreviewOsds(deps: Deps, req: PreviewOsdsRequest): Promise<void> {

@@ -523,7 +523,7 @@ export function defineConformanceSuite(name: string, start: () => Promise<Confor
 
     // -------------------------------------------------------------------------------------
     describe("OSDs", () => {
-      it("CreateOsds on one device: a new OSD runs, the device is taken, a preview plans nothing; RemoveOsds: gone, DONE", { timeout }, async (ctx) => {
+      it("CreateOsds on one device: a new OSD runs, the device is taken, a preview plans nothing; removed for replacement, the next OSD there takes its id; RemoveOsds: gone, DONE", { timeout }, async (ctx) => {
         needs(
           ctx,
           "OsdService.CreateOsds",
@@ -570,6 +570,22 @@ export function defineConformanceSuite(name: string, start: () => Promise<Confor
             expect(again.op.outcome.value.result.value.osds.map((o) => o.osdId).filter((id) => id !== osdId)).toEqual([]);
           }
           expect((await api.listDaemons({ daemonType: ServiceType.SERVICE_TYPE_OSD, hostname: host })).daemons.filter((d) => d.daemonId === String(osdId))).toHaveLength(1);
+
+          // Removed for replacement (osd rm --replace): destroyed, its id kept; the host's next
+          // OSD takes that id without a claim, as cephadm's do.
+          const replaced = await succeed(api.removeOsds({ osdIds: [osdId!], replace: true, force: facts.forceOsdRemoval ?? false }));
+          expect(lifecycleProblems(replaced.msgs)).toEqual([]);
+          expect((await api.listDaemons({ daemonType: ServiceType.SERVICE_TYPE_OSD, daemonId: String(osdId) })).daemons).toEqual([]);
+          expect((await device(path!))?.available, `${host}:${path} is available again`).toBe(true);
+          const reuse = await api.previewOsds({ spec });
+          expect(reuse.hosts.flatMap((h) => h.osds.map((o) => [o.data, o.osdId]))).toEqual([[path, osdId]]);
+          const recreated = await succeed(api.createOsds({ spec }));
+          if (recreated.op.outcome?.$case === "result" && recreated.op.outcome.value.result?.$case === "osds") {
+            expect(recreated.op.outcome.value.result.value.osds.map((o) => [o.hostname, o.data, o.osdId])).toEqual([[host, path, osdId]]);
+          } else expect.fail(`CreateOsds result is ${JSON.stringify(recreated.op.outcome)}`);
+          expect((await api.listDaemons({ daemonType: ServiceType.SERVICE_TYPE_OSD, daemonId: String(osdId) })).daemons.map((d) => d.status)).toEqual([
+            DS.STATUS_RUNNING,
+          ]);
 
           const removed = await succeed(api.removeOsds({ osdIds: [osdId!], force: facts.forceOsdRemoval ?? false }));
           expect(lifecycleProblems(removed.msgs)).toEqual([]);

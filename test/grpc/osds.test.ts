@@ -282,6 +282,25 @@ describe("RemoveOsds", () => {
     expect((await osdDaemons(api)).map((d) => d.id)).toEqual([0, 1, 2]);
   });
 
+  it("without a claim, a host's next OSDs take the ids of its destroyed OSDs, lowest first, as cephadm's do; other hosts get new ids", async () => {
+    const api = await start();
+    for (const id of [2, 0]) expect((await opsOf(api.removeOsds({ osdIds: [id], replace: true }))).at(-1)!.state).toBe(S.STATE_SUCCEEDED);
+    // osd.0 was on node-1, osd.2 on node-3: each host's id stays with it.
+    const spec = { hostPattern: "node-*", dataDevices: { paths: ["/dev/sdb"] } };
+    const plan = await api.previewOsds({ spec });
+    expect(plan.hosts.map((h) => [h.hostname, h.osds.map((o) => o.osdId)])).toEqual([
+      ["node-1", [0]],
+      ["node-2", []],
+      ["node-3", [2]],
+    ]);
+    const op = (await opsOf(api.createOsds({ spec }))).at(-1)!;
+    expect(created(op).map((o) => [o.hostname, o.osdId]).sort()).toEqual([
+      ["node-1", 0],
+      ["node-3", 2],
+    ]);
+    expect((await osdDaemons(api)).map((d) => d.id)).toEqual([0, 1, 2]);
+  });
+
   it("several OSDs on several hosts at once; duplicate ids are refused", async () => {
     const api = await start();
     const op = (await opsOf(api.removeOsds({ osdIds: [0, 2] }))).at(-1)!;

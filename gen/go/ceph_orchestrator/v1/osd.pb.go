@@ -177,7 +177,8 @@ type DriveGroupSpec struct {
 	// How many OSDs share one WAL device. 0 spreads the data devices over the WAL devices.
 	WalSlots int32 `protobuf:"varint,12,opt,name=wal_slots,json=walSlots,proto3" json:"wal_slots,omitempty"`
 	// OSD ids to reuse, per host, for replacements: the OSDs created on that host take these
-	// ids (which must be destroyed OSDs) before new ones.
+	// ids (which must be destroyed OSDs) before new ones. A host without an entry reuses the
+	// ids of its destroyed OSDs (`osd rm --replace`), lowest first, as cephadm does.
 	OsdIdClaims   map[string]*OsdIdList `protobuf:"bytes,13,rep,name=osd_id_claims,json=osdIdClaims,proto3" json:"osd_id_claims,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

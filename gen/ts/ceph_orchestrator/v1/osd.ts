@@ -61,7 +61,8 @@ export interface DriveGroupSpec {
   walSlots: number;
   /**
    * OSD ids to reuse, per host, for replacements: the OSDs created on that host take these
-   * ids (which must be destroyed OSDs) before new ones.
+   * ids (which must be destroyed OSDs) before new ones. A host without an entry reuses the
+   * ids of its destroyed OSDs (`osd rm --replace`), lowest first, as cephadm does.
    */
   osdIdClaims: { [key: string]: OsdIdList };
 }
