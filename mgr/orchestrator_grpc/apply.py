@@ -82,7 +82,9 @@ class Apply:
     def apply_mon(self, spec: Any) -> str:
         return self._apply_mon_mgr(spec)
 
-    apply_mgr = apply_mon  # the spec's service_type says which
+    @orchestrator_method
+    def apply_mgr(self, spec: Any) -> str:
+        return self._apply_mon_mgr(spec)
 
     def _apply_mon_mgr(self, spec: Any, no_overwrite: bool = False) -> str:
         stype = str(spec.service_type)
@@ -115,7 +117,8 @@ class Apply:
     def apply_mds(self, spec: Any) -> str:
         return self._apply_stateless(spec)
 
-    # Upstream has a method per stateless type; the spec's service_type says which.
+    # Upstream has a method per stateless type; the spec's service_type says which (all
+    # need the same RPCs, so apply_mds's name also serves for refusing them up front).
     apply_rgw = apply_nfs = apply_iscsi = apply_rbd_mirror = apply_mds
 
     def _apply_stateless(self, spec: Any, no_overwrite: bool = False) -> str:

@@ -32,11 +32,13 @@ _TRANSPORT_CODES = ('UNAVAILABLE', 'DEADLINE_EXCEEDED', 'CANCELLED', 'UNKNOWN', 
 
 
 def orchestrator_method(f: FuncT) -> FuncT:
-    """An Orchestrator method: errors become upstream's exceptions, and the result an
+    """An Orchestrator method: refused up front when the backend lacks its RPCs (as
+    get_feature_set says), errors become upstream's exceptions, and the result an
     OrchResult (upstream's handle_orch_error) that crosses sub-interpreters."""
     @functools.wraps(f)
-    def mapped(self: 'Connection', *args: Any, **kwargs: Any) -> Any:
+    def mapped(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
+            self._refuse_unsupported(f.__name__)
             return f(self, *args, **kwargs)
         except Exception as e:
             raise self._upstream_error(e) from None

@@ -24,7 +24,8 @@ OrchestratorError naming the service's address.
 
 ceph-mgr finds the module's class here, with its options; the class is made of one mixin
 per concern: the connection (connection.py), writes and the operations they start
-(writes.py) and their progress events (progress.py), and the Orchestrator methods by area
+(writes.py) and their progress events (progress.py), the feature set from the backend's
+capabilities (features.py), and the Orchestrator methods by area
 (hosts.py, services.py, apply.py, osds.py, upgrades.py); conversions to and from upstream's
 objects are in convert.py and specs.py.
 """
@@ -38,6 +39,7 @@ import orchestrator
 
 from .apply import Apply
 from .connection import IMPORT_ERROR, Connection, occ
+from .features import METHOD_RPCS, Features
 from .hosts import Hosts
 from .osds import Osds
 from .progress import Progress
@@ -46,7 +48,7 @@ from .upgrades import Upgrades
 from .writes import Writes
 
 
-class GrpcOrchestrator(Hosts, Services, Apply, Osds, Upgrades, Writes, Progress, Connection,
+class GrpcOrchestrator(Hosts, Services, Apply, Osds, Upgrades, Writes, Progress, Features, Connection,
                        orchestrator.Orchestrator, MgrModule):
     MODULE_OPTIONS = [
         Option('grpc_target', type='str', default='127.0.0.1:50051', runtime=True,
@@ -98,6 +100,9 @@ class GrpcOrchestrator(Hosts, Services, Apply, Osds, Upgrades, Writes, Progress,
         self._finished: List[str] = []
         self._finished_set: Set[str] = set()
         self._progress_seen: Dict[str, Tuple[str, float]] = {}
+        unmapped = set(self._implemented()) ^ set(METHOD_RPCS)
+        if unmapped:  # get_feature_set would misreport these
+            self.log.error('methods implemented but not in METHOD_RPCS, or the reverse: %s', sorted(unmapped))
 
     def serve(self) -> None:
         while not self._stop.is_set():
@@ -107,6 +112,11 @@ class GrpcOrchestrator(Hosts, Services, Apply, Osds, Upgrades, Writes, Progress,
                     self._adopt_operations()
                 except Exception as e:
                     self.log.debug('looking for running operations failed: %s', e)
+            if not IMPORT_ERROR:
+                try:
+                    self._capabilities()  # kept fresh, so that methods are refused up front
+                except Exception as e:
+                    self.log.debug('GetCapabilities failed: %s', e)
             self._stop.wait(interval if interval > 0 else 5.0)
 
     def shutdown(self) -> None:

@@ -679,3 +679,87 @@ def test_credentials_come_from_the_module_options() -> None:
             eventually('the module back in', lambda: ceph('orch', 'host', 'ls').returncode == 0, 15)
     refused('auth_token', 'not-the-token', 'EACCES')
     refused('tls', 'false', 'E')
+
+
+# --- the feature set, as the dashboard sees it ----------------------------------------------
+
+#: Methods of the module that every backend of these tests supports (the ssh one included).
+ALWAYS_AVAILABLE = ('get_hosts', 'get_inventory', 'add_host', 'apply_drivegroups', 'describe_service', 'list_daemons')
+#: Methods of upstream's interface the module does not implement.
+NOT_IMPLEMENTED = ('drain_host', 'enter_host_maintenance', 'zap_device', 'add_daemon', 'apply_crash')
+
+
+def module_methods() -> Dict[str, Any]:
+    """The module's own table (mgr/orchestrator_grpc/features.py): method -> its RPCs (read
+    with a stand-in for upstream's orchestrator package, which only ceph-mgr can import)."""
+    import importlib.util
+    import types
+    spec = importlib.util.spec_from_file_location('features', os.path.join(ROOT, 'mgr', 'orchestrator_grpc', 'features.py'))
+    features = importlib.util.module_from_spec(spec)
+    saved = sys.modules.get('orchestrator')
+    sys.modules['orchestrator'] = types.ModuleType('orchestrator')
+    try:
+        spec.loader.exec_module(features)  # type: ignore[union-attr]
+    finally:
+        if saved is None:
+            del sys.modules['orchestrator']
+        else:
+            sys.modules['orchestrator'] = saved
+    return dict(features.METHOD_RPCS)
+
+
+def dashboard_features() -> Dict[str, Dict[str, bool]]:
+    """get_feature_set() as a real client sees it: Pacific's dashboard, whose
+    /ui-api/orchestrator/status carries the orchestrator's features (enabled for this, on
+    the active mgr, then disabled again by the caller)."""
+    import urllib.request
+    port = os.environ.get('ORCH_DASHBOARD_PORT', '18480')
+    ok('config', 'set', 'mgr', 'mgr/dashboard/ssl', 'false')
+    ok('config', 'set', 'mgr', 'mgr/dashboard/server_port', port)
+    ok('mgr', 'module', 'enable', 'dashboard')
+    password = 'Orch-%s-9x!' % os.urandom(6).hex()
+    eventually('dashboard commands', lambda: ceph('dashboard', 'ac-user-create', 'orch-test', '-i', '-',
+                                                   'administrator', '--force-password', stdin=password).returncode in (0, 17), 90, 1)
+
+    def url() -> str:
+        addr = ok_json('mgr', 'dump')['active_addrs']['addrvec'][0]['addr']
+        return 'http://%s:%s' % (addr.rsplit(':', 1)[0], port)
+
+    def call(path: str, body: Optional[Dict[str, Any]] = None, token: str = '') -> Any:
+        headers = {'Accept': 'application/vnd.ceph.api.v1.0+json', 'Content-Type': 'application/json'}
+        if token:
+            headers['Authorization'] = 'Bearer ' + token
+        req = urllib.request.Request(url() + path, data=json.dumps(body).encode() if body else None, headers=headers)
+        with urllib.request.urlopen(req, timeout=CLI_TIMEOUT) as resp:
+            return json.loads(resp.read())
+
+    def status() -> Any:
+        token = call('/api/auth', {'username': 'orch-test', 'password': password})['token']
+        st = call('/ui-api/orchestrator/status', token=token)
+        return st if st.get('available') else None
+    return eventually('the dashboard\'s orchestrator status', status, 120, 2)['features']
+
+
+@pytest.mark.skipif(not os.path.isdir('/usr/share/ceph/mgr/dashboard') and os.environ.get('CI') != 'true',
+                    reason='needs ceph-mgr-dashboard (scripts/setup.sh); under CI=true its absence fails')
+def test_feature_set_from_capabilities(svc: OrchestratorClient) -> None:
+    """get_feature_set() has upstream's shape and follows GetCapabilities: a method is
+    available when the module implements it and the backend supports its RPCs."""
+    table = module_methods()
+    caps = {r.method.split('.', 2)[-1]: r.supported for r in svc.get_capabilities().rpcs}
+    try:
+        features = dashboard_features()
+    finally:
+        ok('mgr', 'module', 'disable', 'dashboard')
+        eventually('orch back after the mgr restarted', lambda: ceph('orch', 'status').returncode == 0
+                   and 'Available: Yes' in ceph('orch', 'status').stdout, 120, 1)
+    assert all(set(v) == {'available'} for v in features.values()), features
+    available = {m for m, v in features.items() if v['available']}
+    assert set(table) <= set(features) and not set(NOT_IMPLEMENTED) & available
+    assert set(NOT_IMPLEMENTED) <= set(features)  # every method of the interface, implemented or not
+    assert available == {m for m, rpcs in table.items() if all(caps.get(r) for r in rpcs)}
+    assert set(ALWAYS_AVAILABLE) <= available
+    if CLUSTER == 'ssh':  # no lights, no upgrades: the CLI refuses them too (test_upgrade_*)
+        assert not {'blink_device_light', 'upgrade_start', 'upgrade_status'} & available
+    else:
+        assert available == set(table)
