@@ -54,12 +54,17 @@ export class Inventory {
     const raw = JSON.parse(rawText || "{}") as Record<string, Json>;
     const rawByDevice = new Map(Object.values(raw).map((o) => [String(o.device), o]));
     // A running OSD holds its device locked, so `raw list` may not see it: the cluster's OSD
-    // metadata names the device of each OSD of this host.
+    // metadata names the device of each OSD of this host that is up. (The metadata of a
+    // destroyed OSD stays until it is purged, and names a device that was wiped.)
     if (this.base.state.fsid !== "") {
       try {
+        const dump = (await this.base.ceph.askOne({ prefix: "osd dump" })) as Json;
+        const up = new Set(((dump.osds ?? []) as Json[]).filter((o) => o.up === 1).map((o) => Number(o.osd)));
         for (const m of (await this.base.ceph.askOne({ prefix: "osd metadata" })) as Json[]) {
           const dev = String(m.bluestore_bdev_dev_node ?? "");
-          if (m.hostname === hostname && dev.startsWith("/dev/") && !rawByDevice.has(dev)) rawByDevice.set(dev, { device: dev, osd_id: Number(m.id) });
+          if (m.hostname === hostname && up.has(Number(m.id)) && dev.startsWith("/dev/") && !rawByDevice.has(dev)) {
+            rawByDevice.set(dev, { device: dev, osd_id: Number(m.id) });
+          }
         }
       } catch (e) {
         this.base.log.warn({ hostname, err: errorText(e) }, "ssh: cannot read the OSD metadata for the inventory");
