@@ -109,6 +109,10 @@ export class SimBackend implements Backend {
     return this.hosts.setHostLabels(ctx, hostname, labels);
   }
 
+  setHostAddr(ctx: StepContext, hostname: string, addr: string): Promise<Host> {
+    return this.hosts.setHostAddr(ctx, hostname, addr);
+  }
+
   getInventory(hostnames: string[], refresh: boolean): Promise<InventoryHost[]> {
     return this.hosts.getInventory(hostnames, refresh);
   }

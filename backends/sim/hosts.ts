@@ -2,7 +2,7 @@
 // reports them, and device lights.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { StepContext } from "../../src/backend/backend.js";
-import { AlreadyExistsError, NotFoundError } from "../../src/backend/errors.js";
+import { AlreadyExistsError, ExecutionError, NotFoundError } from "../../src/backend/errors.js";
 import { sameSet } from "../../src/backend/sets.js";
 import { toTimestamp } from "../../src/backend/timestamps.js";
 import { type Host, Host_Status } from "../../gen/ts/ceph_orchestrator/v1/host.js";
@@ -89,6 +89,23 @@ export class SimHosts {
       const host = this.cluster.host(hostname);
       host.labels = [...new Set(labels)];
       this.cluster.hostChanged();
+      return this.hostOut(host);
+    });
+  }
+
+  /** The host is reached at `addr` from now on; an address another host has answers as that host, and is refused. */
+  async setHostAddr(ctx: StepContext, hostname: string, addr: string): Promise<Host> {
+    return this.cluster.step(async () => {
+      this.faults.ensureUp();
+      const host = this.cluster.host(hostname);
+      if (host.addr === addr) return this.hostOut(host);
+      const other = [...this.cluster.hosts.values()].find((h) => h.hostname !== hostname && h.addr === addr);
+      if (other) throw new ExecutionError(`${addr} answers as host '${other.hostname}', not '${hostname}'`, hostname);
+      await this.faults.failIfUnreachable(ctx, hostname, this.faults.delays.addHost, "reach host");
+      await this.faults.wait(ctx.signal, this.faults.delays.addHost);
+      host.addr = addr;
+      this.cluster.hostChanged();
+      ctx.log.info({ hostname, addr }, "sim: host address changed");
       return this.hostOut(host);
     });
   }

@@ -64,6 +64,7 @@ export function createSshBackend(config: SshConfig, log: Logger): SshBackend {
     addHost: (ctx, host) => hosts.add(ctx, host),
     removeHost: (_ctx, hostname) => hosts.remove(hostname),
     setHostLabels: async (_ctx, hostname, labels) => hosts.setLabels(hostname, labels),
+    setHostAddr: (ctx, hostname, addr) => hosts.setAddr(ctx, hostname, addr),
     getInventory: (hostnames, refresh) => inventory.get(hostnames, refresh),
 
     listServices: () => services.list(),

@@ -47,11 +47,7 @@ export class Hosts {
     const t: SshTarget = { hostname: record.hostname, addr: record.addr };
     try {
       ctx.progress(0.1, `connecting to ${record.addr}:${config.port}`);
-      const r = await remote.pool.exec(t, "hostname; command -v ceph-mon ceph-mgr ceph-osd ceph-volume ceph-mds radosgw python3 | wc -l");
-      const [remoteName, found] = r.stdout.trim().split("\n");
-      if (remoteName?.trim() !== record.hostname) {
-        throw new ExecutionError(`host ${record.hostname} (${record.addr}) calls itself '${remoteName?.trim()}'; the hostname must match`, record.hostname);
-      }
+      const found = await this.identify(t, "command -v ceph-mon ceph-mgr ceph-osd ceph-volume ceph-mds radosgw python3 | wc -l");
       if (Number(found) < 7) throw new ExecutionError(`host ${record.hostname} lacks Ceph packages (ceph-mon, ceph-mgr, ceph-osd, ceph-mds, radosgw, python3)`, record.hostname);
       ctx.progress(0.4, "installing orchctl");
       await remote.pool.exec(t, `mkdir -p ${ORCH_DIR}/units && cat > ${ORCHCTL} && chmod 0755 ${ORCHCTL}`, { stdin: ORCHCTL_SCRIPT });
@@ -89,6 +85,35 @@ export class Hosts {
     this.core.inventory.forget(hostname);
     this.core.view.invalidate();
     await state.persist();
+  }
+
+  /** Reaches the host at `addr` from now on, once it answers there over SSH as itself. */
+  async setAddr(ctx: StepContext, hostname: string, addr: string): Promise<Host> {
+    const { config, state, remote } = this.core;
+    const h = state.host(hostname);
+    if (h.addr === addr) return this.describe(h);
+    try {
+      ctx.progress(0.2, `connecting to ${addr}:${config.port}`);
+      await this.identify({ hostname, addr }, "true");
+    } catch (e) {
+      throw asExecution(e, hostname);
+    }
+    remote.forget(h);
+    h.addr = addr;
+    await state.persist();
+    remote.noteReachable(hostname, true);
+    ctx.log.info({ hostname, addr }, "ssh: host address changed");
+    return this.describe(h);
+  }
+
+  /** Runs `command` on the target once it has answered as the host it should be; its output. */
+  private async identify(t: SshTarget, command: string): Promise<string> {
+    const r = await this.core.remote.pool.exec(t, `hostname; ${command}`);
+    const [remoteName, ...rest] = r.stdout.trim().split("\n");
+    if (remoteName?.trim() !== t.hostname) {
+      throw new ExecutionError(`host ${t.hostname} (${t.addr}) calls itself '${remoteName?.trim()}'; the hostname must match`, t.hostname);
+    }
+    return rest.join("\n");
   }
 
   async setLabels(hostname: string, labels: string[]): Promise<Host> {

@@ -90,6 +90,8 @@ export interface Backend {
   addHost?(ctx: StepContext, host: Host): Promise<Host>;
   removeHost?(ctx: StepContext, hostname: string): Promise<void>;
   setHostLabels?(ctx: StepContext, hostname: string, labels: string[]): Promise<Host>;
+  /** Reach the host at `addr` from now on; fails (and keeps the old address) unless it answers there as itself. */
+  setHostAddr?(ctx: StepContext, hostname: string, addr: string): Promise<Host>;
 
   // Inventory. `hostnames` empty means every host. `refresh` rescans before answering.
   getInventory?(hostnames: string[], refresh: boolean): Promise<InventoryHost[]>;

@@ -1,5 +1,6 @@
 // Hosts: add, remove, list, label.
 import type { Host } from "../../gen/ts/ceph_orchestrator/v1/host.js";
+import type { StepContext } from "../backend/backend.js";
 import {
   type AddHostLabelRequest,
   type AddHostRequest,
@@ -8,6 +9,7 @@ import {
   type ListHostsResponse,
   type RemoveHostLabelRequest,
   type RemoveHostRequest,
+  type UpdateHostAddrRequest,
 } from "../../gen/ts/ceph_orchestrator/v1/host_service.js";
 import type { WritePlan } from "../operations/engine.js";
 import { sameSet } from "../backend/sets.js";
@@ -40,26 +42,83 @@ export const addHost: WriteUseCase<AddHostRequest> = {
   },
   plan: async (deps, req) => {
     const wanted = normalizedHost(req.host!);
-    const existing = (await deps.backend.listHosts()).find((h) => h.hostname === wanted.hostname);
-    // No address in the request means "whatever it resolves to": not a difference.
-    if (existing && ((wanted.addr !== "" && existing.addr !== wanted.addr) || !sameSet(existing.labels, wanted.labels))) {
-      throw new AlreadyExistsError("host", wanted.hostname, `host '${wanted.hostname}' exists with another address or labels`);
+    const existing = (await deps.backend.listHosts([wanted.hostname])).find((h) => h.hostname === wanted.hostname);
+    const change = existing && changeOf(existing, wanted);
+    if (
+      change &&
+      ((change.addr !== undefined && !deps.backend.setHostAddr) || (change.labels !== undefined && !deps.backend.setHostLabels))
+    ) {
+      throw new AlreadyExistsError(
+        "host",
+        wanted.hostname,
+        `host '${wanted.hostname}' exists with another address or labels, and the ${deps.backend.name} backend cannot change them`,
+      );
     }
-    return addHostPlan(deps, req);
+    return addHostPlan(deps, req, change ? `Update host '${wanted.hostname}'` : `Add host '${wanted.hostname}'`);
   },
-  rebuild: (deps, req) => addHostPlan(deps, req),
+  rebuild: (deps, req, op) => addHostPlan(deps, req, op.description),
 };
 
 function normalizedHost(host: Host): Host {
   return { ...host, labels: [...new Set(host.labels)].sort(), status: 0, statusMessage: "" };
 }
 
-/** The operation of a validated AddHost; also rebuilds a journaled one after a restart. */
-function addHostPlan(deps: Deps, req: AddHostRequest): WritePlan {
+/**
+ * What adding `wanted` changes of a known host, as cephadm does it: a new address, and its
+ * labels with the wanted ones added (none removed); undefined when nothing. No address in the
+ * request means "whatever it resolves to": not a difference.
+ */
+function changeOf(existing: Host, wanted: Host): { addr?: string; labels?: string[] } | undefined {
+  const labels = [...new Set([...existing.labels, ...wanted.labels])].sort();
+  const change = {
+    ...(wanted.addr !== "" && wanted.addr !== existing.addr && { addr: wanted.addr }),
+    ...(!sameSet(labels, existing.labels) && { labels }),
+  };
+  return Object.keys(change).length > 0 ? change : undefined;
+}
+
+/** Adds the host, or updates it when it is known by then (also when the operation runs again after a restart). */
+function addHostPlan(deps: Deps, req: AddHostRequest, description: string): WritePlan {
   const wanted = normalizedHost(req.host!);
-  return writePlan(fullName(HostServiceService.addHost), req, `Add host '${wanted.hostname}'`, [wanted.hostname], async (run) => {
-    const added = await run.onHost(wanted.hostname, `host ${wanted.hostname}`, (ctx) => deps.backend.addHost!(ctx, wanted));
-    return { result: { $case: "host", value: added } };
+  return writePlan(fullName(HostServiceService.addHost), req, description, [wanted.hostname], async (run) => {
+    const host = await run.onHost(wanted.hostname, `host ${wanted.hostname}`, async (ctx) => {
+      const existing = (await deps.backend.listHosts([wanted.hostname])).find((h) => h.hostname === wanted.hostname);
+      const change = existing && changeOf(existing, wanted);
+      return change ? updateHost(deps, ctx, wanted.hostname, change) : deps.backend.addHost!(ctx, wanted);
+    });
+    return { result: { $case: "host", value: host } };
+  });
+}
+
+async function updateHost(deps: Deps, ctx: StepContext, hostname: string, change: { addr?: string; labels?: string[] }): Promise<Host> {
+  let host = await findHost(deps, hostname);
+  if (change.addr !== undefined && host.addr !== change.addr) host = await deps.backend.setHostAddr!(ctx, hostname, change.addr);
+  if (change.labels !== undefined && !sameSet(host.labels, change.labels))
+    host = await deps.backend.setHostLabels!(ctx, hostname, change.labels);
+  return host;
+}
+
+export const updateHostAddr: WriteUseCase<UpdateHostAddrRequest> = {
+  validate: (_deps, req) => {
+    const v = new Violations();
+    v.addAll(validateHostname(req.hostname, "hostname"));
+    v.check(req.addr !== "", "addr", "is required");
+    if (req.addr !== "") v.addAll(validateAddress(req.addr, "addr"));
+    v.addAll(validateRequestId(req.requestId));
+    v.throwIfAny();
+  },
+  plan: async (deps, req) => {
+    await findHost(deps, req.hostname);
+    return updateHostAddrPlan(deps, req);
+  },
+  rebuild: (deps, req) => updateHostAddrPlan(deps, req),
+};
+
+function updateHostAddrPlan(deps: Deps, req: UpdateHostAddrRequest): WritePlan {
+  const description = `Set the address of host '${req.hostname}' to ${req.addr}`;
+  return writePlan(fullName(HostServiceService.updateHostAddr), req, description, [req.hostname], async (run) => {
+    const host = await run.onHost(req.hostname, `host ${req.hostname}`, (ctx) => updateHost(deps, ctx, req.hostname, { addr: req.addr }));
+    return { result: { $case: "host", value: host } };
   });
 }
 

@@ -57,6 +57,7 @@ const orchestrator: ServiceEntries<typeof OrchestratorServiceService> = {
 
 const host: ServiceEntries<typeof HostServiceService> = {
   addHost: write("admin", ["addHost"], hosts.addHost),
+  updateHostAddr: write("admin", ["setHostAddr"], hosts.updateHostAddr),
   removeHost: write("admin", ["removeHost", "listDaemons"], hosts.removeHost),
   listHosts: read("reader", ["listHosts"], hosts.listHosts),
   addHostLabel: write("admin", ["setHostLabels"], hosts.addHostLabel),

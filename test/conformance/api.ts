@@ -12,6 +12,7 @@ import {
   type ListHostsResponse,
   RemoveHostLabelRequest,
   RemoveHostRequest,
+  UpdateHostAddrRequest,
 } from "../../gen/ts/ceph_orchestrator/v1/host_service.js";
 import {
   BlinkDeviceLightRequest,
@@ -138,6 +139,9 @@ export class Api {
   // HostService
   addHost(r: DeepPartial<AddHostRequest>, o?: CallOpts): OpStream {
     return stream(this.c.hosts, this.c.hosts.addHost, AddHostRequest.fromPartial(r), o);
+  }
+  updateHostAddr(r: DeepPartial<UpdateHostAddrRequest>, o?: CallOpts): OpStream {
+    return stream(this.c.hosts, this.c.hosts.updateHostAddr, UpdateHostAddrRequest.fromPartial(r), o);
   }
   removeHost(r: DeepPartial<RemoveHostRequest>, o?: CallOpts): OpStream {
     return stream(this.c.hosts, this.c.hosts.removeHost, RemoveHostRequest.fromPartial(r), o);
@@ -466,6 +470,7 @@ const REQUEST_TYPES: Record<RpcName, MessageFns> = {
   "OrchestratorService.GetCapabilities": GetCapabilitiesRequest,
   "HostService.AddHost": AddHostRequest,
   "HostService.RemoveHost": RemoveHostRequest,
+  "HostService.UpdateHostAddr": UpdateHostAddrRequest,
   "HostService.ListHosts": ListHostsRequest,
   "HostService.AddHostLabel": AddHostLabelRequest,
   "HostService.RemoveHostLabel": RemoveHostLabelRequest,
@@ -513,6 +518,7 @@ export function requestsNamingNothing(host: string): Record<RpcName, unknown> {
     "OrchestratorService.GetCapabilities": {},
     "HostService.AddHost": { host: { hostname: `${absent}-host` } },
     "HostService.RemoveHost": { hostname: `${absent}-host` },
+    "HostService.UpdateHostAddr": { hostname: `${absent}-host`, addr: "192.0.2.1" },
     "HostService.ListHosts": {},
     "HostService.AddHostLabel": { hostname: `${absent}-host`, label: "conformance" },
     "HostService.RemoveHostLabel": { hostname: `${absent}-host`, label: "conformance" },

@@ -309,10 +309,19 @@ export function defineConformanceSuite(name: string, start: () => Promise<Confor
           await succeed(api.addHost({ host: { hostname: spare.hostname, addr: listed!.addr, labels: listed!.labels } }));
           const after = await snapshot();
           expect({ ...after, operations: 0 }).toEqual({ ...before, operations: 0 });
-          // ... with other labels: ALREADY_EXISTS.
-          const other = await refusal(api.addHost({ host: { hostname: spare.hostname, addr: listed!.addr, labels: ["conformance-other"] } }));
-          expectError(other, grpc.status.ALREADY_EXISTS, "ALREADY_EXISTS");
-          expect(other.messages).toEqual([]);
+          // ... with another label: the label is added to its own, as cephadm does.
+          await succeed(api.addHost({ host: { hostname: spare.hostname, addr: listed!.addr, labels: ["conformance-other"] } }));
+          const relabelled = (await api.listHosts()).hosts.find((h) => h.hostname === spare.hostname);
+          expect([...relabelled!.labels].sort()).toEqual([...new Set([...listed!.labels, "conformance-other"])].sort());
+          if (supported("HostService.UpdateHostAddr")) {
+            // Its own address again changes nothing; another host's address answers as that
+            // host: the operation fails and the address stays.
+            await succeed(api.updateHostAddr({ hostname: spare.hostname, addr: listed!.addr }));
+            const taken = (await api.listHosts()).hosts.find((h) => h.hostname === facts.hosts[0])!.addr;
+            const clash = (await opsOf(api.updateHostAddr({ hostname: spare.hostname, addr: taken }))).at(-1)!;
+            expect(stateName(clash.state), clash.message).toBe("STATE_FAILED");
+            expect((await api.listHosts()).hosts.find((h) => h.hostname === spare.hostname)?.addr).toBe(listed!.addr);
+          }
 
           const removed = await succeed(api.removeHost({ hostname: spare.hostname }));
           if (removed.op.outcome?.$case === "result" && removed.op.outcome.value.result?.$case === "removedHost") {

@@ -44,6 +44,7 @@ const SEEDS: Record<RpcName, Record<string, unknown>[]> = {
   "OrchestratorService.GetCapabilities": [{}],
   "HostService.AddHost": [{ host: { hostname: "node-4" } }, { host: { hostname: "node-5", addr: "10.0.0.15", labels: ["osd", "mds"] } }],
   "HostService.RemoveHost": [{ hostname: "node-3" }, { hostname: "node-4", force: true }],
+  "HostService.UpdateHostAddr": [{ hostname: "node-2", addr: "10.0.0.42" }, { hostname: "node-3", addr: "node-3.example" }],
   "HostService.ListHosts": [{ label: "_admin", pageSize: 2 }],
   "HostService.AddHostLabel": [{ hostname: "node-1", label: "fuzz" }],
   "HostService.RemoveHostLabel": [{ hostname: "node-1", label: "fuzz" }],

@@ -340,15 +340,6 @@ describe("errors of the sim's own cases", () => {
   });
 
   describe("ALREADY_EXISTS", () => {
-    it("AddHost of an existing host with another address", async () => {
-      const before = await clusterSnapshot(api, all);
-      const e = await refusal(api.addHost({ host: { hostname: "node-1", addr: "10.9.9.9", labels: ["_admin", "mon", "mgr", "osd"] } }));
-      expectError(e, grpc.status.ALREADY_EXISTS, "ALREADY_EXISTS");
-      expect(e.resource).toMatchObject({ resourceType: "host", resourceName: "node-1" });
-      expect(e.messages).toEqual([]);
-      expect(await clusterSnapshot(api, all)).toEqual(before);
-    });
-
     it("AddStatelessService of an existing name with another spec", async () => {
       const spec = { serviceType: ServiceType.SERVICE_TYPE_RBD_MIRROR, placement: { hosts: [{ hostname: "node-1" }], count: 1 } };
       expect((await opsOf(api.addStatelessService({ spec }))).at(-1)?.state).toBe(S.STATE_SUCCEEDED);

@@ -75,8 +75,9 @@ describe("every RPC, in one cluster life cycle", () => {
     expect(caps.rpcs.every((r) => r.supported)).toBe(true);
   });
 
-  it("HostService: AddHost, ListHosts, AddHostLabel, RemoveHostLabel", async () => {
+  it("HostService: AddHost, UpdateHostAddr, ListHosts, AddHostLabel, RemoveHostLabel", async () => {
     await write(api.addHost({ host: { hostname: "node-4", labels: ["osd"] } }));
+    await write(api.updateHostAddr({ hostname: "node-4", addr: "10.0.0.44" }));
     await write(api.addHostLabel({ hostname: "node-4", label: "mds" }));
     await write(api.removeHostLabel({ hostname: "node-4", label: "osd" }));
     expect((await api.listHosts({ label: "mds" })).hosts.map((h) => h.hostname)).toEqual(["node-4"]);

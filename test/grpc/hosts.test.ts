@@ -112,12 +112,45 @@ describe("AddHost", () => {
     expect((await api.listHosts()).hosts).toEqual(hosts);
   });
 
-  it("an existing host with other labels is ALREADY_EXISTS and keeps its labels", async () => {
+  it("a known host added again is updated, as cephadm does: its new address, and the labels added to its own", async () => {
     const { api } = await start();
-    const e = await refusal(api.addHost({ host: { hostname: "node-3", addr: "10.0.0.13", labels: ["mon"] } }));
-    expect(grpc.status[e.code]).toBe("ALREADY_EXISTS");
-    expect(e.messages).toEqual([]);
-    expect((await api.listHosts({ label: "osd" })).hosts.map((h) => h.hostname)).toContain("node-3");
+    const op = (await opsOf(api.addHost({ host: { hostname: "node-3", addr: "10.0.0.33", labels: ["rgw"] } }))).at(-1)!;
+    expect(op.state, op.message).toBe(S.STATE_SUCCEEDED);
+    expect(op.description).toBe("Update host 'node-3'");
+    const node3 = (await api.listHosts()).hosts.find((h) => h.hostname === "node-3")!;
+    expect(node3.addr).toBe("10.0.0.33");
+    expect(node3.labels).toContain("rgw");
+    expect(node3.labels).toContain("osd");
+  });
+
+  it("UpdateHostAddr: the host is reached at its new address; the same address again changes nothing", async () => {
+    const { api } = await start();
+    const op = (await opsOf(api.updateHostAddr({ hostname: "node-2", addr: "10.0.0.42" }))).at(-1)!;
+    expect(op.state, op.message).toBe(S.STATE_SUCCEEDED);
+    expect(op.outcome?.$case === "result" && op.outcome.value.result?.$case === "host" && op.outcome.value.result.value.addr).toBe("10.0.0.42");
+    const hosts = (await api.listHosts()).hosts;
+    expect(hosts.find((h) => h.hostname === "node-2")?.addr).toBe("10.0.0.42");
+    expect((await opsOf(api.updateHostAddr({ hostname: "node-2", addr: "10.0.0.42" }))).at(-1)!.state).toBe(S.STATE_SUCCEEDED);
+    expect((await api.listHosts()).hosts).toEqual(hosts);
+  });
+
+  it("UpdateHostAddr to an address where another host answers FAILS naming both, and the address stays", async () => {
+    const { api } = await start();
+    const node1 = (await api.listHosts()).hosts.find((h) => h.hostname === "node-1")!;
+    const op = (await opsOf(api.updateHostAddr({ hostname: "node-2", addr: node1.addr }))).at(-1)!;
+    expect(op.state).toBe(S.STATE_FAILED);
+    expect(op.outcome?.$case === "error" && op.outcome.value.message).toMatch(/answers as host 'node-1', not 'node-2'/);
+    expect((await api.listHosts()).hosts.find((h) => h.hostname === "node-2")?.addr).not.toBe(node1.addr);
+  });
+
+  it("UpdateHostAddr of an unknown host is NOT_FOUND; without an address, or with a bad one, INVALID_ARGUMENT naming addr", async () => {
+    const { api } = await start();
+    expect(grpc.status[(await refusal(api.updateHostAddr({ hostname: "node-9", addr: "10.0.0.99" }))).code]).toBe("NOT_FOUND");
+    for (const addr of ["", "not an address!"]) {
+      const e = await refusal(api.updateHostAddr({ hostname: "node-1", addr }));
+      expect(grpc.status[e.code]).toBe("INVALID_ARGUMENT");
+      expect(e.fields).toEqual(["addr"]);
+    }
   });
 
   it("an unreachable machine: the operation FAILS naming it, and the host is not added", async () => {

@@ -35,6 +35,7 @@ _FEATURES: Dict[str, Tuple[str, ...]] = {
     "OrchestratorService.GetStatus": ("available",),
     "OrchestratorService.GetCapabilities": ("get_feature_set",),
     "HostService.AddHost": ("add_host",),
+    "HostService.UpdateHostAddr": ("update_host_addr",),
     "HostService.RemoveHost": ("remove_host",),
     "HostService.ListHosts": ("get_hosts",),
     "HostService.AddHostLabel": ("add_host_label",),

@@ -22,6 +22,12 @@ class HostCalls(OperationCalls):
         req = host_service_pb2.AddHostRequest(host=host, request_id=ensure_request_id(request_id))
         return self._write("HostService", "AddHost", req, host_service_pb2.AddHostResponse, "host", host_pb2.Host)
 
+    def update_host_addr(self, hostname: str, addr: str,
+                         request_id: Optional[str] = None) -> Completion[host_pb2.Host]:
+        """Reach a host at another address (upstream ``update_host_addr``). Result: the host."""
+        req = host_service_pb2.UpdateHostAddrRequest(hostname=hostname, addr=addr, request_id=ensure_request_id(request_id))
+        return self._write("HostService", "UpdateHostAddr", req, host_service_pb2.UpdateHostAddrResponse, "host", host_pb2.Host)
+
     def remove_host(self, hostname: str, force: bool = False,
                     request_id: Optional[str] = None) -> Completion[operation_pb2.RemovedHost]:
         """Remove a host. Result: RemovedHost."""

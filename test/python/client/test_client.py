@@ -78,7 +78,9 @@ def test_available(client: OrchestratorClient) -> None:
 def test_get_feature_set_and_capabilities(client: OrchestratorClient) -> None:
     caps = client.get_capabilities()
     assert (caps.backend, caps.version) == ("sim", "0.1.0")
-    assert len(caps.rpcs) == 34 and all(r.supported and not r.unsupported_options for r in caps.rpcs)
+    # Every RPC of the service has its client methods in _FEATURES, and the sim supports them all.
+    assert sorted(r.method for r in caps.rpcs) == sorted("ceph_orchestrator.v1." + k for k in _FEATURES)
+    assert all(r.supported and not r.unsupported_options for r in caps.rpcs)
     features = client.get_feature_set()
     expected = {name for names in _FEATURES.values() for name in names}
     assert set(features) == expected
@@ -130,6 +132,10 @@ def test_host_lifecycle(client: OrchestratorClient) -> None:
         unlabelled = done(client.remove_host_label("node-5", "rgw")).result
         assert list(unlabelled.labels) == ["nfs"]
         assert client.get_hosts(label="rgw") == []
+        moved = done(client.update_host_addr("node-5", "10.0.0.55"))
+        assert str(moved) == "Set the address of host 'node-5' to 10.0.0.55"
+        assert moved.result.addr == "10.0.0.55"
+        assert {h.hostname: h.addr for h in client.get_hosts()}["node-5"] == "10.0.0.55"
     finally:
         removed = done(client.remove_host("node-5"))
     assert_streamed(removed)

@@ -123,6 +123,116 @@ func (x *AddHostResponse) GetOperation() *Operation {
 	return nil
 }
 
+// Change a host's address.
+type UpdateHostAddrRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// REQUIRED. The host's name.
+	Hostname string `protobuf:"bytes,1,opt,name=hostname,proto3" json:"hostname,omitempty"`
+	// REQUIRED. Its new address: an IP address or a resolvable name.
+	Addr string `protobuf:"bytes,2,opt,name=addr,proto3" json:"addr,omitempty"`
+	// OPTIONAL. As in AddHostRequest.
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateHostAddrRequest) Reset() {
+	*x = UpdateHostAddrRequest{}
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateHostAddrRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateHostAddrRequest) ProtoMessage() {}
+
+func (x *UpdateHostAddrRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateHostAddrRequest.ProtoReflect.Descriptor instead.
+func (*UpdateHostAddrRequest) Descriptor() ([]byte, []int) {
+	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *UpdateHostAddrRequest) GetHostname() string {
+	if x != nil {
+		return x.Hostname
+	}
+	return ""
+}
+
+func (x *UpdateHostAddrRequest) GetAddr() string {
+	if x != nil {
+		return x.Addr
+	}
+	return ""
+}
+
+func (x *UpdateHostAddrRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// The state of an UpdateHostAddr operation.
+type UpdateHostAddrResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The operation's full current state.
+	Operation     *Operation `protobuf:"bytes,1,opt,name=operation,proto3" json:"operation,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateHostAddrResponse) Reset() {
+	*x = UpdateHostAddrResponse{}
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateHostAddrResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateHostAddrResponse) ProtoMessage() {}
+
+func (x *UpdateHostAddrResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateHostAddrResponse.ProtoReflect.Descriptor instead.
+func (*UpdateHostAddrResponse) Descriptor() ([]byte, []int) {
+	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *UpdateHostAddrResponse) GetOperation() *Operation {
+	if x != nil {
+		return x.Operation
+	}
+	return nil
+}
+
 // Remove a host.
 type RemoveHostRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -139,7 +249,7 @@ type RemoveHostRequest struct {
 
 func (x *RemoveHostRequest) Reset() {
 	*x = RemoveHostRequest{}
-	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[2]
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -151,7 +261,7 @@ func (x *RemoveHostRequest) String() string {
 func (*RemoveHostRequest) ProtoMessage() {}
 
 func (x *RemoveHostRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[2]
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -164,7 +274,7 @@ func (x *RemoveHostRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveHostRequest.ProtoReflect.Descriptor instead.
 func (*RemoveHostRequest) Descriptor() ([]byte, []int) {
-	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{2}
+	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *RemoveHostRequest) GetHostname() string {
@@ -199,7 +309,7 @@ type RemoveHostResponse struct {
 
 func (x *RemoveHostResponse) Reset() {
 	*x = RemoveHostResponse{}
-	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[3]
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -211,7 +321,7 @@ func (x *RemoveHostResponse) String() string {
 func (*RemoveHostResponse) ProtoMessage() {}
 
 func (x *RemoveHostResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[3]
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -224,7 +334,7 @@ func (x *RemoveHostResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveHostResponse.ProtoReflect.Descriptor instead.
 func (*RemoveHostResponse) Descriptor() ([]byte, []int) {
-	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{3}
+	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *RemoveHostResponse) GetOperation() *Operation {
@@ -249,7 +359,7 @@ type ListHostsRequest struct {
 
 func (x *ListHostsRequest) Reset() {
 	*x = ListHostsRequest{}
-	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[4]
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -261,7 +371,7 @@ func (x *ListHostsRequest) String() string {
 func (*ListHostsRequest) ProtoMessage() {}
 
 func (x *ListHostsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[4]
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -274,7 +384,7 @@ func (x *ListHostsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHostsRequest.ProtoReflect.Descriptor instead.
 func (*ListHostsRequest) Descriptor() ([]byte, []int) {
-	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{4}
+	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ListHostsRequest) GetLabel() string {
@@ -313,7 +423,7 @@ type ListHostsResponse struct {
 
 func (x *ListHostsResponse) Reset() {
 	*x = ListHostsResponse{}
-	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[5]
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -325,7 +435,7 @@ func (x *ListHostsResponse) String() string {
 func (*ListHostsResponse) ProtoMessage() {}
 
 func (x *ListHostsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[5]
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -338,7 +448,7 @@ func (x *ListHostsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHostsResponse.ProtoReflect.Descriptor instead.
 func (*ListHostsResponse) Descriptor() ([]byte, []int) {
-	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{5}
+	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ListHostsResponse) GetHosts() []*Host {
@@ -377,7 +487,7 @@ type AddHostLabelRequest struct {
 
 func (x *AddHostLabelRequest) Reset() {
 	*x = AddHostLabelRequest{}
-	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[6]
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -389,7 +499,7 @@ func (x *AddHostLabelRequest) String() string {
 func (*AddHostLabelRequest) ProtoMessage() {}
 
 func (x *AddHostLabelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[6]
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -402,7 +512,7 @@ func (x *AddHostLabelRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddHostLabelRequest.ProtoReflect.Descriptor instead.
 func (*AddHostLabelRequest) Descriptor() ([]byte, []int) {
-	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{6}
+	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *AddHostLabelRequest) GetHostname() string {
@@ -437,7 +547,7 @@ type AddHostLabelResponse struct {
 
 func (x *AddHostLabelResponse) Reset() {
 	*x = AddHostLabelResponse{}
-	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[7]
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -449,7 +559,7 @@ func (x *AddHostLabelResponse) String() string {
 func (*AddHostLabelResponse) ProtoMessage() {}
 
 func (x *AddHostLabelResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[7]
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -462,7 +572,7 @@ func (x *AddHostLabelResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddHostLabelResponse.ProtoReflect.Descriptor instead.
 func (*AddHostLabelResponse) Descriptor() ([]byte, []int) {
-	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{7}
+	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *AddHostLabelResponse) GetOperation() *Operation {
@@ -487,7 +597,7 @@ type RemoveHostLabelRequest struct {
 
 func (x *RemoveHostLabelRequest) Reset() {
 	*x = RemoveHostLabelRequest{}
-	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[8]
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -499,7 +609,7 @@ func (x *RemoveHostLabelRequest) String() string {
 func (*RemoveHostLabelRequest) ProtoMessage() {}
 
 func (x *RemoveHostLabelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[8]
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -512,7 +622,7 @@ func (x *RemoveHostLabelRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveHostLabelRequest.ProtoReflect.Descriptor instead.
 func (*RemoveHostLabelRequest) Descriptor() ([]byte, []int) {
-	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{8}
+	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *RemoveHostLabelRequest) GetHostname() string {
@@ -547,7 +657,7 @@ type RemoveHostLabelResponse struct {
 
 func (x *RemoveHostLabelResponse) Reset() {
 	*x = RemoveHostLabelResponse{}
-	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[9]
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -559,7 +669,7 @@ func (x *RemoveHostLabelResponse) String() string {
 func (*RemoveHostLabelResponse) ProtoMessage() {}
 
 func (x *RemoveHostLabelResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[9]
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -572,7 +682,7 @@ func (x *RemoveHostLabelResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveHostLabelResponse.ProtoReflect.Descriptor instead.
 func (*RemoveHostLabelResponse) Descriptor() ([]byte, []int) {
-	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{9}
+	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *RemoveHostLabelResponse) GetOperation() *Operation {
@@ -592,6 +702,13 @@ const file_ceph_orchestrator_v1_host_service_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x02 \x01(\tR\trequestId\"P\n" +
 	"\x0fAddHostResponse\x12=\n" +
+	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation\"f\n" +
+	"\x15UpdateHostAddrRequest\x12\x1a\n" +
+	"\bhostname\x18\x01 \x01(\tR\bhostname\x12\x12\n" +
+	"\x04addr\x18\x02 \x01(\tR\x04addr\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"W\n" +
+	"\x16UpdateHostAddrResponse\x12=\n" +
 	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation\"d\n" +
 	"\x11RemoveHostRequest\x12\x1a\n" +
 	"\bhostname\x18\x01 \x01(\tR\bhostname\x12\x14\n" +
@@ -623,9 +740,10 @@ const file_ceph_orchestrator_v1_host_service_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tR\trequestId\"X\n" +
 	"\x17RemoveHostLabelResponse\x12=\n" +
-	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation2\x83\x04\n" +
+	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation2\xf2\x04\n" +
 	"\vHostService\x12X\n" +
-	"\aAddHost\x12$.ceph_orchestrator.v1.AddHostRequest\x1a%.ceph_orchestrator.v1.AddHostResponse0\x01\x12a\n" +
+	"\aAddHost\x12$.ceph_orchestrator.v1.AddHostRequest\x1a%.ceph_orchestrator.v1.AddHostResponse0\x01\x12m\n" +
+	"\x0eUpdateHostAddr\x12+.ceph_orchestrator.v1.UpdateHostAddrRequest\x1a,.ceph_orchestrator.v1.UpdateHostAddrResponse0\x01\x12a\n" +
 	"\n" +
 	"RemoveHost\x12'.ceph_orchestrator.v1.RemoveHostRequest\x1a(.ceph_orchestrator.v1.RemoveHostResponse0\x01\x12\\\n" +
 	"\tListHosts\x12&.ceph_orchestrator.v1.ListHostsRequest\x1a'.ceph_orchestrator.v1.ListHostsResponse\x12g\n" +
@@ -644,43 +762,48 @@ func file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP() []byte {
 	return file_ceph_orchestrator_v1_host_service_proto_rawDescData
 }
 
-var file_ceph_orchestrator_v1_host_service_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
+var file_ceph_orchestrator_v1_host_service_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_ceph_orchestrator_v1_host_service_proto_goTypes = []any{
 	(*AddHostRequest)(nil),          // 0: ceph_orchestrator.v1.AddHostRequest
 	(*AddHostResponse)(nil),         // 1: ceph_orchestrator.v1.AddHostResponse
-	(*RemoveHostRequest)(nil),       // 2: ceph_orchestrator.v1.RemoveHostRequest
-	(*RemoveHostResponse)(nil),      // 3: ceph_orchestrator.v1.RemoveHostResponse
-	(*ListHostsRequest)(nil),        // 4: ceph_orchestrator.v1.ListHostsRequest
-	(*ListHostsResponse)(nil),       // 5: ceph_orchestrator.v1.ListHostsResponse
-	(*AddHostLabelRequest)(nil),     // 6: ceph_orchestrator.v1.AddHostLabelRequest
-	(*AddHostLabelResponse)(nil),    // 7: ceph_orchestrator.v1.AddHostLabelResponse
-	(*RemoveHostLabelRequest)(nil),  // 8: ceph_orchestrator.v1.RemoveHostLabelRequest
-	(*RemoveHostLabelResponse)(nil), // 9: ceph_orchestrator.v1.RemoveHostLabelResponse
-	(*Host)(nil),                    // 10: ceph_orchestrator.v1.Host
-	(*Operation)(nil),               // 11: ceph_orchestrator.v1.Operation
+	(*UpdateHostAddrRequest)(nil),   // 2: ceph_orchestrator.v1.UpdateHostAddrRequest
+	(*UpdateHostAddrResponse)(nil),  // 3: ceph_orchestrator.v1.UpdateHostAddrResponse
+	(*RemoveHostRequest)(nil),       // 4: ceph_orchestrator.v1.RemoveHostRequest
+	(*RemoveHostResponse)(nil),      // 5: ceph_orchestrator.v1.RemoveHostResponse
+	(*ListHostsRequest)(nil),        // 6: ceph_orchestrator.v1.ListHostsRequest
+	(*ListHostsResponse)(nil),       // 7: ceph_orchestrator.v1.ListHostsResponse
+	(*AddHostLabelRequest)(nil),     // 8: ceph_orchestrator.v1.AddHostLabelRequest
+	(*AddHostLabelResponse)(nil),    // 9: ceph_orchestrator.v1.AddHostLabelResponse
+	(*RemoveHostLabelRequest)(nil),  // 10: ceph_orchestrator.v1.RemoveHostLabelRequest
+	(*RemoveHostLabelResponse)(nil), // 11: ceph_orchestrator.v1.RemoveHostLabelResponse
+	(*Host)(nil),                    // 12: ceph_orchestrator.v1.Host
+	(*Operation)(nil),               // 13: ceph_orchestrator.v1.Operation
 }
 var file_ceph_orchestrator_v1_host_service_proto_depIdxs = []int32{
-	10, // 0: ceph_orchestrator.v1.AddHostRequest.host:type_name -> ceph_orchestrator.v1.Host
-	11, // 1: ceph_orchestrator.v1.AddHostResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	11, // 2: ceph_orchestrator.v1.RemoveHostResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	10, // 3: ceph_orchestrator.v1.ListHostsResponse.hosts:type_name -> ceph_orchestrator.v1.Host
-	11, // 4: ceph_orchestrator.v1.AddHostLabelResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	11, // 5: ceph_orchestrator.v1.RemoveHostLabelResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	0,  // 6: ceph_orchestrator.v1.HostService.AddHost:input_type -> ceph_orchestrator.v1.AddHostRequest
-	2,  // 7: ceph_orchestrator.v1.HostService.RemoveHost:input_type -> ceph_orchestrator.v1.RemoveHostRequest
-	4,  // 8: ceph_orchestrator.v1.HostService.ListHosts:input_type -> ceph_orchestrator.v1.ListHostsRequest
-	6,  // 9: ceph_orchestrator.v1.HostService.AddHostLabel:input_type -> ceph_orchestrator.v1.AddHostLabelRequest
-	8,  // 10: ceph_orchestrator.v1.HostService.RemoveHostLabel:input_type -> ceph_orchestrator.v1.RemoveHostLabelRequest
-	1,  // 11: ceph_orchestrator.v1.HostService.AddHost:output_type -> ceph_orchestrator.v1.AddHostResponse
-	3,  // 12: ceph_orchestrator.v1.HostService.RemoveHost:output_type -> ceph_orchestrator.v1.RemoveHostResponse
-	5,  // 13: ceph_orchestrator.v1.HostService.ListHosts:output_type -> ceph_orchestrator.v1.ListHostsResponse
-	7,  // 14: ceph_orchestrator.v1.HostService.AddHostLabel:output_type -> ceph_orchestrator.v1.AddHostLabelResponse
-	9,  // 15: ceph_orchestrator.v1.HostService.RemoveHostLabel:output_type -> ceph_orchestrator.v1.RemoveHostLabelResponse
-	11, // [11:16] is the sub-list for method output_type
-	6,  // [6:11] is the sub-list for method input_type
-	6,  // [6:6] is the sub-list for extension type_name
-	6,  // [6:6] is the sub-list for extension extendee
-	0,  // [0:6] is the sub-list for field type_name
+	12, // 0: ceph_orchestrator.v1.AddHostRequest.host:type_name -> ceph_orchestrator.v1.Host
+	13, // 1: ceph_orchestrator.v1.AddHostResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	13, // 2: ceph_orchestrator.v1.UpdateHostAddrResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	13, // 3: ceph_orchestrator.v1.RemoveHostResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	12, // 4: ceph_orchestrator.v1.ListHostsResponse.hosts:type_name -> ceph_orchestrator.v1.Host
+	13, // 5: ceph_orchestrator.v1.AddHostLabelResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	13, // 6: ceph_orchestrator.v1.RemoveHostLabelResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	0,  // 7: ceph_orchestrator.v1.HostService.AddHost:input_type -> ceph_orchestrator.v1.AddHostRequest
+	2,  // 8: ceph_orchestrator.v1.HostService.UpdateHostAddr:input_type -> ceph_orchestrator.v1.UpdateHostAddrRequest
+	4,  // 9: ceph_orchestrator.v1.HostService.RemoveHost:input_type -> ceph_orchestrator.v1.RemoveHostRequest
+	6,  // 10: ceph_orchestrator.v1.HostService.ListHosts:input_type -> ceph_orchestrator.v1.ListHostsRequest
+	8,  // 11: ceph_orchestrator.v1.HostService.AddHostLabel:input_type -> ceph_orchestrator.v1.AddHostLabelRequest
+	10, // 12: ceph_orchestrator.v1.HostService.RemoveHostLabel:input_type -> ceph_orchestrator.v1.RemoveHostLabelRequest
+	1,  // 13: ceph_orchestrator.v1.HostService.AddHost:output_type -> ceph_orchestrator.v1.AddHostResponse
+	3,  // 14: ceph_orchestrator.v1.HostService.UpdateHostAddr:output_type -> ceph_orchestrator.v1.UpdateHostAddrResponse
+	5,  // 15: ceph_orchestrator.v1.HostService.RemoveHost:output_type -> ceph_orchestrator.v1.RemoveHostResponse
+	7,  // 16: ceph_orchestrator.v1.HostService.ListHosts:output_type -> ceph_orchestrator.v1.ListHostsResponse
+	9,  // 17: ceph_orchestrator.v1.HostService.AddHostLabel:output_type -> ceph_orchestrator.v1.AddHostLabelResponse
+	11, // 18: ceph_orchestrator.v1.HostService.RemoveHostLabel:output_type -> ceph_orchestrator.v1.RemoveHostLabelResponse
+	13, // [13:19] is the sub-list for method output_type
+	7,  // [7:13] is the sub-list for method input_type
+	7,  // [7:7] is the sub-list for extension type_name
+	7,  // [7:7] is the sub-list for extension extendee
+	0,  // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_ceph_orchestrator_v1_host_service_proto_init() }
@@ -696,7 +819,7 @@ func file_ceph_orchestrator_v1_host_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ceph_orchestrator_v1_host_service_proto_rawDesc), len(file_ceph_orchestrator_v1_host_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   10,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -20,6 +20,7 @@ const _ = grpc.SupportPackageIsVersion9
 
 const (
 	HostService_AddHost_FullMethodName         = "/ceph_orchestrator.v1.HostService/AddHost"
+	HostService_UpdateHostAddr_FullMethodName  = "/ceph_orchestrator.v1.HostService/UpdateHostAddr"
 	HostService_RemoveHost_FullMethodName      = "/ceph_orchestrator.v1.HostService/RemoveHost"
 	HostService_ListHosts_FullMethodName       = "/ceph_orchestrator.v1.HostService/ListHosts"
 	HostService_AddHostLabel_FullMethodName    = "/ceph_orchestrator.v1.HostService/AddHostLabel"
@@ -32,9 +33,14 @@ const (
 //
 // The hosts of the cluster. Writes stream their Operation (see Operation).
 type HostServiceClient interface {
-	// Add a host (upstream `add_host`). Adding a host that exists with the same address and
-	// labels succeeds without a change; with others, it fails with ALREADY_EXISTS.
+	// Add a host (upstream `add_host`). Adding a host that exists updates it, as cephadm does:
+	// a different `addr` (when given) becomes its address (as UpdateHostAddr), and the labels
+	// are added to its labels (none is removed). The same host again changes nothing.
 	AddHost(ctx context.Context, in *AddHostRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[AddHostResponse], error)
+	// Change the address the orchestrator reaches a host at (upstream `update_host_addr`,
+	// `ceph orch host set-addr`). The host must answer at the new address as itself, or the
+	// operation fails and the address stays. An absent host is NOT_FOUND.
+	UpdateHostAddr(ctx context.Context, in *UpdateHostAddrRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[UpdateHostAddrResponse], error)
 	// Remove a host (upstream `remove_host`). A host with daemons is refused
 	// (FAILED_PRECONDITION) unless `force` is set. Removing an absent host is NOT_FOUND.
 	RemoveHost(ctx context.Context, in *RemoveHostRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[RemoveHostResponse], error)
@@ -74,9 +80,28 @@ func (c *hostServiceClient) AddHost(ctx context.Context, in *AddHostRequest, opt
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type HostService_AddHostClient = grpc.ServerStreamingClient[AddHostResponse]
 
+func (c *hostServiceClient) UpdateHostAddr(ctx context.Context, in *UpdateHostAddrRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[UpdateHostAddrResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &HostService_ServiceDesc.Streams[1], HostService_UpdateHostAddr_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[UpdateHostAddrRequest, UpdateHostAddrResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type HostService_UpdateHostAddrClient = grpc.ServerStreamingClient[UpdateHostAddrResponse]
+
 func (c *hostServiceClient) RemoveHost(ctx context.Context, in *RemoveHostRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[RemoveHostResponse], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	stream, err := c.cc.NewStream(ctx, &HostService_ServiceDesc.Streams[1], HostService_RemoveHost_FullMethodName, cOpts...)
+	stream, err := c.cc.NewStream(ctx, &HostService_ServiceDesc.Streams[2], HostService_RemoveHost_FullMethodName, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +130,7 @@ func (c *hostServiceClient) ListHosts(ctx context.Context, in *ListHostsRequest,
 
 func (c *hostServiceClient) AddHostLabel(ctx context.Context, in *AddHostLabelRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[AddHostLabelResponse], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	stream, err := c.cc.NewStream(ctx, &HostService_ServiceDesc.Streams[2], HostService_AddHostLabel_FullMethodName, cOpts...)
+	stream, err := c.cc.NewStream(ctx, &HostService_ServiceDesc.Streams[3], HostService_AddHostLabel_FullMethodName, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +149,7 @@ type HostService_AddHostLabelClient = grpc.ServerStreamingClient[AddHostLabelRes
 
 func (c *hostServiceClient) RemoveHostLabel(ctx context.Context, in *RemoveHostLabelRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[RemoveHostLabelResponse], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	stream, err := c.cc.NewStream(ctx, &HostService_ServiceDesc.Streams[3], HostService_RemoveHostLabel_FullMethodName, cOpts...)
+	stream, err := c.cc.NewStream(ctx, &HostService_ServiceDesc.Streams[4], HostService_RemoveHostLabel_FullMethodName, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -147,9 +172,14 @@ type HostService_RemoveHostLabelClient = grpc.ServerStreamingClient[RemoveHostLa
 //
 // The hosts of the cluster. Writes stream their Operation (see Operation).
 type HostServiceServer interface {
-	// Add a host (upstream `add_host`). Adding a host that exists with the same address and
-	// labels succeeds without a change; with others, it fails with ALREADY_EXISTS.
+	// Add a host (upstream `add_host`). Adding a host that exists updates it, as cephadm does:
+	// a different `addr` (when given) becomes its address (as UpdateHostAddr), and the labels
+	// are added to its labels (none is removed). The same host again changes nothing.
 	AddHost(*AddHostRequest, grpc.ServerStreamingServer[AddHostResponse]) error
+	// Change the address the orchestrator reaches a host at (upstream `update_host_addr`,
+	// `ceph orch host set-addr`). The host must answer at the new address as itself, or the
+	// operation fails and the address stays. An absent host is NOT_FOUND.
+	UpdateHostAddr(*UpdateHostAddrRequest, grpc.ServerStreamingServer[UpdateHostAddrResponse]) error
 	// Remove a host (upstream `remove_host`). A host with daemons is refused
 	// (FAILED_PRECONDITION) unless `force` is set. Removing an absent host is NOT_FOUND.
 	RemoveHost(*RemoveHostRequest, grpc.ServerStreamingServer[RemoveHostResponse]) error
@@ -172,6 +202,9 @@ type UnimplementedHostServiceServer struct{}
 
 func (UnimplementedHostServiceServer) AddHost(*AddHostRequest, grpc.ServerStreamingServer[AddHostResponse]) error {
 	return status.Error(codes.Unimplemented, "method AddHost not implemented")
+}
+func (UnimplementedHostServiceServer) UpdateHostAddr(*UpdateHostAddrRequest, grpc.ServerStreamingServer[UpdateHostAddrResponse]) error {
+	return status.Error(codes.Unimplemented, "method UpdateHostAddr not implemented")
 }
 func (UnimplementedHostServiceServer) RemoveHost(*RemoveHostRequest, grpc.ServerStreamingServer[RemoveHostResponse]) error {
 	return status.Error(codes.Unimplemented, "method RemoveHost not implemented")
@@ -216,6 +249,17 @@ func _HostService_AddHost_Handler(srv interface{}, stream grpc.ServerStream) err
 
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type HostService_AddHostServer = grpc.ServerStreamingServer[AddHostResponse]
+
+func _HostService_UpdateHostAddr_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(UpdateHostAddrRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(HostServiceServer).UpdateHostAddr(m, &grpc.GenericServerStream[UpdateHostAddrRequest, UpdateHostAddrResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type HostService_UpdateHostAddrServer = grpc.ServerStreamingServer[UpdateHostAddrResponse]
 
 func _HostService_RemoveHost_Handler(srv interface{}, stream grpc.ServerStream) error {
 	m := new(RemoveHostRequest)
@@ -284,6 +328,11 @@ var HostService_ServiceDesc = grpc.ServiceDesc{
 		{
 			StreamName:    "AddHost",
 			Handler:       _HostService_AddHost_Handler,
+			ServerStreams: true,
+		},
+		{
+			StreamName:    "UpdateHostAddr",
+			Handler:       _HostService_UpdateHostAddr_Handler,
 			ServerStreams: true,
 		},
 		{

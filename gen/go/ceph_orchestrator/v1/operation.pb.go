@@ -559,7 +559,7 @@ type isOperationResult_Result interface {
 }
 
 type OperationResult_Host struct {
-	// AddHost, AddHostLabel, RemoveHostLabel: the host as it is now.
+	// AddHost, UpdateHostAddr, AddHostLabel, RemoveHostLabel: the host as it is now.
 	Host *Host `protobuf:"bytes,1,opt,name=host,proto3,oneof"`
 }
 

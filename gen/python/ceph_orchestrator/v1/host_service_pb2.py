@@ -15,7 +15,7 @@ from ceph_orchestrator.v1 import host_pb2 as ceph__orchestrator_dot_v1_dot_host_
 from ceph_orchestrator.v1 import operation_pb2 as ceph__orchestrator_dot_v1_dot_operation__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'ceph_orchestrator/v1/host_service.proto\x12\x14\x63\x65ph_orchestrator.v1\x1a\x1f\x63\x65ph_orchestrator/v1/host.proto\x1a$ceph_orchestrator/v1/operation.proto\"_\n\x0e\x41\x64\x64HostRequest\x12.\n\x04host\x18\x01 \x01(\x0b\x32\x1a.ceph_orchestrator.v1.HostR\x04host\x12\x1d\n\nrequest_id\x18\x02 \x01(\tR\trequestId\"P\n\x0f\x41\x64\x64HostResponse\x12=\n\toperation\x18\x01 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.OperationR\toperation\"d\n\x11RemoveHostRequest\x12\x1a\n\x08hostname\x18\x01 \x01(\tR\x08hostname\x12\x14\n\x05\x66orce\x18\x02 \x01(\x08R\x05\x66orce\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"S\n\x12RemoveHostResponse\x12=\n\toperation\x18\x01 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.OperationR\toperation\"d\n\x10ListHostsRequest\x12\x14\n\x05label\x18\x01 \x01(\tR\x05label\x12\x1b\n\tpage_size\x18\x02 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x03 \x01(\tR\tpageToken\"\x8c\x01\n\x11ListHostsResponse\x12\x30\n\x05hosts\x18\x01 \x03(\x0b\x32\x1a.ceph_orchestrator.v1.HostR\x05hosts\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n\ntotal_size\x18\x03 \x01(\x05R\ttotalSize\"f\n\x13\x41\x64\x64HostLabelRequest\x12\x1a\n\x08hostname\x18\x01 \x01(\tR\x08hostname\x12\x14\n\x05label\x18\x02 \x01(\tR\x05label\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"U\n\x14\x41\x64\x64HostLabelResponse\x12=\n\toperation\x18\x01 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.OperationR\toperation\"i\n\x16RemoveHostLabelRequest\x12\x1a\n\x08hostname\x18\x01 \x01(\tR\x08hostname\x12\x14\n\x05label\x18\x02 \x01(\tR\x05label\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"X\n\x17RemoveHostLabelResponse\x12=\n\toperation\x18\x01 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.OperationR\toperation2\x83\x04\n\x0bHostService\x12X\n\x07\x41\x64\x64Host\x12$.ceph_orchestrator.v1.AddHostRequest\x1a%.ceph_orchestrator.v1.AddHostResponse0\x01\x12\x61\n\nRemoveHost\x12\'.ceph_orchestrator.v1.RemoveHostRequest\x1a(.ceph_orchestrator.v1.RemoveHostResponse0\x01\x12\\\n\tListHosts\x12&.ceph_orchestrator.v1.ListHostsRequest\x1a\'.ceph_orchestrator.v1.ListHostsResponse\x12g\n\x0c\x41\x64\x64HostLabel\x12).ceph_orchestrator.v1.AddHostLabelRequest\x1a*.ceph_orchestrator.v1.AddHostLabelResponse0\x01\x12p\n\x0fRemoveHostLabel\x12,.ceph_orchestrator.v1.RemoveHostLabelRequest\x1a-.ceph_orchestrator.v1.RemoveHostLabelResponse0\x01\x42NZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'ceph_orchestrator/v1/host_service.proto\x12\x14\x63\x65ph_orchestrator.v1\x1a\x1f\x63\x65ph_orchestrator/v1/host.proto\x1a$ceph_orchestrator/v1/operation.proto\"_\n\x0e\x41\x64\x64HostRequest\x12.\n\x04host\x18\x01 \x01(\x0b\x32\x1a.ceph_orchestrator.v1.HostR\x04host\x12\x1d\n\nrequest_id\x18\x02 \x01(\tR\trequestId\"P\n\x0f\x41\x64\x64HostResponse\x12=\n\toperation\x18\x01 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.OperationR\toperation\"f\n\x15UpdateHostAddrRequest\x12\x1a\n\x08hostname\x18\x01 \x01(\tR\x08hostname\x12\x12\n\x04\x61\x64\x64r\x18\x02 \x01(\tR\x04\x61\x64\x64r\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"W\n\x16UpdateHostAddrResponse\x12=\n\toperation\x18\x01 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.OperationR\toperation\"d\n\x11RemoveHostRequest\x12\x1a\n\x08hostname\x18\x01 \x01(\tR\x08hostname\x12\x14\n\x05\x66orce\x18\x02 \x01(\x08R\x05\x66orce\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"S\n\x12RemoveHostResponse\x12=\n\toperation\x18\x01 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.OperationR\toperation\"d\n\x10ListHostsRequest\x12\x14\n\x05label\x18\x01 \x01(\tR\x05label\x12\x1b\n\tpage_size\x18\x02 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x03 \x01(\tR\tpageToken\"\x8c\x01\n\x11ListHostsResponse\x12\x30\n\x05hosts\x18\x01 \x03(\x0b\x32\x1a.ceph_orchestrator.v1.HostR\x05hosts\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n\ntotal_size\x18\x03 \x01(\x05R\ttotalSize\"f\n\x13\x41\x64\x64HostLabelRequest\x12\x1a\n\x08hostname\x18\x01 \x01(\tR\x08hostname\x12\x14\n\x05label\x18\x02 \x01(\tR\x05label\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"U\n\x14\x41\x64\x64HostLabelResponse\x12=\n\toperation\x18\x01 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.OperationR\toperation\"i\n\x16RemoveHostLabelRequest\x12\x1a\n\x08hostname\x18\x01 \x01(\tR\x08hostname\x12\x14\n\x05label\x18\x02 \x01(\tR\x05label\x12\x1d\n\nrequest_id\x18\x03 \x01(\tR\trequestId\"X\n\x17RemoveHostLabelResponse\x12=\n\toperation\x18\x01 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.OperationR\toperation2\xf2\x04\n\x0bHostService\x12X\n\x07\x41\x64\x64Host\x12$.ceph_orchestrator.v1.AddHostRequest\x1a%.ceph_orchestrator.v1.AddHostResponse0\x01\x12m\n\x0eUpdateHostAddr\x12+.ceph_orchestrator.v1.UpdateHostAddrRequest\x1a,.ceph_orchestrator.v1.UpdateHostAddrResponse0\x01\x12\x61\n\nRemoveHost\x12\'.ceph_orchestrator.v1.RemoveHostRequest\x1a(.ceph_orchestrator.v1.RemoveHostResponse0\x01\x12\\\n\tListHosts\x12&.ceph_orchestrator.v1.ListHostsRequest\x1a\'.ceph_orchestrator.v1.ListHostsResponse\x12g\n\x0c\x41\x64\x64HostLabel\x12).ceph_orchestrator.v1.AddHostLabelRequest\x1a*.ceph_orchestrator.v1.AddHostLabelResponse0\x01\x12p\n\x0fRemoveHostLabel\x12,.ceph_orchestrator.v1.RemoveHostLabelRequest\x1a-.ceph_orchestrator.v1.RemoveHostLabelResponse0\x01\x42NZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ceph_orchestrator.v1.host_service_pb2', globals())
@@ -27,22 +27,26 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _ADDHOSTREQUEST._serialized_end=231
   _ADDHOSTRESPONSE._serialized_start=233
   _ADDHOSTRESPONSE._serialized_end=313
-  _REMOVEHOSTREQUEST._serialized_start=315
-  _REMOVEHOSTREQUEST._serialized_end=415
-  _REMOVEHOSTRESPONSE._serialized_start=417
-  _REMOVEHOSTRESPONSE._serialized_end=500
-  _LISTHOSTSREQUEST._serialized_start=502
-  _LISTHOSTSREQUEST._serialized_end=602
-  _LISTHOSTSRESPONSE._serialized_start=605
-  _LISTHOSTSRESPONSE._serialized_end=745
-  _ADDHOSTLABELREQUEST._serialized_start=747
-  _ADDHOSTLABELREQUEST._serialized_end=849
-  _ADDHOSTLABELRESPONSE._serialized_start=851
-  _ADDHOSTLABELRESPONSE._serialized_end=936
-  _REMOVEHOSTLABELREQUEST._serialized_start=938
-  _REMOVEHOSTLABELREQUEST._serialized_end=1043
-  _REMOVEHOSTLABELRESPONSE._serialized_start=1045
-  _REMOVEHOSTLABELRESPONSE._serialized_end=1133
-  _HOSTSERVICE._serialized_start=1136
-  _HOSTSERVICE._serialized_end=1651
+  _UPDATEHOSTADDRREQUEST._serialized_start=315
+  _UPDATEHOSTADDRREQUEST._serialized_end=417
+  _UPDATEHOSTADDRRESPONSE._serialized_start=419
+  _UPDATEHOSTADDRRESPONSE._serialized_end=506
+  _REMOVEHOSTREQUEST._serialized_start=508
+  _REMOVEHOSTREQUEST._serialized_end=608
+  _REMOVEHOSTRESPONSE._serialized_start=610
+  _REMOVEHOSTRESPONSE._serialized_end=693
+  _LISTHOSTSREQUEST._serialized_start=695
+  _LISTHOSTSREQUEST._serialized_end=795
+  _LISTHOSTSRESPONSE._serialized_start=798
+  _LISTHOSTSRESPONSE._serialized_end=938
+  _ADDHOSTLABELREQUEST._serialized_start=940
+  _ADDHOSTLABELREQUEST._serialized_end=1042
+  _ADDHOSTLABELRESPONSE._serialized_start=1044
+  _ADDHOSTLABELRESPONSE._serialized_end=1129
+  _REMOVEHOSTLABELREQUEST._serialized_start=1131
+  _REMOVEHOSTLABELREQUEST._serialized_end=1236
+  _REMOVEHOSTLABELRESPONSE._serialized_start=1238
+  _REMOVEHOSTLABELRESPONSE._serialized_end=1326
+  _HOSTSERVICE._serialized_start=1329
+  _HOSTSERVICE._serialized_end=1955
 # @@protoc_insertion_point(module_scope)

@@ -88,3 +88,19 @@ class RemoveHostResponse(_message.Message):
     OPERATION_FIELD_NUMBER: _ClassVar[int]
     operation: _operation_pb2.Operation
     def __init__(self, operation: _Optional[_Union[_operation_pb2.Operation, _Mapping]] = ...) -> None: ...
+
+class UpdateHostAddrRequest(_message.Message):
+    __slots__ = ["addr", "hostname", "request_id"]
+    ADDR_FIELD_NUMBER: _ClassVar[int]
+    HOSTNAME_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    addr: str
+    hostname: str
+    request_id: str
+    def __init__(self, hostname: _Optional[str] = ..., addr: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class UpdateHostAddrResponse(_message.Message):
+    __slots__ = ["operation"]
+    OPERATION_FIELD_NUMBER: _ClassVar[int]
+    operation: _operation_pb2.Operation
+    def __init__(self, operation: _Optional[_Union[_operation_pb2.Operation, _Mapping]] = ...) -> None: ...

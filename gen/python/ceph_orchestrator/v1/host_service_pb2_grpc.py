@@ -20,6 +20,11 @@ class HostServiceStub(object):
                 request_serializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.AddHostRequest.SerializeToString,
                 response_deserializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.AddHostResponse.FromString,
                 )
+        self.UpdateHostAddr = channel.unary_stream(
+                '/ceph_orchestrator.v1.HostService/UpdateHostAddr',
+                request_serializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.UpdateHostAddrRequest.SerializeToString,
+                response_deserializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.UpdateHostAddrResponse.FromString,
+                )
         self.RemoveHost = channel.unary_stream(
                 '/ceph_orchestrator.v1.HostService/RemoveHost',
                 request_serializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.RemoveHostRequest.SerializeToString,
@@ -47,8 +52,18 @@ class HostServiceServicer(object):
     """
 
     def AddHost(self, request, context):
-        """Add a host (upstream `add_host`). Adding a host that exists with the same address and
-        labels succeeds without a change; with others, it fails with ALREADY_EXISTS.
+        """Add a host (upstream `add_host`). Adding a host that exists updates it, as cephadm does:
+        a different `addr` (when given) becomes its address (as UpdateHostAddr), and the labels
+        are added to its labels (none is removed). The same host again changes nothing.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateHostAddr(self, request, context):
+        """Change the address the orchestrator reaches a host at (upstream `update_host_addr`,
+        `ceph orch host set-addr`). The host must answer at the new address as itself, or the
+        operation fails and the address stays. An absent host is NOT_FOUND.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -91,6 +106,11 @@ def add_HostServiceServicer_to_server(servicer, server):
                     servicer.AddHost,
                     request_deserializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.AddHostRequest.FromString,
                     response_serializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.AddHostResponse.SerializeToString,
+            ),
+            'UpdateHostAddr': grpc.unary_stream_rpc_method_handler(
+                    servicer.UpdateHostAddr,
+                    request_deserializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.UpdateHostAddrRequest.FromString,
+                    response_serializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.UpdateHostAddrResponse.SerializeToString,
             ),
             'RemoveHost': grpc.unary_stream_rpc_method_handler(
                     servicer.RemoveHost,
@@ -137,6 +157,23 @@ class HostService(object):
         return grpc.experimental.unary_stream(request, target, '/ceph_orchestrator.v1.HostService/AddHost',
             ceph__orchestrator_dot_v1_dot_host__service__pb2.AddHostRequest.SerializeToString,
             ceph__orchestrator_dot_v1_dot_host__service__pb2.AddHostResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def UpdateHostAddr(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(request, target, '/ceph_orchestrator.v1.HostService/UpdateHostAddr',
+            ceph__orchestrator_dot_v1_dot_host__service__pb2.UpdateHostAddrRequest.SerializeToString,
+            ceph__orchestrator_dot_v1_dot_host__service__pb2.UpdateHostAddrResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 

@@ -46,6 +46,22 @@ export interface AddHostResponse {
   operation?: Operation | undefined;
 }
 
+/** Change a host's address. */
+export interface UpdateHostAddrRequest {
+  /** REQUIRED. The host's name. */
+  hostname: string;
+  /** REQUIRED. Its new address: an IP address or a resolvable name. */
+  addr: string;
+  /** OPTIONAL. As in AddHostRequest. */
+  requestId: string;
+}
+
+/** The state of an UpdateHostAddr operation. */
+export interface UpdateHostAddrResponse {
+  /** The operation's full current state. */
+  operation?: Operation | undefined;
+}
+
 /** Remove a host. */
 export interface RemoveHostRequest {
   /** REQUIRED. The host's name. */
@@ -268,6 +284,180 @@ export const AddHostResponse: MessageFns<AddHostResponse> = {
   },
   fromPartial<I extends Exact<DeepPartial<AddHostResponse>, I>>(object: I): AddHostResponse {
     const message = createBaseAddHostResponse();
+    message.operation = (object.operation !== undefined && object.operation !== null)
+      ? Operation.fromPartial(object.operation)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateHostAddrRequest(): UpdateHostAddrRequest {
+  return { hostname: "", addr: "", requestId: "" };
+}
+
+export const UpdateHostAddrRequest: MessageFns<UpdateHostAddrRequest> = {
+  encode(message: UpdateHostAddrRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.hostname !== "") {
+      writer.uint32(10).string(message.hostname);
+    }
+    if (message.addr !== "") {
+      writer.uint32(18).string(message.addr);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(26).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateHostAddrRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateHostAddrRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hostname = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.addr = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateHostAddrRequest {
+    return {
+      hostname: isSet(object.hostname) ? globalThis.String(object.hostname) : "",
+      addr: isSet(object.addr) ? globalThis.String(object.addr) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: UpdateHostAddrRequest): unknown {
+    const obj: any = {};
+    if (message.hostname !== "") {
+      obj.hostname = message.hostname;
+    }
+    if (message.addr !== "") {
+      obj.addr = message.addr;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateHostAddrRequest>, I>>(base?: I): UpdateHostAddrRequest {
+    return UpdateHostAddrRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateHostAddrRequest>, I>>(object: I): UpdateHostAddrRequest {
+    const message = createBaseUpdateHostAddrRequest();
+    message.hostname = object.hostname ?? "";
+    message.addr = object.addr ?? "";
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateHostAddrResponse(): UpdateHostAddrResponse {
+  return { operation: undefined };
+}
+
+export const UpdateHostAddrResponse: MessageFns<UpdateHostAddrResponse> = {
+  encode(message: UpdateHostAddrResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operation !== undefined) {
+      Operation.encode(message.operation, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateHostAddrResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateHostAddrResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operation = Operation.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateHostAddrResponse {
+    return { operation: isSet(object.operation) ? Operation.fromJSON(object.operation) : undefined };
+  },
+
+  toJSON(message: UpdateHostAddrResponse): unknown {
+    const obj: any = {};
+    if (message.operation !== undefined) {
+      obj.operation = Operation.toJSON(message.operation);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateHostAddrResponse>, I>>(base?: I): UpdateHostAddrResponse {
+    return UpdateHostAddrResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateHostAddrResponse>, I>>(object: I): UpdateHostAddrResponse {
+    const message = createBaseUpdateHostAddrResponse();
     message.operation = (object.operation !== undefined && object.operation !== null)
       ? Operation.fromPartial(object.operation)
       : undefined;
@@ -1019,8 +1209,9 @@ export const RemoveHostLabelResponse: MessageFns<RemoveHostLabelResponse> = {
 export type HostServiceService = typeof HostServiceService;
 export const HostServiceService = {
   /**
-   * Add a host (upstream `add_host`). Adding a host that exists with the same address and
-   * labels succeeds without a change; with others, it fails with ALREADY_EXISTS.
+   * Add a host (upstream `add_host`). Adding a host that exists updates it, as cephadm does:
+   * a different `addr` (when given) becomes its address (as UpdateHostAddr), and the labels
+   * are added to its labels (none is removed). The same host again changes nothing.
    */
   addHost: {
     path: "/ceph_orchestrator.v1.HostService/AddHost" as const,
@@ -1030,6 +1221,22 @@ export const HostServiceService = {
     requestDeserialize: (value: Buffer): AddHostRequest => AddHostRequest.decode(value),
     responseSerialize: (value: AddHostResponse): Buffer => Buffer.from(AddHostResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): AddHostResponse => AddHostResponse.decode(value),
+  },
+  /**
+   * Change the address the orchestrator reaches a host at (upstream `update_host_addr`,
+   * `ceph orch host set-addr`). The host must answer at the new address as itself, or the
+   * operation fails and the address stays. An absent host is NOT_FOUND.
+   */
+  updateHostAddr: {
+    path: "/ceph_orchestrator.v1.HostService/UpdateHostAddr" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: UpdateHostAddrRequest): Buffer =>
+      Buffer.from(UpdateHostAddrRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateHostAddrRequest => UpdateHostAddrRequest.decode(value),
+    responseSerialize: (value: UpdateHostAddrResponse): Buffer =>
+      Buffer.from(UpdateHostAddrResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateHostAddrResponse => UpdateHostAddrResponse.decode(value),
   },
   /**
    * Remove a host (upstream `remove_host`). A host with daemons is refused
@@ -1084,10 +1291,17 @@ export const HostServiceService = {
 
 export interface HostServiceServer extends UntypedServiceImplementation {
   /**
-   * Add a host (upstream `add_host`). Adding a host that exists with the same address and
-   * labels succeeds without a change; with others, it fails with ALREADY_EXISTS.
+   * Add a host (upstream `add_host`). Adding a host that exists updates it, as cephadm does:
+   * a different `addr` (when given) becomes its address (as UpdateHostAddr), and the labels
+   * are added to its labels (none is removed). The same host again changes nothing.
    */
   addHost: handleServerStreamingCall<AddHostRequest, AddHostResponse>;
+  /**
+   * Change the address the orchestrator reaches a host at (upstream `update_host_addr`,
+   * `ceph orch host set-addr`). The host must answer at the new address as itself, or the
+   * operation fails and the address stays. An absent host is NOT_FOUND.
+   */
+  updateHostAddr: handleServerStreamingCall<UpdateHostAddrRequest, UpdateHostAddrResponse>;
   /**
    * Remove a host (upstream `remove_host`). A host with daemons is refused
    * (FAILED_PRECONDITION) unless `force` is set. Removing an absent host is NOT_FOUND.
@@ -1106,8 +1320,9 @@ export interface HostServiceServer extends UntypedServiceImplementation {
 
 export interface HostServiceClient extends Client {
   /**
-   * Add a host (upstream `add_host`). Adding a host that exists with the same address and
-   * labels succeeds without a change; with others, it fails with ALREADY_EXISTS.
+   * Add a host (upstream `add_host`). Adding a host that exists updates it, as cephadm does:
+   * a different `addr` (when given) becomes its address (as UpdateHostAddr), and the labels
+   * are added to its labels (none is removed). The same host again changes nothing.
    */
   addHost(request: AddHostRequest, options?: Partial<CallOptions>): ClientReadableStream<AddHostResponse>;
   addHost(
@@ -1115,6 +1330,20 @@ export interface HostServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<AddHostResponse>;
+  /**
+   * Change the address the orchestrator reaches a host at (upstream `update_host_addr`,
+   * `ceph orch host set-addr`). The host must answer at the new address as itself, or the
+   * operation fails and the address stays. An absent host is NOT_FOUND.
+   */
+  updateHostAddr(
+    request: UpdateHostAddrRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<UpdateHostAddrResponse>;
+  updateHostAddr(
+    request: UpdateHostAddrRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<UpdateHostAddrResponse>;
   /**
    * Remove a host (upstream `remove_host`). A host with daemons is refused
    * (FAILED_PRECONDITION) unless `force` is set. Removing an absent host is NOT_FOUND.

@@ -172,7 +172,7 @@ export interface OperationResult {
   /** The result. */
   result?:
     | //
-    /** AddHost, AddHostLabel, RemoveHostLabel: the host as it is now. */
+    /** AddHost, UpdateHostAddr, AddHostLabel, RemoveHostLabel: the host as it is now. */
     { $case: "host"; value: Host }
     | //
     /** RemoveHost: the name of the removed host. */
