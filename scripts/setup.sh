@@ -26,6 +26,7 @@ DEB_PACKAGES=(
   ceph-mon                 # scripts/test-mgr.sh: a real Ceph 16.2 mon ...
   ceph-mgr                 #   ... and mgr, serving `ceph orch` through mgr/orchestrator_grpc
   ceph-mgr-modules-core    #   the mgr's Python modules (orchestrator CLI, progress)
+  ceph-mgr-dashboard       #   test/mgr: get_feature_set as the dashboard reads it (/ui-api/orchestrator/status)
   ceph-common              #   the ceph CLI, ceph-authtool, monmaptool
   ceph-osd                 #   scripts/ceph-lab/ceph-up.sh checks for ceph-osd (OSDs are optional)
   uuid-runtime             #   uuidgen, for the lab cluster's fsid
