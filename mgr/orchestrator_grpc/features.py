@@ -20,6 +20,7 @@ import orchestrator
 METHOD_RPCS: Dict[str, Tuple[str, ...]] = {
     'add_host': ('HostService.AddHost',),
     'remove_host': ('HostService.RemoveHost',),
+    'update_host_addr': ('HostService.UpdateHostAddr',),
     'get_hosts': ('HostService.ListHosts',),
     'add_host_label': ('HostService.AddHostLabel',),
     'remove_host_label': ('HostService.RemoveHostLabel',),

@@ -34,6 +34,12 @@ class Hosts:
         return self._write(lambda cl: cl.add_host(hostname, addr=addr, labels=labels), describe)
 
     @orchestrator_method
+    def update_host_addr(self, host: str, addr: str) -> str:
+        return self._write_saying(lambda cl: cl.update_host_addr(host, addr),
+                                  "Updated host '%s' addr to '%s'" % (host, addr),
+                                  "Scheduled to update host '%s' addr to '%s'" % (host, addr))
+
+    @orchestrator_method
     def remove_host(self, host: str, force: bool = False, offline: bool = False) -> str:
         return self._write_saying(lambda cl: cl.remove_host(host, force=bool(force or offline)),
                                   "Removed host '%s'" % host, "Scheduled to remove host '%s'" % host)

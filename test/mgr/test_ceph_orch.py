@@ -329,6 +329,26 @@ def test_host_labels(svc: OrchestratorClient) -> None:
     assert 'rgw' not in next(h for h in ok_json('orch', 'host', 'ls') if h['hostname'] == SPARE)['labels']
 
 
+def test_host_set_addr_and_add_again(svc: OrchestratorClient) -> None:
+    set_option('wait_effective', '10')
+    try:
+        # Its own address again: no change. Another host's address answers as that host: the
+        # write fails naming it, and the address stays.
+        assert ok('orch', 'host', 'set-addr', SPARE, SPARE_ADDR).strip() == "Updated host '%s' addr to '%s'" % (SPARE, SPARE_ADDR)
+        taken = next(h.addr for h in svc.get_hosts() if h.hostname == HOSTS[0])
+        p = ceph('orch', 'host', 'set-addr', SPARE, taken)
+        assert p.returncode != 0 and HOSTS[0] in p.stderr, (p.returncode, p.stderr)
+        assert next(h.addr for h in svc.get_hosts() if h.hostname == SPARE) == SPARE_ADDR
+        assert 'not found' in fails(2, 'orch', 'host', 'set-addr', 'no-such-host', SPARE_ADDR)
+        assert 'addr' in fails(22, 'orch', 'host', 'set-addr', SPARE, 'not an address!')
+        # Added again with another label: updated, as cephadm does (EEXIST before).
+        ok('orch', 'host', 'add', SPARE, SPARE_ADDR, '--labels', 'nfs')
+        assert {'osd', 'nfs'} <= set(next(h.labels for h in svc.get_hosts() if h.hostname == SPARE))
+        ok('orch', 'host', 'label', 'rm', SPARE, 'nfs')
+    finally:
+        set_option('wait_effective', '0')
+
+
 def test_operations_of_other_clients_show_in_progress(svc: OrchestratorClient) -> None:
     # A write another client starts shows in `ceph progress` too, while it runs (the module
     # polls every progress_poll_interval): one that takes a while.
