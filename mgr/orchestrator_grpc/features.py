@@ -30,6 +30,7 @@ METHOD_RPCS: Dict[str, Tuple[str, ...]] = {
     'list_daemons': ('ServiceService.ListDaemons',),
     'service_action': ('ServiceService.ServiceAction',),
     'daemon_action': ('ServiceService.DaemonAction',),
+    'remove_daemons': ('ServiceService.RemoveDaemons',),
     'remove_service': ('ServiceService.RemoveStatelessService',),
     # apply dispatches by spec type: available when the service specs the dashboard
     # creates and edits (mds, rgw, nfs, ...) can be applied.

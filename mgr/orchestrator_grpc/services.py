@@ -70,6 +70,17 @@ class Services:
             return "Scheduled to %s %s%s" % (action, daemon_name, " on host '%s'" % host if host else '')
         return self._write(lambda cl: cl.daemon_action(api_action, daemon_name), describe)
 
+    @orchestrator_method
+    def remove_daemons(self, names: List[str]) -> str:
+        # Upstream's CLI has asked for --force before a mon or an OSD already: pass it on.
+        hosts = self._daemon_hosts()
+
+        def describe(c: 'occ.Completion') -> str:
+            verb = 'Removed' if c.is_effective else 'Scheduled to remove'
+            lines = ["%s %s from host '%s'" % (verb, n, hosts.get(n, '?')) for n in names]
+            return '\n'.join(lines) + ('' if c.is_effective else ' (operation %s)' % c.operation_id)
+        return self._write(lambda cl: cl.remove_daemons(names, force=True), describe)
+
     @staticmethod
     def _past(action: str) -> str:
         return {'start': 'Started', 'stop': 'Stopped', 'restart': 'Restarted', 'redeploy': 'Redeployed',

@@ -1,13 +1,16 @@
-// ServiceService's actions: start, stop, restart, reload or redeploy a service's daemons or one daemon.
-import { type DaemonDescription, ServiceAction } from "../../gen/ts/ceph_orchestrator/v1/service.js";
+// ServiceService's actions: start, stop, restart, reload or redeploy a service's daemons or one
+// daemon; remove daemons by name.
+import { type DaemonDescription, ServiceAction, ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
+import { typeName } from "../backend/ceph-names.js";
 import {
   type DaemonActionRequest,
+  type RemoveDaemonsRequest,
   type ServiceActionRequest,
   ServiceServiceService,
 } from "../../gen/ts/ceph_orchestrator/v1/service_service.js";
 import type { WritePlan } from "../operations/engine.js";
 import { type Deps, settleAll, writePlan } from "./context.js";
-import { NotFoundError } from "./errors.js";
+import { FailedPreconditionError, NotFoundError } from "./errors.js";
 import { Violations, validateEnum, validateRequestId, validateString } from "./fields.js";
 import { type WriteUseCase, fullName } from "./registry-types.js";
 import { hostsOf } from "./service-placement.js";
@@ -75,4 +78,76 @@ function actionName(action: ServiceAction): string {
     .replace("SERVICE_ACTION_", "")
     .toLowerCase()
     .replace(/^./, (c) => c.toUpperCase());
+}
+
+const MAX_REMOVED_DAEMONS = 100;
+
+export const removeDaemons: WriteUseCase<RemoveDaemonsRequest> = {
+  validate: (_deps, req) => {
+    const v = new Violations();
+    v.check(req.daemonNames.length > 0, "daemon_names", "at least one daemon is required");
+    v.check(req.daemonNames.length <= MAX_REMOVED_DAEMONS, "daemon_names", `at most ${MAX_REMOVED_DAEMONS} daemons`);
+    v.check(new Set(req.daemonNames).size === req.daemonNames.length, "daemon_names", "each daemon once");
+    req.daemonNames.forEach((name, i) => {
+      const field = `daemon_names[${i}]`;
+      if (v.check(/^[a-z-]+\.\S+$/.test(name), field, "must be a daemon name, TYPE.ID (e.g. mds.cephfs.node-1.abcdef)")) {
+        v.addAll(validateString(name, field, 128));
+      }
+    });
+    v.addAll(validateRequestId(req.requestId));
+    v.throwIfAny();
+  },
+  plan: async (deps, req) => {
+    const all = await deps.backend.listDaemons!(false);
+    const targets = req.daemonNames.map((name) => {
+      const d = all.find((x) => x.daemonName === name);
+      if (!d) throw new NotFoundError("daemon", name);
+      return d;
+    });
+    checkRemovable(all, targets, req.force);
+    return removeDaemonsPlan(deps, req, hostsOf(targets));
+  },
+  rebuild: (deps, req, op) => removeDaemonsPlan(deps, req, op.hosts),
+};
+
+/** OSDs go through RemoveOsds; a mon needs force; the last mon and the last mgr stay. */
+function checkRemovable(all: readonly DaemonDescription[], targets: readonly DaemonDescription[], force: boolean): void {
+  for (const d of targets) {
+    if (d.daemonType === ServiceType.SERVICE_TYPE_OSD) {
+      throw new FailedPreconditionError(
+        `daemon/${d.daemonName}`,
+        `${d.daemonName}: remove OSDs with RemoveOsds (orch osd rm), which drains them first`,
+      );
+    }
+    if (d.daemonType === ServiceType.SERVICE_TYPE_MON && !force) {
+      throw new FailedPreconditionError(
+        `daemon/${d.daemonName}`,
+        `${d.daemonName} holds a copy of the cluster's maps: set force to remove it`,
+      );
+    }
+  }
+  for (const type of [ServiceType.SERVICE_TYPE_MON, ServiceType.SERVICE_TYPE_MGR]) {
+    const left = all.filter((d) => d.daemonType === type && !targets.includes(d));
+    const removed = targets.filter((d) => d.daemonType === type);
+    if (removed.length > 0 && left.length === 0) {
+      throw new FailedPreconditionError(`daemon/${removed[0]!.daemonName}`, `the cluster's last ${typeName(type)} cannot be removed`);
+    }
+  }
+}
+
+/** Removes the named daemons that are still there, one at a time (mons keep their quorum). */
+function removeDaemonsPlan(deps: Deps, req: RemoveDaemonsRequest, hosts: string[]): WritePlan {
+  const method = fullName(ServiceServiceService.removeDaemons);
+  return writePlan(method, req, `Remove daemons ${req.daemonNames.join(", ")}`, hosts, async (run) => {
+    const removed: string[] = [];
+    for (const name of req.daemonNames) {
+      run.throwIfCancelled();
+      const d = (await deps.backend.listDaemons!(false)).find((x) => x.daemonName === name);
+      // Gone already: removed before a restart, when this operation runs again.
+      if (d) await run.onHost(d.hostname, d.daemonName, (ctx) => deps.backend.removeDaemon!(ctx, d));
+      removed.push(name);
+      run.progress(removed.length / req.daemonNames.length, `${removed.length} of ${req.daemonNames.length} daemons removed`);
+    }
+    return { result: { $case: "daemons", value: { daemonNames: removed } } };
+  });
 }

@@ -74,6 +74,7 @@ const service: ServiceEntries<typeof ServiceServiceService> = {
   listDaemons: read("reader", ["listDaemons"], descriptions.listDaemons),
   serviceAction: write("operator", ["listDaemons", "daemonAction"], actions.serviceAction),
   daemonAction: write("operator", ["listDaemons", "daemonAction"], actions.daemonAction),
+  removeDaemons: write("admin", ["listDaemons", "removeDaemon"], actions.removeDaemons),
   updateMons: write("admin", PLACE, placement.updateMons),
   updateMgrs: write("admin", PLACE, placement.updateMgrs),
   addStatelessService: write("admin", ["listServices", "listDaemons", "saveService", "deployDaemon"], stateless.addStatelessService, {

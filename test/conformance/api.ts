@@ -56,6 +56,7 @@ import {
 import {
   AddStatelessServiceRequest,
   DaemonActionRequest,
+  RemoveDaemonsRequest,
   DescribeServicesRequest,
   type DescribeServicesResponse,
   ListDaemonsRequest,
@@ -176,6 +177,9 @@ export class Api {
   }
   daemonAction(r: DeepPartial<DaemonActionRequest>, o?: CallOpts): OpStream {
     return stream(this.c.services, this.c.services.daemonAction, DaemonActionRequest.fromPartial(r), o);
+  }
+  removeDaemons(r: DeepPartial<RemoveDaemonsRequest>, o?: CallOpts): OpStream {
+    return stream(this.c.services, this.c.services.removeDaemons, RemoveDaemonsRequest.fromPartial(r), o);
   }
   updateMons(r: DeepPartial<UpdateMonsRequest>, o?: CallOpts): OpStream {
     return stream(this.c.services, this.c.services.updateMons, UpdateMonsRequest.fromPartial(r), o);
@@ -480,6 +484,7 @@ const REQUEST_TYPES: Record<RpcName, MessageFns> = {
   "ServiceService.ListDaemons": ListDaemonsRequest,
   "ServiceService.ServiceAction": ServiceActionRequest,
   "ServiceService.DaemonAction": DaemonActionRequest,
+  "ServiceService.RemoveDaemons": RemoveDaemonsRequest,
   "ServiceService.UpdateMons": UpdateMonsRequest,
   "ServiceService.UpdateMgrs": UpdateMgrsRequest,
   "ServiceService.AddStatelessService": AddStatelessServiceRequest,
@@ -528,6 +533,7 @@ export function requestsNamingNothing(host: string): Record<RpcName, unknown> {
     "ServiceService.ListDaemons": {},
     "ServiceService.ServiceAction": { action: ServiceAction.SERVICE_ACTION_RESTART, serviceName: `mds.${absent}` },
     "ServiceService.DaemonAction": { action: ServiceAction.SERVICE_ACTION_RESTART, daemonName: `mds.${absent}` },
+    "ServiceService.RemoveDaemons": { daemonNames: [`mds.${absent}`] },
     "ServiceService.UpdateMons": { placement: { count: 15 } },
     "ServiceService.UpdateMgrs": { placement: { count: 15 } },
     "ServiceService.AddStatelessService": { spec: { serviceType: ServiceType.SERVICE_TYPE_MDS, serviceId: absent, placement: { count: 1000 } } },

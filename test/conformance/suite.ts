@@ -454,7 +454,7 @@ export function defineConformanceSuite(name: string, start: () => Promise<Confor
         }
       });
 
-      it("a stateless service: add (again: no change; other spec: ALREADY_EXISTS), update, act on, remove", { timeout }, async (ctx) => {
+      it("a stateless service: add (again: no change; other spec: ALREADY_EXISTS), update, act on, remove a daemon, remove", { timeout }, async (ctx) => {
         needs(
           ctx,
           "ServiceService.AddStatelessService",
@@ -512,6 +512,15 @@ export function defineConformanceSuite(name: string, start: () => Promise<Confor
             expect([...acted.op.outcome.value.result.value.daemonNames].sort()).toEqual(updated.map((d) => d.daemonName).sort());
           } else expect.fail(`ServiceAction result is ${JSON.stringify(acted.op.outcome)}`);
 
+          if (updated.length > 1 && supported("ServiceService.RemoveDaemons")) {
+            // One daemon removed by name: it goes, the service stays with the others.
+            const gone = updated[updated.length - 1]!.daemonName;
+            await succeed(api.removeDaemons({ daemonNames: [gone] }));
+            const left = (await daemonsOf()).map((d) => d.daemonName).sort();
+            expect(left).toEqual(updated.map((d) => d.daemonName).filter((n) => n !== gone).sort());
+            expect((await api.describeServices({ serviceName: svcName })).services.map((s) => s.serviceName)).toEqual([svcName]);
+            updated.pop();
+          }
           const removed = await succeed(api.removeStatelessService({ serviceName: svcName }));
           if (removed.op.outcome?.$case === "result" && removed.op.outcome.value.result?.$case === "removedService") {
             expect(removed.op.outcome.value.result.value.serviceName).toBe(svcName);

@@ -54,6 +54,7 @@ const SEEDS: Record<RpcName, Record<string, unknown>[]> = {
   "ServiceService.ListDaemons": [{ hostname: "node-1", serviceName: "mon" }],
   "ServiceService.ServiceAction": [{ action: ServiceAction.SERVICE_ACTION_RESTART, serviceName: "crash" }],
   "ServiceService.DaemonAction": [{ action: ServiceAction.SERVICE_ACTION_RELOAD, daemonName: "mon.node-1" }],
+  "ServiceService.RemoveDaemons": [{ daemonNames: ["crash.node-1"] }, { daemonNames: ["mon.node-3"], force: true }],
   "ServiceService.UpdateMons": [{ placement: { count: 3 } }, { placement: { hosts: [{ hostname: "node-1" }, { hostname: "node-2" }] } }],
   "ServiceService.UpdateMgrs": [{ placement: { count: 2, label: "mgr" } }],
   "ServiceService.AddStatelessService": [

@@ -1,5 +1,6 @@
 // ServiceService over real gRPC against the sim's default fixture: describing services and
 // daemons, acting on them, placing mons and mgrs, and the stateless services' life cycle.
+import * as grpc from "@grpc/grpc-js";
 import { afterEach, describe, expect, it } from "vitest";
 import { Operation_State as S, type Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import {
@@ -148,6 +149,48 @@ describe("DaemonAction and ServiceAction", () => {
     await succeeded(api.serviceAction({ action: A.SERVICE_ACTION_STOP, serviceName: "crash" }));
     expect((await api.describeServices({ serviceName: "crash" })).services[0]!.running).toBe(0);
     expect((await api.listDaemons({ serviceName: "crash" })).daemons.every((d) => d.status === DS.STATUS_STOPPED)).toBe(true);
+  });
+});
+
+describe("RemoveDaemons", () => {
+  it("removes the named daemons one at a time; their service stays, with fewer daemons", async () => {
+    const api = await start();
+    const crash = (await api.listDaemons({ serviceName: "crash" })).daemons.map((d) => d.daemonName).sort();
+    const op = (await succeeded(api.removeDaemons({ daemonNames: crash.slice(0, 2) }))).at(-1)!;
+    expect(daemonsResult(op)).toEqual(crash.slice(0, 2));
+    expect(op.tasks.map((t) => t.target)).toEqual(crash.slice(0, 2));
+    expect((await api.listDaemons({ serviceName: "crash" })).daemons.map((d) => d.daemonName)).toEqual(crash.slice(2));
+    expect((await api.describeServices({ serviceName: "crash" })).services).toHaveLength(1);
+  });
+
+  it("a mon needs force, the last mon and mgr stay, OSDs go through RemoveOsds: FAILED_PRECONDITION, nothing removed", async () => {
+    const api = await start();
+    const before = (await api.listDaemons({})).daemons.map((d) => d.daemonName);
+    const mons = (await api.listDaemons({ serviceName: "mon" })).daemons.map((d) => d.daemonName);
+    const mgrs = (await api.listDaemons({ serviceName: "mgr" })).daemons.map((d) => d.daemonName);
+    const refused: [{ daemonNames: string[]; force?: boolean }, RegExp][] = [
+      [{ daemonNames: [mons[0]!] }, /set force/],
+      [{ daemonNames: mons, force: true }, /last mon/],
+      [{ daemonNames: mgrs }, /last mgr/],
+      [{ daemonNames: ["osd.0"] }, /RemoveOsds/],
+    ];
+    for (const [req, why] of refused) {
+      const e = await refusal(api.removeDaemons(req));
+      expect(grpc.status[e.code], e.message).toBe("FAILED_PRECONDITION");
+      expect(e.message).toMatch(why);
+    }
+    expect((await api.listDaemons({})).daemons.map((d) => d.daemonName)).toEqual(before);
+    // With force, one mon of three goes.
+    await succeeded(api.removeDaemons({ daemonNames: [mons[2]!], force: true }));
+    expect((await api.listDaemons({ serviceName: "mon" })).daemons.map((d) => d.daemonName)).toEqual(mons.slice(0, 2));
+  });
+
+  it("an unknown daemon is NOT_FOUND; names that are no daemon names, none, or twice, INVALID_ARGUMENT naming them", async () => {
+    const api = await start();
+    expect(grpc.status[(await refusal(api.removeDaemons({ daemonNames: ["mds.none"] }))).code]).toBe("NOT_FOUND");
+    expect((await refusal(api.removeDaemons({ daemonNames: ["nodot"] }))).fields).toEqual(["daemon_names[0]"]);
+    expect((await refusal(api.removeDaemons({ daemonNames: [] }))).fields).toEqual(["daemon_names"]);
+    expect((await refusal(api.removeDaemons({ daemonNames: ["crash.node-1", "crash.node-1"] }))).fields).toEqual(["daemon_names"]);
   });
 });
 

@@ -519,6 +519,25 @@ def test_stateless_services(svc: OrchestratorClient) -> None:
     eventually('rgw.web removed', lambda: 'rgw.web' not in {s.service_name for s in svc.describe_service()}, WRITE_TIMEOUT)
 
 
+def test_daemon_rm(svc: OrchestratorClient) -> None:
+    mds = sorted(d.daemon_name for d in svc.list_daemons(service_name='mds.cephfs'))
+    assert len(mds) == 2, mds
+    gone = mds[-1]
+    out = ok('orch', 'daemon', 'rm', gone)
+    assert ('%s from host' % gone) in out, out
+    eventually('%s removed' % gone, lambda: gone not in {d['daemon_name'] for d in ok_json('orch', 'ps')}, WRITE_TIMEOUT)
+    assert [d.daemon_name for d in svc.list_daemons(service_name='mds.cephfs')] == mds[:1]
+    # Upstream's CLI asks for --force before a mon; OSDs go through `orch osd rm`.
+    assert 'force' in fails(22, 'orch', 'daemon', 'rm', MON_VICTIM)
+    osd = sorted(osd_daemons(svc))[0]
+    p = ceph('orch', 'daemon', 'rm', osd, '--force')
+    assert p.returncode != 0 and 'RemoveOsds' in p.stderr, (p.returncode, p.stderr)
+    assert osd in osd_daemons(svc)
+    # The spec asks for two again.
+    ok('orch', 'apply', 'mds', 'cephfs', '--placement=2')
+    eventually('two mds again', lambda: len(svc.list_daemons(service_name='mds.cephfs')) == 2, WRITE_TIMEOUT, 1)
+
+
 def test_failure_after_recording_reaches_progress(svc: OrchestratorClient) -> None:
     """A write that fails after it was recorded: the command returns once the write is recorded,
     and the failure shows in `ceph progress`, naming the cause. (If the failure comes before the

@@ -46,6 +46,7 @@ _FEATURES: Dict[str, Tuple[str, ...]] = {
     "ServiceService.ListDaemons": ("list_daemons",),
     "ServiceService.ServiceAction": ("service_action",),
     "ServiceService.DaemonAction": ("daemon_action",),
+    "ServiceService.RemoveDaemons": ("remove_daemons",),
     "ServiceService.UpdateMons": ("update_mons",),
     "ServiceService.UpdateMgrs": ("update_mgrs",),
     "ServiceService.AddStatelessService": (

@@ -78,6 +78,15 @@ class ServiceCalls(OperationCalls):
         return self._write("ServiceService", "DaemonAction", req, service_service_pb2.DaemonActionResponse,
                            "daemons", operation_pb2.DaemonsActedOn)
 
+    def remove_daemons(self, names: Iterable[str], force: bool = False,
+                       request_id: Optional[str] = None) -> Completion[operation_pb2.DaemonsActedOn]:
+        """Remove daemons by name (upstream ``remove_daemons``); ``force`` lets mons go too.
+        Result: the daemons removed."""
+        req = service_service_pb2.RemoveDaemonsRequest(daemon_names=list(names), force=force,
+                                                       request_id=ensure_request_id(request_id))
+        return self._write("ServiceService", "RemoveDaemons", req, service_service_pb2.RemoveDaemonsResponse,
+                           "daemons", operation_pb2.DaemonsActedOn)
+
     def update_mons(self, count: int, hosts: Iterable[HostPlacementLike] = (), label: Optional[str] = None,
                     request_id: Optional[str] = None) -> Completion[service_pb2.ServiceDescription]:
         """Run ``count`` mons; ``hosts`` as upstream's ``[(host, network), ...]`` (or names).

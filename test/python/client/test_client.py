@@ -377,6 +377,9 @@ def test_stateless_services(client: OrchestratorClient) -> None:
     assert [s.size for s in client.describe_service(service_name="mds.cephfs")] == [2]
     assert done(client.update_mds({"service_id": "cephfs", "placement": {"count": 3}})).result.size == 3
     assert len(client.list_daemons(service_name="mds.cephfs")) == 3
+    one = sorted(d.daemon_name for d in client.list_daemons(service_name="mds.cephfs"))[0]
+    assert list(done(client.remove_daemons([one])).result.daemon_names) == [one]
+    assert one not in {d.daemon_name for d in client.list_daemons(service_name="mds.cephfs")}
 
     rgw = done(client.add_rgw({"service_id": "default", "rgw_frontend_port": 8080,
                                "placement": {"hosts": ["node-1"]}})).result
@@ -414,7 +417,7 @@ def test_stateless_services(client: OrchestratorClient) -> None:
         removed[r.result.service_name] = list(r.result.daemon_names)
     removed_fs2 = done(client.remove_stateless_service("mds.fs2")).result
     assert sorted(removed) == ["iscsi.gw", "mds.cephfs", "nfs.ganesha", "rbd-mirror", "rgw.default"]
-    assert len(removed["mds.cephfs"]) == 3 and all(n.startswith("mds.cephfs.") for n in removed["mds.cephfs"])
+    assert len(removed["mds.cephfs"]) == 2 and all(n.startswith("mds.cephfs.") for n in removed["mds.cephfs"])  # one went by name
     assert removed_fs2.service_name == "mds.fs2"
     left = {s.service_name for s in client.describe_service()}
     assert not left & {"mds.cephfs", "mds.fs2", "rgw.default", "nfs.ganesha", "iscsi.gw", "rbd-mirror"}

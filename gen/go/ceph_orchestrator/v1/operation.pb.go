@@ -569,7 +569,7 @@ type OperationResult_RemovedHost struct {
 }
 
 type OperationResult_Daemons struct {
-	// ServiceAction, DaemonAction: the daemons acted on.
+	// ServiceAction, DaemonAction, RemoveDaemons: the daemons acted on.
 	Daemons *DaemonsActedOn `protobuf:"bytes,3,opt,name=daemons,proto3,oneof"`
 }
 

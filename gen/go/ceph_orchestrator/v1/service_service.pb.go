@@ -560,6 +560,116 @@ func (x *DaemonActionResponse) GetOperation() *Operation {
 	return nil
 }
 
+// Remove daemons.
+type RemoveDaemonsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// REQUIRED. The daemons' names, e.g. "mds.cephfs.node-1.abcdef": 1 to 100, each once.
+	DaemonNames []string `protobuf:"bytes,1,rep,name=daemon_names,json=daemonNames,proto3" json:"daemon_names,omitempty"`
+	// Remove mons too.
+	Force bool `protobuf:"varint,2,opt,name=force,proto3" json:"force,omitempty"`
+	// OPTIONAL. As in AddHostRequest.
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RemoveDaemonsRequest) Reset() {
+	*x = RemoveDaemonsRequest{}
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RemoveDaemonsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RemoveDaemonsRequest) ProtoMessage() {}
+
+func (x *RemoveDaemonsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RemoveDaemonsRequest.ProtoReflect.Descriptor instead.
+func (*RemoveDaemonsRequest) Descriptor() ([]byte, []int) {
+	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *RemoveDaemonsRequest) GetDaemonNames() []string {
+	if x != nil {
+		return x.DaemonNames
+	}
+	return nil
+}
+
+func (x *RemoveDaemonsRequest) GetForce() bool {
+	if x != nil {
+		return x.Force
+	}
+	return false
+}
+
+func (x *RemoveDaemonsRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// The state of a RemoveDaemons operation.
+type RemoveDaemonsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The operation's full current state.
+	Operation     *Operation `protobuf:"bytes,1,opt,name=operation,proto3" json:"operation,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RemoveDaemonsResponse) Reset() {
+	*x = RemoveDaemonsResponse{}
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RemoveDaemonsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RemoveDaemonsResponse) ProtoMessage() {}
+
+func (x *RemoveDaemonsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RemoveDaemonsResponse.ProtoReflect.Descriptor instead.
+func (*RemoveDaemonsResponse) Descriptor() ([]byte, []int) {
+	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *RemoveDaemonsResponse) GetOperation() *Operation {
+	if x != nil {
+		return x.Operation
+	}
+	return nil
+}
+
 // Place the mons.
 type UpdateMonsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -574,7 +684,7 @@ type UpdateMonsRequest struct {
 
 func (x *UpdateMonsRequest) Reset() {
 	*x = UpdateMonsRequest{}
-	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[8]
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -586,7 +696,7 @@ func (x *UpdateMonsRequest) String() string {
 func (*UpdateMonsRequest) ProtoMessage() {}
 
 func (x *UpdateMonsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[8]
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -599,7 +709,7 @@ func (x *UpdateMonsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateMonsRequest.ProtoReflect.Descriptor instead.
 func (*UpdateMonsRequest) Descriptor() ([]byte, []int) {
-	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{8}
+	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *UpdateMonsRequest) GetPlacement() *Placement {
@@ -627,7 +737,7 @@ type UpdateMonsResponse struct {
 
 func (x *UpdateMonsResponse) Reset() {
 	*x = UpdateMonsResponse{}
-	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[9]
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -639,7 +749,7 @@ func (x *UpdateMonsResponse) String() string {
 func (*UpdateMonsResponse) ProtoMessage() {}
 
 func (x *UpdateMonsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[9]
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -652,7 +762,7 @@ func (x *UpdateMonsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateMonsResponse.ProtoReflect.Descriptor instead.
 func (*UpdateMonsResponse) Descriptor() ([]byte, []int) {
-	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{9}
+	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *UpdateMonsResponse) GetOperation() *Operation {
@@ -675,7 +785,7 @@ type UpdateMgrsRequest struct {
 
 func (x *UpdateMgrsRequest) Reset() {
 	*x = UpdateMgrsRequest{}
-	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[10]
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -687,7 +797,7 @@ func (x *UpdateMgrsRequest) String() string {
 func (*UpdateMgrsRequest) ProtoMessage() {}
 
 func (x *UpdateMgrsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[10]
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -700,7 +810,7 @@ func (x *UpdateMgrsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateMgrsRequest.ProtoReflect.Descriptor instead.
 func (*UpdateMgrsRequest) Descriptor() ([]byte, []int) {
-	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{10}
+	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *UpdateMgrsRequest) GetPlacement() *Placement {
@@ -728,7 +838,7 @@ type UpdateMgrsResponse struct {
 
 func (x *UpdateMgrsResponse) Reset() {
 	*x = UpdateMgrsResponse{}
-	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[11]
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -740,7 +850,7 @@ func (x *UpdateMgrsResponse) String() string {
 func (*UpdateMgrsResponse) ProtoMessage() {}
 
 func (x *UpdateMgrsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[11]
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -753,7 +863,7 @@ func (x *UpdateMgrsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateMgrsResponse.ProtoReflect.Descriptor instead.
 func (*UpdateMgrsResponse) Descriptor() ([]byte, []int) {
-	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{11}
+	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *UpdateMgrsResponse) GetOperation() *Operation {
@@ -776,7 +886,7 @@ type AddStatelessServiceRequest struct {
 
 func (x *AddStatelessServiceRequest) Reset() {
 	*x = AddStatelessServiceRequest{}
-	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[12]
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -788,7 +898,7 @@ func (x *AddStatelessServiceRequest) String() string {
 func (*AddStatelessServiceRequest) ProtoMessage() {}
 
 func (x *AddStatelessServiceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[12]
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -801,7 +911,7 @@ func (x *AddStatelessServiceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddStatelessServiceRequest.ProtoReflect.Descriptor instead.
 func (*AddStatelessServiceRequest) Descriptor() ([]byte, []int) {
-	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{12}
+	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *AddStatelessServiceRequest) GetSpec() *StatelessServiceSpec {
@@ -829,7 +939,7 @@ type AddStatelessServiceResponse struct {
 
 func (x *AddStatelessServiceResponse) Reset() {
 	*x = AddStatelessServiceResponse{}
-	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[13]
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -841,7 +951,7 @@ func (x *AddStatelessServiceResponse) String() string {
 func (*AddStatelessServiceResponse) ProtoMessage() {}
 
 func (x *AddStatelessServiceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[13]
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -854,7 +964,7 @@ func (x *AddStatelessServiceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddStatelessServiceResponse.ProtoReflect.Descriptor instead.
 func (*AddStatelessServiceResponse) Descriptor() ([]byte, []int) {
-	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{13}
+	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *AddStatelessServiceResponse) GetOperation() *Operation {
@@ -877,7 +987,7 @@ type UpdateStatelessServiceRequest struct {
 
 func (x *UpdateStatelessServiceRequest) Reset() {
 	*x = UpdateStatelessServiceRequest{}
-	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[14]
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -889,7 +999,7 @@ func (x *UpdateStatelessServiceRequest) String() string {
 func (*UpdateStatelessServiceRequest) ProtoMessage() {}
 
 func (x *UpdateStatelessServiceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[14]
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -902,7 +1012,7 @@ func (x *UpdateStatelessServiceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateStatelessServiceRequest.ProtoReflect.Descriptor instead.
 func (*UpdateStatelessServiceRequest) Descriptor() ([]byte, []int) {
-	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{14}
+	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *UpdateStatelessServiceRequest) GetSpec() *StatelessServiceSpec {
@@ -930,7 +1040,7 @@ type UpdateStatelessServiceResponse struct {
 
 func (x *UpdateStatelessServiceResponse) Reset() {
 	*x = UpdateStatelessServiceResponse{}
-	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[15]
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -942,7 +1052,7 @@ func (x *UpdateStatelessServiceResponse) String() string {
 func (*UpdateStatelessServiceResponse) ProtoMessage() {}
 
 func (x *UpdateStatelessServiceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[15]
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -955,7 +1065,7 @@ func (x *UpdateStatelessServiceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateStatelessServiceResponse.ProtoReflect.Descriptor instead.
 func (*UpdateStatelessServiceResponse) Descriptor() ([]byte, []int) {
-	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{15}
+	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *UpdateStatelessServiceResponse) GetOperation() *Operation {
@@ -978,7 +1088,7 @@ type RemoveStatelessServiceRequest struct {
 
 func (x *RemoveStatelessServiceRequest) Reset() {
 	*x = RemoveStatelessServiceRequest{}
-	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[16]
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -990,7 +1100,7 @@ func (x *RemoveStatelessServiceRequest) String() string {
 func (*RemoveStatelessServiceRequest) ProtoMessage() {}
 
 func (x *RemoveStatelessServiceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[16]
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1003,7 +1113,7 @@ func (x *RemoveStatelessServiceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveStatelessServiceRequest.ProtoReflect.Descriptor instead.
 func (*RemoveStatelessServiceRequest) Descriptor() ([]byte, []int) {
-	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{16}
+	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *RemoveStatelessServiceRequest) GetServiceName() string {
@@ -1031,7 +1141,7 @@ type RemoveStatelessServiceResponse struct {
 
 func (x *RemoveStatelessServiceResponse) Reset() {
 	*x = RemoveStatelessServiceResponse{}
-	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[17]
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1043,7 +1153,7 @@ func (x *RemoveStatelessServiceResponse) String() string {
 func (*RemoveStatelessServiceResponse) ProtoMessage() {}
 
 func (x *RemoveStatelessServiceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[17]
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1056,7 +1166,7 @@ func (x *RemoveStatelessServiceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveStatelessServiceResponse.ProtoReflect.Descriptor instead.
 func (*RemoveStatelessServiceResponse) Descriptor() ([]byte, []int) {
-	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{17}
+	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *RemoveStatelessServiceResponse) GetOperation() *Operation {
@@ -1113,6 +1223,13 @@ const file_ceph_orchestrator_v1_service_service_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tR\trequestId\"U\n" +
 	"\x14DaemonActionResponse\x12=\n" +
+	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation\"n\n" +
+	"\x14RemoveDaemonsRequest\x12!\n" +
+	"\fdaemon_names\x18\x01 \x03(\tR\vdaemonNames\x12\x14\n" +
+	"\x05force\x18\x02 \x01(\bR\x05force\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"V\n" +
+	"\x15RemoveDaemonsResponse\x12=\n" +
 	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation\"q\n" +
 	"\x11UpdateMonsRequest\x12=\n" +
 	"\tplacement\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.PlacementR\tplacement\x12\x1d\n" +
@@ -1143,12 +1260,13 @@ const file_ceph_orchestrator_v1_service_service_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x02 \x01(\tR\trequestId\"_\n" +
 	"\x1eRemoveStatelessServiceResponse\x12=\n" +
-	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation2\x90\b\n" +
+	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation2\xfc\b\n" +
 	"\x0eServiceService\x12q\n" +
 	"\x10DescribeServices\x12-.ceph_orchestrator.v1.DescribeServicesRequest\x1a..ceph_orchestrator.v1.DescribeServicesResponse\x12b\n" +
 	"\vListDaemons\x12(.ceph_orchestrator.v1.ListDaemonsRequest\x1a).ceph_orchestrator.v1.ListDaemonsResponse\x12j\n" +
 	"\rServiceAction\x12*.ceph_orchestrator.v1.ServiceActionRequest\x1a+.ceph_orchestrator.v1.ServiceActionResponse0\x01\x12g\n" +
-	"\fDaemonAction\x12).ceph_orchestrator.v1.DaemonActionRequest\x1a*.ceph_orchestrator.v1.DaemonActionResponse0\x01\x12a\n" +
+	"\fDaemonAction\x12).ceph_orchestrator.v1.DaemonActionRequest\x1a*.ceph_orchestrator.v1.DaemonActionResponse0\x01\x12j\n" +
+	"\rRemoveDaemons\x12*.ceph_orchestrator.v1.RemoveDaemonsRequest\x1a+.ceph_orchestrator.v1.RemoveDaemonsResponse0\x01\x12a\n" +
 	"\n" +
 	"UpdateMons\x12'.ceph_orchestrator.v1.UpdateMonsRequest\x1a(.ceph_orchestrator.v1.UpdateMonsResponse0\x01\x12a\n" +
 	"\n" +
@@ -1169,7 +1287,7 @@ func file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP() []byte {
 	return file_ceph_orchestrator_v1_service_service_proto_rawDescData
 }
 
-var file_ceph_orchestrator_v1_service_service_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
+var file_ceph_orchestrator_v1_service_service_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_ceph_orchestrator_v1_service_service_proto_goTypes = []any{
 	(*DescribeServicesRequest)(nil),        // 0: ceph_orchestrator.v1.DescribeServicesRequest
 	(*DescribeServicesResponse)(nil),       // 1: ceph_orchestrator.v1.DescribeServicesResponse
@@ -1179,65 +1297,70 @@ var file_ceph_orchestrator_v1_service_service_proto_goTypes = []any{
 	(*ServiceActionResponse)(nil),          // 5: ceph_orchestrator.v1.ServiceActionResponse
 	(*DaemonActionRequest)(nil),            // 6: ceph_orchestrator.v1.DaemonActionRequest
 	(*DaemonActionResponse)(nil),           // 7: ceph_orchestrator.v1.DaemonActionResponse
-	(*UpdateMonsRequest)(nil),              // 8: ceph_orchestrator.v1.UpdateMonsRequest
-	(*UpdateMonsResponse)(nil),             // 9: ceph_orchestrator.v1.UpdateMonsResponse
-	(*UpdateMgrsRequest)(nil),              // 10: ceph_orchestrator.v1.UpdateMgrsRequest
-	(*UpdateMgrsResponse)(nil),             // 11: ceph_orchestrator.v1.UpdateMgrsResponse
-	(*AddStatelessServiceRequest)(nil),     // 12: ceph_orchestrator.v1.AddStatelessServiceRequest
-	(*AddStatelessServiceResponse)(nil),    // 13: ceph_orchestrator.v1.AddStatelessServiceResponse
-	(*UpdateStatelessServiceRequest)(nil),  // 14: ceph_orchestrator.v1.UpdateStatelessServiceRequest
-	(*UpdateStatelessServiceResponse)(nil), // 15: ceph_orchestrator.v1.UpdateStatelessServiceResponse
-	(*RemoveStatelessServiceRequest)(nil),  // 16: ceph_orchestrator.v1.RemoveStatelessServiceRequest
-	(*RemoveStatelessServiceResponse)(nil), // 17: ceph_orchestrator.v1.RemoveStatelessServiceResponse
-	(ServiceType)(0),                       // 18: ceph_orchestrator.v1.ServiceType
-	(*ServiceDescription)(nil),             // 19: ceph_orchestrator.v1.ServiceDescription
-	(*DaemonDescription)(nil),              // 20: ceph_orchestrator.v1.DaemonDescription
-	(ServiceAction)(0),                     // 21: ceph_orchestrator.v1.ServiceAction
-	(*Operation)(nil),                      // 22: ceph_orchestrator.v1.Operation
-	(*Placement)(nil),                      // 23: ceph_orchestrator.v1.Placement
-	(*StatelessServiceSpec)(nil),           // 24: ceph_orchestrator.v1.StatelessServiceSpec
+	(*RemoveDaemonsRequest)(nil),           // 8: ceph_orchestrator.v1.RemoveDaemonsRequest
+	(*RemoveDaemonsResponse)(nil),          // 9: ceph_orchestrator.v1.RemoveDaemonsResponse
+	(*UpdateMonsRequest)(nil),              // 10: ceph_orchestrator.v1.UpdateMonsRequest
+	(*UpdateMonsResponse)(nil),             // 11: ceph_orchestrator.v1.UpdateMonsResponse
+	(*UpdateMgrsRequest)(nil),              // 12: ceph_orchestrator.v1.UpdateMgrsRequest
+	(*UpdateMgrsResponse)(nil),             // 13: ceph_orchestrator.v1.UpdateMgrsResponse
+	(*AddStatelessServiceRequest)(nil),     // 14: ceph_orchestrator.v1.AddStatelessServiceRequest
+	(*AddStatelessServiceResponse)(nil),    // 15: ceph_orchestrator.v1.AddStatelessServiceResponse
+	(*UpdateStatelessServiceRequest)(nil),  // 16: ceph_orchestrator.v1.UpdateStatelessServiceRequest
+	(*UpdateStatelessServiceResponse)(nil), // 17: ceph_orchestrator.v1.UpdateStatelessServiceResponse
+	(*RemoveStatelessServiceRequest)(nil),  // 18: ceph_orchestrator.v1.RemoveStatelessServiceRequest
+	(*RemoveStatelessServiceResponse)(nil), // 19: ceph_orchestrator.v1.RemoveStatelessServiceResponse
+	(ServiceType)(0),                       // 20: ceph_orchestrator.v1.ServiceType
+	(*ServiceDescription)(nil),             // 21: ceph_orchestrator.v1.ServiceDescription
+	(*DaemonDescription)(nil),              // 22: ceph_orchestrator.v1.DaemonDescription
+	(ServiceAction)(0),                     // 23: ceph_orchestrator.v1.ServiceAction
+	(*Operation)(nil),                      // 24: ceph_orchestrator.v1.Operation
+	(*Placement)(nil),                      // 25: ceph_orchestrator.v1.Placement
+	(*StatelessServiceSpec)(nil),           // 26: ceph_orchestrator.v1.StatelessServiceSpec
 }
 var file_ceph_orchestrator_v1_service_service_proto_depIdxs = []int32{
-	18, // 0: ceph_orchestrator.v1.DescribeServicesRequest.service_type:type_name -> ceph_orchestrator.v1.ServiceType
-	19, // 1: ceph_orchestrator.v1.DescribeServicesResponse.services:type_name -> ceph_orchestrator.v1.ServiceDescription
-	18, // 2: ceph_orchestrator.v1.ListDaemonsRequest.daemon_type:type_name -> ceph_orchestrator.v1.ServiceType
-	20, // 3: ceph_orchestrator.v1.ListDaemonsResponse.daemons:type_name -> ceph_orchestrator.v1.DaemonDescription
-	21, // 4: ceph_orchestrator.v1.ServiceActionRequest.action:type_name -> ceph_orchestrator.v1.ServiceAction
-	22, // 5: ceph_orchestrator.v1.ServiceActionResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	21, // 6: ceph_orchestrator.v1.DaemonActionRequest.action:type_name -> ceph_orchestrator.v1.ServiceAction
-	22, // 7: ceph_orchestrator.v1.DaemonActionResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	23, // 8: ceph_orchestrator.v1.UpdateMonsRequest.placement:type_name -> ceph_orchestrator.v1.Placement
-	22, // 9: ceph_orchestrator.v1.UpdateMonsResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	23, // 10: ceph_orchestrator.v1.UpdateMgrsRequest.placement:type_name -> ceph_orchestrator.v1.Placement
-	22, // 11: ceph_orchestrator.v1.UpdateMgrsResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	24, // 12: ceph_orchestrator.v1.AddStatelessServiceRequest.spec:type_name -> ceph_orchestrator.v1.StatelessServiceSpec
-	22, // 13: ceph_orchestrator.v1.AddStatelessServiceResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	24, // 14: ceph_orchestrator.v1.UpdateStatelessServiceRequest.spec:type_name -> ceph_orchestrator.v1.StatelessServiceSpec
-	22, // 15: ceph_orchestrator.v1.UpdateStatelessServiceResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	22, // 16: ceph_orchestrator.v1.RemoveStatelessServiceResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	0,  // 17: ceph_orchestrator.v1.ServiceService.DescribeServices:input_type -> ceph_orchestrator.v1.DescribeServicesRequest
-	2,  // 18: ceph_orchestrator.v1.ServiceService.ListDaemons:input_type -> ceph_orchestrator.v1.ListDaemonsRequest
-	4,  // 19: ceph_orchestrator.v1.ServiceService.ServiceAction:input_type -> ceph_orchestrator.v1.ServiceActionRequest
-	6,  // 20: ceph_orchestrator.v1.ServiceService.DaemonAction:input_type -> ceph_orchestrator.v1.DaemonActionRequest
-	8,  // 21: ceph_orchestrator.v1.ServiceService.UpdateMons:input_type -> ceph_orchestrator.v1.UpdateMonsRequest
-	10, // 22: ceph_orchestrator.v1.ServiceService.UpdateMgrs:input_type -> ceph_orchestrator.v1.UpdateMgrsRequest
-	12, // 23: ceph_orchestrator.v1.ServiceService.AddStatelessService:input_type -> ceph_orchestrator.v1.AddStatelessServiceRequest
-	14, // 24: ceph_orchestrator.v1.ServiceService.UpdateStatelessService:input_type -> ceph_orchestrator.v1.UpdateStatelessServiceRequest
-	16, // 25: ceph_orchestrator.v1.ServiceService.RemoveStatelessService:input_type -> ceph_orchestrator.v1.RemoveStatelessServiceRequest
-	1,  // 26: ceph_orchestrator.v1.ServiceService.DescribeServices:output_type -> ceph_orchestrator.v1.DescribeServicesResponse
-	3,  // 27: ceph_orchestrator.v1.ServiceService.ListDaemons:output_type -> ceph_orchestrator.v1.ListDaemonsResponse
-	5,  // 28: ceph_orchestrator.v1.ServiceService.ServiceAction:output_type -> ceph_orchestrator.v1.ServiceActionResponse
-	7,  // 29: ceph_orchestrator.v1.ServiceService.DaemonAction:output_type -> ceph_orchestrator.v1.DaemonActionResponse
-	9,  // 30: ceph_orchestrator.v1.ServiceService.UpdateMons:output_type -> ceph_orchestrator.v1.UpdateMonsResponse
-	11, // 31: ceph_orchestrator.v1.ServiceService.UpdateMgrs:output_type -> ceph_orchestrator.v1.UpdateMgrsResponse
-	13, // 32: ceph_orchestrator.v1.ServiceService.AddStatelessService:output_type -> ceph_orchestrator.v1.AddStatelessServiceResponse
-	15, // 33: ceph_orchestrator.v1.ServiceService.UpdateStatelessService:output_type -> ceph_orchestrator.v1.UpdateStatelessServiceResponse
-	17, // 34: ceph_orchestrator.v1.ServiceService.RemoveStatelessService:output_type -> ceph_orchestrator.v1.RemoveStatelessServiceResponse
-	26, // [26:35] is the sub-list for method output_type
-	17, // [17:26] is the sub-list for method input_type
-	17, // [17:17] is the sub-list for extension type_name
-	17, // [17:17] is the sub-list for extension extendee
-	0,  // [0:17] is the sub-list for field type_name
+	20, // 0: ceph_orchestrator.v1.DescribeServicesRequest.service_type:type_name -> ceph_orchestrator.v1.ServiceType
+	21, // 1: ceph_orchestrator.v1.DescribeServicesResponse.services:type_name -> ceph_orchestrator.v1.ServiceDescription
+	20, // 2: ceph_orchestrator.v1.ListDaemonsRequest.daemon_type:type_name -> ceph_orchestrator.v1.ServiceType
+	22, // 3: ceph_orchestrator.v1.ListDaemonsResponse.daemons:type_name -> ceph_orchestrator.v1.DaemonDescription
+	23, // 4: ceph_orchestrator.v1.ServiceActionRequest.action:type_name -> ceph_orchestrator.v1.ServiceAction
+	24, // 5: ceph_orchestrator.v1.ServiceActionResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	23, // 6: ceph_orchestrator.v1.DaemonActionRequest.action:type_name -> ceph_orchestrator.v1.ServiceAction
+	24, // 7: ceph_orchestrator.v1.DaemonActionResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	24, // 8: ceph_orchestrator.v1.RemoveDaemonsResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	25, // 9: ceph_orchestrator.v1.UpdateMonsRequest.placement:type_name -> ceph_orchestrator.v1.Placement
+	24, // 10: ceph_orchestrator.v1.UpdateMonsResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	25, // 11: ceph_orchestrator.v1.UpdateMgrsRequest.placement:type_name -> ceph_orchestrator.v1.Placement
+	24, // 12: ceph_orchestrator.v1.UpdateMgrsResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	26, // 13: ceph_orchestrator.v1.AddStatelessServiceRequest.spec:type_name -> ceph_orchestrator.v1.StatelessServiceSpec
+	24, // 14: ceph_orchestrator.v1.AddStatelessServiceResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	26, // 15: ceph_orchestrator.v1.UpdateStatelessServiceRequest.spec:type_name -> ceph_orchestrator.v1.StatelessServiceSpec
+	24, // 16: ceph_orchestrator.v1.UpdateStatelessServiceResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	24, // 17: ceph_orchestrator.v1.RemoveStatelessServiceResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	0,  // 18: ceph_orchestrator.v1.ServiceService.DescribeServices:input_type -> ceph_orchestrator.v1.DescribeServicesRequest
+	2,  // 19: ceph_orchestrator.v1.ServiceService.ListDaemons:input_type -> ceph_orchestrator.v1.ListDaemonsRequest
+	4,  // 20: ceph_orchestrator.v1.ServiceService.ServiceAction:input_type -> ceph_orchestrator.v1.ServiceActionRequest
+	6,  // 21: ceph_orchestrator.v1.ServiceService.DaemonAction:input_type -> ceph_orchestrator.v1.DaemonActionRequest
+	8,  // 22: ceph_orchestrator.v1.ServiceService.RemoveDaemons:input_type -> ceph_orchestrator.v1.RemoveDaemonsRequest
+	10, // 23: ceph_orchestrator.v1.ServiceService.UpdateMons:input_type -> ceph_orchestrator.v1.UpdateMonsRequest
+	12, // 24: ceph_orchestrator.v1.ServiceService.UpdateMgrs:input_type -> ceph_orchestrator.v1.UpdateMgrsRequest
+	14, // 25: ceph_orchestrator.v1.ServiceService.AddStatelessService:input_type -> ceph_orchestrator.v1.AddStatelessServiceRequest
+	16, // 26: ceph_orchestrator.v1.ServiceService.UpdateStatelessService:input_type -> ceph_orchestrator.v1.UpdateStatelessServiceRequest
+	18, // 27: ceph_orchestrator.v1.ServiceService.RemoveStatelessService:input_type -> ceph_orchestrator.v1.RemoveStatelessServiceRequest
+	1,  // 28: ceph_orchestrator.v1.ServiceService.DescribeServices:output_type -> ceph_orchestrator.v1.DescribeServicesResponse
+	3,  // 29: ceph_orchestrator.v1.ServiceService.ListDaemons:output_type -> ceph_orchestrator.v1.ListDaemonsResponse
+	5,  // 30: ceph_orchestrator.v1.ServiceService.ServiceAction:output_type -> ceph_orchestrator.v1.ServiceActionResponse
+	7,  // 31: ceph_orchestrator.v1.ServiceService.DaemonAction:output_type -> ceph_orchestrator.v1.DaemonActionResponse
+	9,  // 32: ceph_orchestrator.v1.ServiceService.RemoveDaemons:output_type -> ceph_orchestrator.v1.RemoveDaemonsResponse
+	11, // 33: ceph_orchestrator.v1.ServiceService.UpdateMons:output_type -> ceph_orchestrator.v1.UpdateMonsResponse
+	13, // 34: ceph_orchestrator.v1.ServiceService.UpdateMgrs:output_type -> ceph_orchestrator.v1.UpdateMgrsResponse
+	15, // 35: ceph_orchestrator.v1.ServiceService.AddStatelessService:output_type -> ceph_orchestrator.v1.AddStatelessServiceResponse
+	17, // 36: ceph_orchestrator.v1.ServiceService.UpdateStatelessService:output_type -> ceph_orchestrator.v1.UpdateStatelessServiceResponse
+	19, // 37: ceph_orchestrator.v1.ServiceService.RemoveStatelessService:output_type -> ceph_orchestrator.v1.RemoveStatelessServiceResponse
+	28, // [28:38] is the sub-list for method output_type
+	18, // [18:28] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_ceph_orchestrator_v1_service_service_proto_init() }
@@ -1253,7 +1376,7 @@ func file_ceph_orchestrator_v1_service_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ceph_orchestrator_v1_service_service_proto_rawDesc), len(file_ceph_orchestrator_v1_service_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   18,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -23,6 +23,7 @@ const (
 	ServiceService_ListDaemons_FullMethodName            = "/ceph_orchestrator.v1.ServiceService/ListDaemons"
 	ServiceService_ServiceAction_FullMethodName          = "/ceph_orchestrator.v1.ServiceService/ServiceAction"
 	ServiceService_DaemonAction_FullMethodName           = "/ceph_orchestrator.v1.ServiceService/DaemonAction"
+	ServiceService_RemoveDaemons_FullMethodName          = "/ceph_orchestrator.v1.ServiceService/RemoveDaemons"
 	ServiceService_UpdateMons_FullMethodName             = "/ceph_orchestrator.v1.ServiceService/UpdateMons"
 	ServiceService_UpdateMgrs_FullMethodName             = "/ceph_orchestrator.v1.ServiceService/UpdateMgrs"
 	ServiceService_AddStatelessService_FullMethodName    = "/ceph_orchestrator.v1.ServiceService/AddStatelessService"
@@ -48,6 +49,11 @@ type ServiceServiceClient interface {
 	// Start, stop, restart, reload or redeploy one daemon (upstream `service_action` with a
 	// service instance, later `daemon_action`).
 	DaemonAction(ctx context.Context, in *DaemonActionRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[DaemonActionResponse], error)
+	// Remove daemons by name (upstream `remove_daemons`, `ceph orch daemon rm`), one at a time;
+	// their services' specs stay. A mon needs `force` (it holds a copy of the cluster's
+	// maps), and the last mon or the last mgr is never removed (FAILED_PRECONDITION); OSDs are
+	// removed with RemoveOsds, which drains them first. An absent daemon is NOT_FOUND.
+	RemoveDaemons(ctx context.Context, in *RemoveDaemonsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[RemoveDaemonsResponse], error)
 	// Set how many mons run, and where (upstream `update_mons`). Adds and removes mons one at
 	// a time, keeping quorum.
 	UpdateMons(ctx context.Context, in *UpdateMonsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[UpdateMonsResponse], error)
@@ -131,9 +137,28 @@ func (c *serviceServiceClient) DaemonAction(ctx context.Context, in *DaemonActio
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type ServiceService_DaemonActionClient = grpc.ServerStreamingClient[DaemonActionResponse]
 
+func (c *serviceServiceClient) RemoveDaemons(ctx context.Context, in *RemoveDaemonsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[RemoveDaemonsResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &ServiceService_ServiceDesc.Streams[2], ServiceService_RemoveDaemons_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[RemoveDaemonsRequest, RemoveDaemonsResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type ServiceService_RemoveDaemonsClient = grpc.ServerStreamingClient[RemoveDaemonsResponse]
+
 func (c *serviceServiceClient) UpdateMons(ctx context.Context, in *UpdateMonsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[UpdateMonsResponse], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	stream, err := c.cc.NewStream(ctx, &ServiceService_ServiceDesc.Streams[2], ServiceService_UpdateMons_FullMethodName, cOpts...)
+	stream, err := c.cc.NewStream(ctx, &ServiceService_ServiceDesc.Streams[3], ServiceService_UpdateMons_FullMethodName, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +177,7 @@ type ServiceService_UpdateMonsClient = grpc.ServerStreamingClient[UpdateMonsResp
 
 func (c *serviceServiceClient) UpdateMgrs(ctx context.Context, in *UpdateMgrsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[UpdateMgrsResponse], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	stream, err := c.cc.NewStream(ctx, &ServiceService_ServiceDesc.Streams[3], ServiceService_UpdateMgrs_FullMethodName, cOpts...)
+	stream, err := c.cc.NewStream(ctx, &ServiceService_ServiceDesc.Streams[4], ServiceService_UpdateMgrs_FullMethodName, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +196,7 @@ type ServiceService_UpdateMgrsClient = grpc.ServerStreamingClient[UpdateMgrsResp
 
 func (c *serviceServiceClient) AddStatelessService(ctx context.Context, in *AddStatelessServiceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[AddStatelessServiceResponse], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	stream, err := c.cc.NewStream(ctx, &ServiceService_ServiceDesc.Streams[4], ServiceService_AddStatelessService_FullMethodName, cOpts...)
+	stream, err := c.cc.NewStream(ctx, &ServiceService_ServiceDesc.Streams[5], ServiceService_AddStatelessService_FullMethodName, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +215,7 @@ type ServiceService_AddStatelessServiceClient = grpc.ServerStreamingClient[AddSt
 
 func (c *serviceServiceClient) UpdateStatelessService(ctx context.Context, in *UpdateStatelessServiceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[UpdateStatelessServiceResponse], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	stream, err := c.cc.NewStream(ctx, &ServiceService_ServiceDesc.Streams[5], ServiceService_UpdateStatelessService_FullMethodName, cOpts...)
+	stream, err := c.cc.NewStream(ctx, &ServiceService_ServiceDesc.Streams[6], ServiceService_UpdateStatelessService_FullMethodName, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -209,7 +234,7 @@ type ServiceService_UpdateStatelessServiceClient = grpc.ServerStreamingClient[Up
 
 func (c *serviceServiceClient) RemoveStatelessService(ctx context.Context, in *RemoveStatelessServiceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[RemoveStatelessServiceResponse], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	stream, err := c.cc.NewStream(ctx, &ServiceService_ServiceDesc.Streams[6], ServiceService_RemoveStatelessService_FullMethodName, cOpts...)
+	stream, err := c.cc.NewStream(ctx, &ServiceService_ServiceDesc.Streams[7], ServiceService_RemoveStatelessService_FullMethodName, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -244,6 +269,11 @@ type ServiceServiceServer interface {
 	// Start, stop, restart, reload or redeploy one daemon (upstream `service_action` with a
 	// service instance, later `daemon_action`).
 	DaemonAction(*DaemonActionRequest, grpc.ServerStreamingServer[DaemonActionResponse]) error
+	// Remove daemons by name (upstream `remove_daemons`, `ceph orch daemon rm`), one at a time;
+	// their services' specs stay. A mon needs `force` (it holds a copy of the cluster's
+	// maps), and the last mon or the last mgr is never removed (FAILED_PRECONDITION); OSDs are
+	// removed with RemoveOsds, which drains them first. An absent daemon is NOT_FOUND.
+	RemoveDaemons(*RemoveDaemonsRequest, grpc.ServerStreamingServer[RemoveDaemonsResponse]) error
 	// Set how many mons run, and where (upstream `update_mons`). Adds and removes mons one at
 	// a time, keeping quorum.
 	UpdateMons(*UpdateMonsRequest, grpc.ServerStreamingServer[UpdateMonsResponse]) error
@@ -280,6 +310,9 @@ func (UnimplementedServiceServiceServer) ServiceAction(*ServiceActionRequest, gr
 }
 func (UnimplementedServiceServiceServer) DaemonAction(*DaemonActionRequest, grpc.ServerStreamingServer[DaemonActionResponse]) error {
 	return status.Error(codes.Unimplemented, "method DaemonAction not implemented")
+}
+func (UnimplementedServiceServiceServer) RemoveDaemons(*RemoveDaemonsRequest, grpc.ServerStreamingServer[RemoveDaemonsResponse]) error {
+	return status.Error(codes.Unimplemented, "method RemoveDaemons not implemented")
 }
 func (UnimplementedServiceServiceServer) UpdateMons(*UpdateMonsRequest, grpc.ServerStreamingServer[UpdateMonsResponse]) error {
 	return status.Error(codes.Unimplemented, "method UpdateMons not implemented")
@@ -375,6 +408,17 @@ func _ServiceService_DaemonAction_Handler(srv interface{}, stream grpc.ServerStr
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type ServiceService_DaemonActionServer = grpc.ServerStreamingServer[DaemonActionResponse]
 
+func _ServiceService_RemoveDaemons_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(RemoveDaemonsRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(ServiceServiceServer).RemoveDaemons(m, &grpc.GenericServerStream[RemoveDaemonsRequest, RemoveDaemonsResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type ServiceService_RemoveDaemonsServer = grpc.ServerStreamingServer[RemoveDaemonsResponse]
+
 func _ServiceService_UpdateMons_Handler(srv interface{}, stream grpc.ServerStream) error {
 	m := new(UpdateMonsRequest)
 	if err := stream.RecvMsg(m); err != nil {
@@ -455,6 +499,11 @@ var ServiceService_ServiceDesc = grpc.ServiceDesc{
 		{
 			StreamName:    "DaemonAction",
 			Handler:       _ServiceService_DaemonAction_Handler,
+			ServerStreams: true,
+		},
+		{
+			StreamName:    "RemoveDaemons",
+			Handler:       _ServiceService_RemoveDaemons_Handler,
 			ServerStreams: true,
 		},
 		{

@@ -91,6 +91,22 @@ class ListDaemonsResponse(_message.Message):
     total_size: int
     def __init__(self, daemons: _Optional[_Iterable[_Union[_service_pb2.DaemonDescription, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
 
+class RemoveDaemonsRequest(_message.Message):
+    __slots__ = ["daemon_names", "force", "request_id"]
+    DAEMON_NAMES_FIELD_NUMBER: _ClassVar[int]
+    FORCE_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    daemon_names: _containers.RepeatedScalarFieldContainer[str]
+    force: bool
+    request_id: str
+    def __init__(self, daemon_names: _Optional[_Iterable[str]] = ..., force: bool = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class RemoveDaemonsResponse(_message.Message):
+    __slots__ = ["operation"]
+    OPERATION_FIELD_NUMBER: _ClassVar[int]
+    operation: _operation_pb2.Operation
+    def __init__(self, operation: _Optional[_Union[_operation_pb2.Operation, _Mapping]] = ...) -> None: ...
+
 class RemoveStatelessServiceRequest(_message.Message):
     __slots__ = ["request_id", "service_name"]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]

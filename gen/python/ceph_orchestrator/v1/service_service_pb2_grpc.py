@@ -37,6 +37,11 @@ class ServiceServiceStub(object):
                 request_serializer=ceph__orchestrator_dot_v1_dot_service__service__pb2.DaemonActionRequest.SerializeToString,
                 response_deserializer=ceph__orchestrator_dot_v1_dot_service__service__pb2.DaemonActionResponse.FromString,
                 )
+        self.RemoveDaemons = channel.unary_stream(
+                '/ceph_orchestrator.v1.ServiceService/RemoveDaemons',
+                request_serializer=ceph__orchestrator_dot_v1_dot_service__service__pb2.RemoveDaemonsRequest.SerializeToString,
+                response_deserializer=ceph__orchestrator_dot_v1_dot_service__service__pb2.RemoveDaemonsResponse.FromString,
+                )
         self.UpdateMons = channel.unary_stream(
                 '/ceph_orchestrator.v1.ServiceService/UpdateMons',
                 request_serializer=ceph__orchestrator_dot_v1_dot_service__service__pb2.UpdateMonsRequest.SerializeToString,
@@ -95,6 +100,16 @@ class ServiceServiceServicer(object):
     def DaemonAction(self, request, context):
         """Start, stop, restart, reload or redeploy one daemon (upstream `service_action` with a
         service instance, later `daemon_action`).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RemoveDaemons(self, request, context):
+        """Remove daemons by name (upstream `remove_daemons`, `ceph orch daemon rm`), one at a time;
+        their services' specs stay. A mon needs `force` (it holds a copy of the cluster's
+        maps), and the last mon or the last mgr is never removed (FAILED_PRECONDITION); OSDs are
+        removed with RemoveOsds, which drains them first. An absent daemon is NOT_FOUND.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -162,6 +177,11 @@ def add_ServiceServiceServicer_to_server(servicer, server):
                     servicer.DaemonAction,
                     request_deserializer=ceph__orchestrator_dot_v1_dot_service__service__pb2.DaemonActionRequest.FromString,
                     response_serializer=ceph__orchestrator_dot_v1_dot_service__service__pb2.DaemonActionResponse.SerializeToString,
+            ),
+            'RemoveDaemons': grpc.unary_stream_rpc_method_handler(
+                    servicer.RemoveDaemons,
+                    request_deserializer=ceph__orchestrator_dot_v1_dot_service__service__pb2.RemoveDaemonsRequest.FromString,
+                    response_serializer=ceph__orchestrator_dot_v1_dot_service__service__pb2.RemoveDaemonsResponse.SerializeToString,
             ),
             'UpdateMons': grpc.unary_stream_rpc_method_handler(
                     servicer.UpdateMons,
@@ -266,6 +286,23 @@ class ServiceService(object):
         return grpc.experimental.unary_stream(request, target, '/ceph_orchestrator.v1.ServiceService/DaemonAction',
             ceph__orchestrator_dot_v1_dot_service__service__pb2.DaemonActionRequest.SerializeToString,
             ceph__orchestrator_dot_v1_dot_service__service__pb2.DaemonActionResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def RemoveDaemons(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(request, target, '/ceph_orchestrator.v1.ServiceService/RemoveDaemons',
+            ceph__orchestrator_dot_v1_dot_service__service__pb2.RemoveDaemonsRequest.SerializeToString,
+            ceph__orchestrator_dot_v1_dot_service__service__pb2.RemoveDaemonsResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 

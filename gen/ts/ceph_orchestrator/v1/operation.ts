@@ -178,7 +178,7 @@ export interface OperationResult {
     /** RemoveHost: the name of the removed host. */
     { $case: "removedHost"; value: RemovedHost }
     | //
-    /** ServiceAction, DaemonAction: the daemons acted on. */
+    /** ServiceAction, DaemonAction, RemoveDaemons: the daemons acted on. */
     { $case: "daemons"; value: DaemonsActedOn }
     | //
     /** UpdateMons, UpdateMgrs, AddStatelessService, UpdateStatelessService: the service. */

@@ -124,6 +124,22 @@ export interface DaemonActionResponse {
   operation?: Operation | undefined;
 }
 
+/** Remove daemons. */
+export interface RemoveDaemonsRequest {
+  /** REQUIRED. The daemons' names, e.g. "mds.cephfs.node-1.abcdef": 1 to 100, each once. */
+  daemonNames: string[];
+  /** Remove mons too. */
+  force: boolean;
+  /** OPTIONAL. As in AddHostRequest. */
+  requestId: string;
+}
+
+/** The state of a RemoveDaemons operation. */
+export interface RemoveDaemonsResponse {
+  /** The operation's full current state. */
+  operation?: Operation | undefined;
+}
+
 /** Place the mons. */
 export interface UpdateMonsRequest {
   /**
@@ -1133,6 +1149,184 @@ export const DaemonActionResponse: MessageFns<DaemonActionResponse> = {
   },
 };
 
+function createBaseRemoveDaemonsRequest(): RemoveDaemonsRequest {
+  return { daemonNames: [], force: false, requestId: "" };
+}
+
+export const RemoveDaemonsRequest: MessageFns<RemoveDaemonsRequest> = {
+  encode(message: RemoveDaemonsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.daemonNames) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.force !== false) {
+      writer.uint32(16).bool(message.force);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(26).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveDaemonsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveDaemonsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.daemonNames.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.force = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RemoveDaemonsRequest {
+    return {
+      daemonNames: globalThis.Array.isArray(object?.daemonNames)
+        ? object.daemonNames.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.daemon_names)
+        ? object.daemon_names.map((e: any) => globalThis.String(e))
+        : [],
+      force: isSet(object.force) ? globalThis.Boolean(object.force) : false,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: RemoveDaemonsRequest): unknown {
+    const obj: any = {};
+    if (message.daemonNames?.length) {
+      obj.daemonNames = message.daemonNames;
+    }
+    if (message.force !== false) {
+      obj.force = message.force;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RemoveDaemonsRequest>, I>>(base?: I): RemoveDaemonsRequest {
+    return RemoveDaemonsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RemoveDaemonsRequest>, I>>(object: I): RemoveDaemonsRequest {
+    const message = createBaseRemoveDaemonsRequest();
+    message.daemonNames = object.daemonNames?.map((e) => e) || [];
+    message.force = object.force ?? false;
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseRemoveDaemonsResponse(): RemoveDaemonsResponse {
+  return { operation: undefined };
+}
+
+export const RemoveDaemonsResponse: MessageFns<RemoveDaemonsResponse> = {
+  encode(message: RemoveDaemonsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operation !== undefined) {
+      Operation.encode(message.operation, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveDaemonsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveDaemonsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operation = Operation.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RemoveDaemonsResponse {
+    return { operation: isSet(object.operation) ? Operation.fromJSON(object.operation) : undefined };
+  },
+
+  toJSON(message: RemoveDaemonsResponse): unknown {
+    const obj: any = {};
+    if (message.operation !== undefined) {
+      obj.operation = Operation.toJSON(message.operation);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RemoveDaemonsResponse>, I>>(base?: I): RemoveDaemonsResponse {
+    return RemoveDaemonsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RemoveDaemonsResponse>, I>>(object: I): RemoveDaemonsResponse {
+    const message = createBaseRemoveDaemonsResponse();
+    message.operation = (object.operation !== undefined && object.operation !== null)
+      ? Operation.fromPartial(object.operation)
+      : undefined;
+    return message;
+  },
+};
+
 function createBaseUpdateMonsRequest(): UpdateMonsRequest {
   return { placement: undefined, requestId: "" };
 }
@@ -2001,6 +2195,22 @@ export const ServiceServiceService = {
     responseDeserialize: (value: Buffer): DaemonActionResponse => DaemonActionResponse.decode(value),
   },
   /**
+   * Remove daemons by name (upstream `remove_daemons`, `ceph orch daemon rm`), one at a time;
+   * their services' specs stay. A mon needs `force` (it holds a copy of the cluster's
+   * maps), and the last mon or the last mgr is never removed (FAILED_PRECONDITION); OSDs are
+   * removed with RemoveOsds, which drains them first. An absent daemon is NOT_FOUND.
+   */
+  removeDaemons: {
+    path: "/ceph_orchestrator.v1.ServiceService/RemoveDaemons" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: RemoveDaemonsRequest): Buffer => Buffer.from(RemoveDaemonsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RemoveDaemonsRequest => RemoveDaemonsRequest.decode(value),
+    responseSerialize: (value: RemoveDaemonsResponse): Buffer =>
+      Buffer.from(RemoveDaemonsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RemoveDaemonsResponse => RemoveDaemonsResponse.decode(value),
+  },
+  /**
    * Set how many mons run, and where (upstream `update_mons`). Adds and removes mons one at
    * a time, keeping quorum.
    */
@@ -2089,6 +2299,13 @@ export interface ServiceServiceServer extends UntypedServiceImplementation {
    */
   daemonAction: handleServerStreamingCall<DaemonActionRequest, DaemonActionResponse>;
   /**
+   * Remove daemons by name (upstream `remove_daemons`, `ceph orch daemon rm`), one at a time;
+   * their services' specs stay. A mon needs `force` (it holds a copy of the cluster's
+   * maps), and the last mon or the last mgr is never removed (FAILED_PRECONDITION); OSDs are
+   * removed with RemoveOsds, which drains them first. An absent daemon is NOT_FOUND.
+   */
+  removeDaemons: handleServerStreamingCall<RemoveDaemonsRequest, RemoveDaemonsResponse>;
+  /**
    * Set how many mons run, and where (upstream `update_mons`). Adds and removes mons one at
    * a time, keeping quorum.
    */
@@ -2172,6 +2389,21 @@ export interface ServiceServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<DaemonActionResponse>;
+  /**
+   * Remove daemons by name (upstream `remove_daemons`, `ceph orch daemon rm`), one at a time;
+   * their services' specs stay. A mon needs `force` (it holds a copy of the cluster's
+   * maps), and the last mon or the last mgr is never removed (FAILED_PRECONDITION); OSDs are
+   * removed with RemoveOsds, which drains them first. An absent daemon is NOT_FOUND.
+   */
+  removeDaemons(
+    request: RemoveDaemonsRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<RemoveDaemonsResponse>;
+  removeDaemons(
+    request: RemoveDaemonsRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<RemoveDaemonsResponse>;
   /**
    * Set how many mons run, and where (upstream `update_mons`). Adds and removes mons one at
    * a time, keeping quorum.
