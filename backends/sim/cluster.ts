@@ -122,6 +122,10 @@ export class SimBackend implements Backend {
   }
 
   /** The lights of one device, which no RPC reports; for tests and demos. */
+  zapDevice(ctx: StepContext, hostname: string, path: string): Promise<void> {
+    return this.osds.zapDevice(ctx, hostname, path);
+  }
+
   deviceLights(hostname: string, path: string): { ident: boolean; fault: boolean } | undefined {
     return this.hosts.deviceLights(hostname, path);
   }

@@ -18,6 +18,7 @@ export const STEP_KINDS = [
   "destroy",
   "upgradeDaemon",
   "deviceLight",
+  "zapDevice",
   "inventoryRefresh",
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
@@ -37,6 +38,7 @@ export const DEFAULT_DELAYS: Readonly<Delays> = {
   destroy: 100,
   upgradeDaemon: 300,
   deviceLight: 50,
+  zapDevice: 200,
   inventoryRefresh: 200,
 };
 

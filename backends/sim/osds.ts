@@ -103,6 +103,28 @@ export class SimOsds {
     });
   }
 
+  /**
+   * Erases a device: its OSD LVs go (an OSD whose daemon still runs from it is refused), and it
+   * is available again. A device locked by the system itself (the OS disk) cannot be zapped.
+   */
+  async zapDevice(ctx: StepContext, hostname: string, path: string): Promise<void> {
+    return this.cluster.step(async () => {
+      this.faults.ensureUp();
+      const device = this.cluster.host(hostname).devices.find((d) => d.path === path);
+      if (!device) throw new NotFoundError("device", `${hostname}:${path}`);
+      const used = device.lvs.filter((lv) => this.cluster.daemons.has(`osd.${lv.osdId}`)).map((lv) => `osd.${lv.osdId}`);
+      if (used.length > 0) throw new ExecutionError(`${hostname}:${path} is in use by ${used.join(", ")}`, hostname);
+      if (device.lvs.length === 0 && device.rejectedReasons.includes("locked")) {
+        throw new ExecutionError(`${hostname}:${path} is locked by the system (mounted or in use): it cannot be zapped`, hostname);
+      }
+      await this.faults.failIfUnreachable(ctx, hostname, this.faults.delays.zapDevice, "zap device");
+      await this.faults.wait(ctx.signal, this.faults.delays.zapDevice);
+      Object.assign(device, { lvs: [], available: true, rejectedReasons: [], sysApi: frozen({ ...device.sysApi, locked: 0 }) });
+      this.cluster.hostChanged();
+      ctx.log.info({ hostname, path }, "sim: device zapped");
+    });
+  }
+
   private isUp(osd: SimOsd): boolean {
     return this.cluster.daemons.get(`osd.${osd.id}`)?.status === Status.STATUS_RUNNING;
   }

@@ -76,6 +76,7 @@ export function createSshBackend(config: SshConfig, log: Logger): SshBackend {
     daemonAction: (ctx, daemon, action) => daemons.action(ctx, daemon, action),
 
     listOsds: () => osds.list(),
+    zapDevice: (ctx, hostname, path) => osds.zapDevice(ctx, hostname, path),
     createOsd: (ctx, hostname, osd, serviceName, encrypted) => osds.create(ctx, hostname, osd, serviceName, encrypted),
     markOsdOut: (ctx, osdId) => osds.markOut(ctx, osdId),
     osdSafety: (osdId) => osds.safety(osdId),

@@ -13,7 +13,8 @@ import { scriptFile, shq } from "./remote.js";
 
 const OSD_PREPARE_DEVICE = scriptFile("osd-prepare-device.sh");
 const OSD_PREPARE_DIR = scriptFile("osd-prepare-dir.sh");
-const OSD_WIPE_DEVICE = scriptFile("osd-wipe-device.sh");
+const OSD_DATA_REMOVE = scriptFile("osd-data-remove.sh");
+const DEVICE_ZAP = scriptFile("device-zap.sh");
 
 export class Osds {
   constructor(private readonly core: Core) {}
@@ -134,6 +135,20 @@ export class Osds {
     return { exists: o !== undefined, up: o?.up === 1, in: o?.in === 1 };
   }
 
+  /** Erases a device, unless an OSD unit of its host runs from it (the domain checked the cluster's view). */
+  async zapDevice(ctx: StepContext, hostname: string, path: string): Promise<void> {
+    const { remote, view } = this.core;
+    try {
+      const users = [...(await view.get(true)).units].filter(([name, u]) => name.startsWith("osd.") && u.hostname === hostname && u.unit.data === path);
+      if (users.length > 0) throw new ExecutionError(`${hostname}:${path} is in use by ${users.map(([n]) => n).join(", ")}`, hostname);
+      ctx.progress(0.2, `zapping ${path}`);
+      await remote.script(hostname, DEVICE_ZAP, [path], { signal: ctx.signal, timeoutMs: 120_000 });
+      this.core.inventory.forget(hostname);
+    } catch (e) {
+      throw asExecution(e, hostname);
+    }
+  }
+
   /** Removes the OSD's unit and wipes its data (device or directory), found from its unit. */
   private async clean(ctx: StepContext, osdId: number): Promise<void> {
     const { remote, view } = this.core;
@@ -142,7 +157,8 @@ export class Osds {
     const { hostname, unit } = found;
     await view.orchctl(hostname, "remove", `osd.${osdId}`, ctx.signal);
     if (unit.data.startsWith("/dev/")) {
-      await remote.script(hostname, OSD_WIPE_DEVICE, [osdId, unit.data]);
+      await remote.script(hostname, OSD_DATA_REMOVE, [osdId]);
+      await remote.script(hostname, DEVICE_ZAP, [unit.data]);
     } else if (unit.data !== "") {
       await remote.sh(hostname, `rm -rf ${shq(unit.data)}`);
     }

@@ -26,6 +26,7 @@ METHOD_RPCS: Dict[str, Tuple[str, ...]] = {
     'remove_host_label': ('HostService.RemoveHostLabel',),
     'get_inventory': ('InventoryService.GetInventory',),
     'blink_device_light': ('InventoryService.BlinkDeviceLight',),
+    'zap_device': ('InventoryService.ZapDevice',),
     'describe_service': ('ServiceService.DescribeServices',),
     'list_daemons': ('ServiceService.ListDaemons',),
     'service_action': ('ServiceService.ServiceAction',),

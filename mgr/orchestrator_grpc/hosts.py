@@ -69,6 +69,13 @@ class Hosts:
         return [cv.inventory_to_upstream(h) for h in found]
 
     @orchestrator_method
+    def zap_device(self, host: str, path: str) -> str:
+        # Upstream's CLI has asked for --force (it erases data) already.
+        return self._write_saying(lambda cl: cl.zap_device(host, path),
+                                  'Zapping successful for: %s on %s' % (path, host),
+                                  'Scheduled to zap %s on %s' % (path, host))
+
+    @orchestrator_method
     def blink_device_light(self, ident_fault: str, on: bool, locations: List[Any]) -> List[str]:
         locs = []
         for loc in locations:

@@ -96,6 +96,8 @@ export interface Backend {
   // Inventory. `hostnames` empty means every host. `refresh` rescans before answering.
   getInventory?(hostnames: string[], refresh: boolean): Promise<InventoryHost[]>;
   setDeviceLight?(ctx: StepContext, location: DeviceLightLocation, light: LightType, on: boolean): Promise<void>;
+  /** Erase a device (partitions, LVM volumes, signatures) so that it is available again; the domain has checked no OSD uses it. */
+  zapDevice?(ctx: StepContext, hostname: string, path: string): Promise<void>;
 
   // Services and daemons
   listServices?(): Promise<ServiceRecord[]>;

@@ -150,3 +150,21 @@ export function validateAbsolutePath(value: string, field: string, maxLength = 4
   if (value.split("/").includes("..")) return one(field, "must not contain '..'");
   return [];
 }
+
+/**
+ * Validates a write that names a host and one more required field (`field`, checked by
+ * `check` when given), and its request id: one ValidationError naming each bad field.
+ */
+export function validateHostWrite(
+  hostname: string,
+  field: string,
+  value: string,
+  check: (value: string, field: string) => FieldViolation[],
+  requestId: string,
+): void {
+  const v = new Violations();
+  v.addAll(validateHostname(hostname, "hostname"));
+  if (v.check(value !== "", field, "is required")) v.addAll(check(value, field));
+  v.addAll(validateRequestId(requestId));
+  v.throwIfAny();
+}

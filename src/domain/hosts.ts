@@ -16,7 +16,15 @@ import { sameSet } from "../backend/sets.js";
 import { compareStrings } from "../backend/versions.js";
 import { type Deps, writePlan } from "./context.js";
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from "./errors.js";
-import { Violations, validateAddress, validateHostname, validateLabel, validatePageSize, validateRequestId } from "./fields.js";
+import {
+  Violations,
+  validateAddress,
+  validateHostWrite,
+  validateHostname,
+  validateLabel,
+  validatePageSize,
+  validateRequestId,
+} from "./fields.js";
 import { paginate, validatePageToken } from "./pagination.js";
 import { type WriteUseCase, fullName } from "./registry-types.js";
 
@@ -99,14 +107,7 @@ async function updateHost(deps: Deps, ctx: StepContext, hostname: string, change
 }
 
 export const updateHostAddr: WriteUseCase<UpdateHostAddrRequest> = {
-  validate: (_deps, req) => {
-    const v = new Violations();
-    v.addAll(validateHostname(req.hostname, "hostname"));
-    v.check(req.addr !== "", "addr", "is required");
-    if (req.addr !== "") v.addAll(validateAddress(req.addr, "addr"));
-    v.addAll(validateRequestId(req.requestId));
-    v.throwIfAny();
-  },
+  validate: (_deps, req) => validateHostWrite(req.hostname, "addr", req.addr, validateAddress, req.requestId),
   plan: async (deps, req) => {
     await findHost(deps, req.hostname);
     return updateHostAddrPlan(deps, req);

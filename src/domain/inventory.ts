@@ -5,13 +5,17 @@ import {
   type GetInventoryRequest,
   type GetInventoryResponse,
   InventoryServiceService,
+  type ZapDeviceRequest,
 } from "../../gen/ts/ceph_orchestrator/v1/inventory_service.js";
+import type { Device } from "../../gen/ts/ceph_orchestrator/v1/inventory.js";
+import { ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import type { WritePlan } from "../operations/engine.js";
 import { type Deps, settleAll, writePlan } from "./context.js";
-import { NotFoundError } from "./errors.js";
+import { FailedPreconditionError, NotFoundError } from "./errors.js";
 import {
   Violations,
   validateAbsolutePath,
+  validateHostWrite,
   validateEnum,
   validateHostname,
   validateLabel,
@@ -107,4 +111,46 @@ function blinkDeviceLightPlan(deps: Deps, req: BlinkDeviceLightRequest): WritePl
       return { result: { $case: "deviceLights", value: { messages } } };
     },
   );
+}
+
+export const zapDevice: WriteUseCase<ZapDeviceRequest> = {
+  validate: (_deps, req) => validateHostWrite(req.hostname, "path", req.path, validateAbsolutePath, req.requestId),
+  plan: async (deps, req) => {
+    const device = await deviceOf(deps, req.hostname, req.path);
+    // An OSD whose daemon is still there uses the device: its data would go (cephadm refuses too).
+    const ids = new Set([device.osdId, ...device.lvs.map((lv) => lv.osdId)].filter((id) => id >= 0).map(String));
+    const users = (await deps.backend.listDaemons!(false)).filter(
+      (d) => d.daemonType === ServiceType.SERVICE_TYPE_OSD && d.hostname === req.hostname && ids.has(d.daemonId),
+    );
+    if (users.length > 0) {
+      const names = users.map((d) => d.daemonName).join(", ");
+      throw new FailedPreconditionError(
+        `device/${req.hostname}:${req.path}`,
+        `${req.hostname}:${req.path} is used by ${names}: remove the OSD first (RemoveOsds)`,
+      );
+    }
+    return zapDevicePlan(deps, req);
+  },
+  rebuild: (deps, req) => zapDevicePlan(deps, req),
+};
+
+/** The device at `path` of the host's inventory; NOT_FOUND for an absent host or device. */
+async function deviceOf(deps: Deps, hostname: string, path: string, refresh = false): Promise<Device> {
+  if (!(await deps.backend.listHosts([hostname])).some((h) => h.hostname === hostname)) throw new NotFoundError("host", hostname);
+  const device = (await deps.backend.getInventory!([hostname], refresh))
+    .find((h) => h.hostname === hostname)
+    ?.devices.find((d) => d.path === path);
+  if (!device) throw new NotFoundError("device", `${hostname}:${path}`);
+  return device;
+}
+
+function zapDevicePlan(deps: Deps, req: ZapDeviceRequest): WritePlan {
+  const target = `${req.hostname}:${req.path}`;
+  return writePlan(fullName(InventoryServiceService.zapDevice), req, `Zap device ${target}`, [req.hostname], async (run) => {
+    const device = await run.onHost(req.hostname, target, async (ctx) => {
+      await deps.backend.zapDevice!(ctx, req.hostname, req.path);
+      return deviceOf(deps, req.hostname, req.path, true);
+    });
+    return { result: { $case: "device", value: device } };
+  });
 }

@@ -67,6 +67,8 @@ const host: ServiceEntries<typeof HostServiceService> = {
 const inv: ServiceEntries<typeof InventoryServiceService> = {
   getInventory: read("reader", ["getInventory"], inventory.getInventory),
   blinkDeviceLight: write("operator", ["setDeviceLight"], inventory.blinkDeviceLight),
+  // Erases data: an admin's.
+  zapDevice: write("admin", ["getInventory", "listDaemons", "zapDevice"], inventory.zapDevice),
 };
 
 const service: ServiceEntries<typeof ServiceServiceService> = {

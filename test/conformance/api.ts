@@ -19,6 +19,7 @@ import {
   GetInventoryRequest,
   type GetInventoryResponse,
   InventoryServiceService,
+  ZapDeviceRequest,
 } from "../../gen/ts/ceph_orchestrator/v1/inventory_service.js";
 import { LightType } from "../../gen/ts/ceph_orchestrator/v1/inventory.js";
 import { type Operation, Operation_State } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
@@ -163,6 +164,9 @@ export class Api {
   }
   blinkDeviceLight(r: DeepPartial<BlinkDeviceLightRequest>, o?: CallOpts): OpStream {
     return stream(this.c.inventory, this.c.inventory.blinkDeviceLight, BlinkDeviceLightRequest.fromPartial(r), o);
+  }
+  zapDevice(r: DeepPartial<ZapDeviceRequest>, o?: CallOpts): OpStream {
+    return stream(this.c.inventory, this.c.inventory.zapDevice, ZapDeviceRequest.fromPartial(r), o);
   }
 
   // ServiceService
@@ -480,6 +484,7 @@ const REQUEST_TYPES: Record<RpcName, MessageFns> = {
   "HostService.RemoveHostLabel": RemoveHostLabelRequest,
   "InventoryService.GetInventory": GetInventoryRequest,
   "InventoryService.BlinkDeviceLight": BlinkDeviceLightRequest,
+  "InventoryService.ZapDevice": ZapDeviceRequest,
   "ServiceService.DescribeServices": DescribeServicesRequest,
   "ServiceService.ListDaemons": ListDaemonsRequest,
   "ServiceService.ServiceAction": ServiceActionRequest,
@@ -529,6 +534,7 @@ export function requestsNamingNothing(host: string): Record<RpcName, unknown> {
     "HostService.RemoveHostLabel": { hostname: `${absent}-host`, label: "conformance" },
     "InventoryService.GetInventory": {},
     "InventoryService.BlinkDeviceLight": { light: LightType.LIGHT_TYPE_IDENT, on: true, locations: [{ hostname: `${absent}-host`, path: `/dev/${absent}` }] },
+    "InventoryService.ZapDevice": { hostname: `${absent}-host`, path: `/dev/${absent}` },
     "ServiceService.DescribeServices": {},
     "ServiceService.ListDaemons": {},
     "ServiceService.ServiceAction": { action: ServiceAction.SERVICE_ACTION_RESTART, serviceName: `mds.${absent}` },

@@ -541,7 +541,7 @@ export function defineConformanceSuite(name: string, start: () => Promise<Confor
 
     // -------------------------------------------------------------------------------------
     describe("OSDs", () => {
-      it("CreateOsds on one device: a new OSD runs, the device is taken, a preview plans nothing; removed for replacement, the next OSD there takes its id; RemoveOsds: gone, DONE", { timeout }, async (ctx) => {
+      it("CreateOsds on one device: a new OSD runs, the device is taken, a preview plans nothing; removed for replacement, the next OSD there takes its id; RemoveOsds: gone, DONE; ZapDevice refused while in use, then done", { timeout }, async (ctx) => {
         needs(
           ctx,
           "OsdService.CreateOsds",
@@ -579,6 +579,12 @@ export function defineConformanceSuite(name: string, start: () => Promise<Confor
           const taken = await device(path!);
           expect(taken?.available).toBe(false);
           expect(taken?.osdId).toBe(osdId);
+          if (supported("InventoryService.ZapDevice")) {
+            // Zapping it while the OSD runs from it is refused, naming the OSD.
+            const e = await refusal(api.zapDevice({ hostname: host, path: path! }));
+            expectError(e, grpc.status.FAILED_PRECONDITION, "FAILED_PRECONDITION");
+            expect(e.message).toContain(`osd.${osdId}`);
+          }
           const after = await api.previewOsds({ spec });
           expect(after.hosts.flatMap((h) => h.osds)).toEqual([]);
           expect(after.hosts[0]?.message ?? "", "the preview says why nothing is planned").not.toBe("");
@@ -618,6 +624,12 @@ export function defineConformanceSuite(name: string, start: () => Promise<Confor
           ]);
           expect((await api.listDaemons({ daemonType: ServiceType.SERVICE_TYPE_OSD, daemonId: String(osdId) })).daemons).toEqual([]);
           osdId = undefined;
+          if (supported("InventoryService.ZapDevice")) {
+            // Once the OSD is gone, the device can be zapped, and is available after it.
+            const zapped = await succeed(api.zapDevice({ hostname: host, path: path! }));
+            expect(lifecycleProblems(zapped.msgs)).toEqual([]);
+            expect((await device(path!))?.available, `${host}:${path} is available after the zap`).toBe(true);
+          }
         } finally {
           if (osdId !== undefined) await opsOf(api.removeOsds({ osdIds: [osdId], force: true })).catch(() => undefined);
         }

@@ -50,6 +50,7 @@ const SEEDS: Record<RpcName, Record<string, unknown>[]> = {
   "HostService.RemoveHostLabel": [{ hostname: "node-1", label: "fuzz" }],
   "InventoryService.GetInventory": [{ hostnames: ["node-1"], refresh: true, pageSize: 2 }],
   "InventoryService.BlinkDeviceLight": [{ light: LightType.LIGHT_TYPE_IDENT, on: true, locations: [{ hostname: "node-1", path: "/dev/sdb" }] }],
+  "InventoryService.ZapDevice": [{ hostname: "node-1", path: "/dev/sdc" }, { hostname: "node-2", path: "/dev/sdb" }],
   "ServiceService.DescribeServices": [{ serviceType: ServiceType.SERVICE_TYPE_MON, refresh: true }],
   "ServiceService.ListDaemons": [{ hostname: "node-1", serviceName: "mon" }],
   "ServiceService.ServiceAction": [{ action: ServiceAction.SERVICE_ACTION_RESTART, serviceName: "crash" }],

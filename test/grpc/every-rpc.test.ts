@@ -83,10 +83,11 @@ describe("every RPC, in one cluster life cycle", () => {
     expect((await api.listHosts({ label: "mds" })).hosts.map((h) => h.hostname)).toEqual(["node-4"]);
   });
 
-  it("InventoryService: GetInventory, BlinkDeviceLight", async () => {
+  it("InventoryService: GetInventory, BlinkDeviceLight, ZapDevice", async () => {
     const inv = await api.getInventory({ hostnames: ["node-4"], refresh: true });
     expect(inv.hosts[0]!.devices.map((d) => d.path)).toContain("/dev/sdb");
     await write(api.blinkDeviceLight({ light: LightType.LIGHT_TYPE_IDENT, on: true, locations: [{ hostname: "node-4", path: "/dev/sdb" }] }));
+    await write(api.zapDevice({ hostname: "node-4", path: "/dev/sdc" }));
   });
 
   it("ServiceService: every RPC", async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Device_Type, LightType } from "../../gen/ts/ceph_orchestrator/v1/inventory.js";
 import { Operation_State as S } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import type { SimBackend } from "../../backends/sim/cluster.js";
-import { allPages, lifecycleProblems, opError, opsOf, rejection } from "../conformance/api.js";
+import { allPages, lifecycleProblems, opError, opsOf, refusal, rejection } from "../conformance/api.js";
 import { ms, type Sim, startSim } from "./helpers.js";
 
 let sim: Sim;
@@ -134,5 +134,49 @@ describe("BlinkDeviceLight", () => {
     const op = (await opsOf(sim.api.blinkDeviceLight({ light: LightType.LIGHT_TYPE_IDENT, on: true, locations: [{ hostname: "node-1", path: "/dev/sdz" }] }))).at(-1)!;
     expect(op.state).toBe(S.STATE_FAILED);
     expect(opError(op)?.message).toContain("/dev/sdz");
+  });
+});
+
+describe("ZapDevice", () => {
+  let own: Sim;
+  beforeAll(async () => {
+    own = await startSim({ delays: 0 });
+  });
+  afterAll(async () => own?.stop());
+  const device = async (host: string, path: string) =>
+    (await own.api.getInventory({ hostnames: [host] })).hosts[0]!.devices.find((d) => d.path === path)!;
+
+  it("a device a running OSD uses is FAILED_PRECONDITION naming the OSD, and nothing changes", async () => {
+    const before = await device("node-1", "/dev/sdb");
+    const e = await refusal(own.api.zapDevice({ hostname: "node-1", path: "/dev/sdb" }));
+    expect(grpc.status[e.code]).toBe("FAILED_PRECONDITION");
+    expect(e.message).toMatch(/used by osd\.0/);
+    expect(await device("node-1", "/dev/sdb")).toEqual(before);
+  });
+
+  it("the OSD left behind by a host removed and added again: zapped, the device is available again", async () => {
+    expect((await opsOf(own.api.removeHost({ hostname: "node-3", force: true }))).at(-1)!.state).toBe(S.STATE_SUCCEEDED);
+    expect((await opsOf(own.api.addHost({ host: { hostname: "node-3" } }))).at(-1)!.state).toBe(S.STATE_SUCCEEDED);
+    expect((await device("node-3", "/dev/sdb")).available).toBe(false);
+    const msgs = await opsOf(own.api.zapDevice({ hostname: "node-3", path: "/dev/sdb" }));
+    expect(lifecycleProblems(msgs)).toEqual([]);
+    const op = msgs.at(-1)!;
+    expect(op.state, op.message).toBe(S.STATE_SUCCEEDED);
+    expect(op.description).toBe("Zap device node-3:/dev/sdb");
+    const zapped = op.outcome?.$case === "result" && op.outcome.value.result?.$case === "device" ? op.outcome.value.result.value : undefined;
+    expect(zapped).toMatchObject({ path: "/dev/sdb", available: true, rejectedReasons: [], lvs: [] });
+    expect(await device("node-3", "/dev/sdb")).toMatchObject({ available: true, lvs: [] });
+  });
+
+  it("the system's own disk (locked, with partitions) cannot be zapped: the operation FAILS saying so", async () => {
+    const op = (await opsOf(own.api.zapDevice({ hostname: "node-2", path: "/dev/sda" }))).at(-1)!;
+    expect(op.state).toBe(S.STATE_FAILED);
+    expect(opError(op)?.message).toMatch(/locked by the system/);
+  });
+
+  it("an absent device or host is NOT_FOUND; a path that is no absolute path INVALID_ARGUMENT naming it", async () => {
+    expect(grpc.status[(await refusal(own.api.zapDevice({ hostname: "node-1", path: "/dev/sdz" }))).code]).toBe("NOT_FOUND");
+    expect(grpc.status[(await refusal(own.api.zapDevice({ hostname: "node-9", path: "/dev/sdb" }))).code]).toBe("NOT_FOUND");
+    expect((await refusal(own.api.zapDevice({ hostname: "node-1", path: "sdb" }))).fields).toEqual(["path"]);
   });
 });

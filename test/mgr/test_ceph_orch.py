@@ -461,6 +461,16 @@ def test_invalid_specs() -> None:
     assert len(client().list_operations()) == ops
 
 
+def test_device_zap_refused_while_an_osd_runs_from_it(svc: OrchestratorClient) -> None:
+    running = {d.daemon_id for d in svc.list_daemons(daemon_type='osd')}
+    host, used = next((h.hostname, d) for h in svc.get_inventory() for d in h.devices if str(d.osd_id) in running)
+    # Upstream's CLI asks for --force (it erases data); a device an OSD runs from is refused.
+    assert 'force' in fails(22, 'orch', 'device', 'zap', host, used.path)
+    p = ceph('orch', 'device', 'zap', host, used.path, '--force')
+    assert p.returncode != 0 and 'osd.%d' % used.osd_id in p.stderr, (p.returncode, p.stderr)
+    assert str(used.osd_id) in {d.daemon_id for d in svc.list_daemons(daemon_type='osd')}
+
+
 def test_osd_rm_and_status(svc: OrchestratorClient) -> None:
     osds = osd_daemons(svc)
     # the newest OSD of the service test_apply_osd created
@@ -482,6 +492,19 @@ def test_osd_rm_and_status(svc: OrchestratorClient) -> None:
     done = [r for r in json.loads(ok('orch', 'osd', 'rm', 'status', '--format', 'json')) if str(r['osd_id']) == osd_id]
     assert done and done[0]['state'] == 'done', done
     assert victim not in {d['daemon_name'] for d in ok_json('orch', 'ps', '--daemon_type', 'osd')}
+
+
+def test_device_zap(svc: OrchestratorClient) -> None:
+    # A free device (on the ssh cluster: the loop device test_osd_rm_and_status freed), zapped for real.
+    host, free = next((h.hostname, d) for h in svc.get_inventory() for d in h.devices if d.available)
+    set_option('wait_effective', '30')
+    try:
+        out = ok('orch', 'device', 'zap', host, free.path, '--force')
+    finally:
+        set_option('wait_effective', '0')
+    assert out.strip() == 'Zapping successful for: %s on %s' % (free.path, host), out
+    [after] = ok_json('orch', 'device', 'ls', host, '--refresh')
+    assert next(d for d in after['devices'] if d['path'] == free.path)['available'], after
 
 
 def test_daemon_stop_and_start(svc: OrchestratorClient) -> None:
@@ -723,9 +746,10 @@ def test_credentials_come_from_the_module_options() -> None:
 # --- the feature set, as the dashboard sees it ----------------------------------------------
 
 #: Methods of the module that every backend of these tests supports (the ssh one included).
-ALWAYS_AVAILABLE = ('get_hosts', 'get_inventory', 'add_host', 'apply_drivegroups', 'describe_service', 'list_daemons')
+ALWAYS_AVAILABLE = ('get_hosts', 'get_inventory', 'add_host', 'apply_drivegroups', 'describe_service', 'list_daemons',
+                    'zap_device', 'remove_daemons', 'update_host_addr')
 #: Methods of upstream's interface the module does not implement.
-NOT_IMPLEMENTED = ('drain_host', 'enter_host_maintenance', 'zap_device', 'add_daemon', 'apply_crash')
+NOT_IMPLEMENTED = ('drain_host', 'enter_host_maintenance', 'add_daemon', 'apply_crash')
 
 
 def module_methods() -> Dict[str, Any]:

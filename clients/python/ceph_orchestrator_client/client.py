@@ -42,6 +42,7 @@ _FEATURES: Dict[str, Tuple[str, ...]] = {
     "HostService.RemoveHostLabel": ("remove_host_label",),
     "InventoryService.GetInventory": ("get_inventory",),
     "InventoryService.BlinkDeviceLight": ("blink_device_light",),
+    "InventoryService.ZapDevice": ("zap_device",),
     "ServiceService.DescribeServices": ("describe_service",),
     "ServiceService.ListDaemons": ("list_daemons",),
     "ServiceService.ServiceAction": ("service_action",),

@@ -43,3 +43,10 @@ class InventoryCalls(OperationCalls):
             light=_LIGHTS[ident_fault], on=on, locations=locs, request_id=ensure_request_id(request_id))
         return self._write("InventoryService", "BlinkDeviceLight", req, inventory_service_pb2.BlinkDeviceLightResponse,
                            "device_lights", operation_pb2.DeviceLightsSet)
+
+    def zap_device(self, hostname: str, path: str, request_id: Optional[str] = None) -> Completion[inventory_pb2.Device]:
+        """Erase a device so that it is available again (upstream ``zap_device``); refused while
+        an OSD runs from it. Result: the device as it is now."""
+        req = inventory_service_pb2.ZapDeviceRequest(hostname=hostname, path=path, request_id=ensure_request_id(request_id))
+        return self._write("InventoryService", "ZapDevice", req, inventory_service_pb2.ZapDeviceResponse, "device",
+                           inventory_pb2.Device)

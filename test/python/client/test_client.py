@@ -214,6 +214,16 @@ def test_get_inventory(client: OrchestratorClient) -> None:
     assert info.value.code == StatusCode.NOT_FOUND
 
 
+def test_zap_device(client: OrchestratorClient) -> None:
+    with pytest.raises(OrchestratorError) as info:
+        client.zap_device("node-1", "/dev/sdb")  # osd.0 runs from it
+    assert info.value.code == StatusCode.FAILED_PRECONDITION and "osd.0" in str(info.value)
+    zapped = done(client.zap_device("node-2", "/dev/sdc"))
+    assert str(zapped) == "Zap device node-2:/dev/sdc"
+    assert isinstance(zapped.result, inventory_pb2.Device)
+    assert (zapped.result.path, zapped.result.available) == ("/dev/sdc", True)
+
+
 def test_blink_device_light(client: OrchestratorClient) -> None:
     c = done(client.blink_device_light("ident", True, [("node-1", "SEAGATE_ST4000NM0025_ZC1A0N12"), ("node-2", "", "/dev/sdc")]))
     assert isinstance(c.result, operation_pb2.DeviceLightsSet)

@@ -288,6 +288,116 @@ func (x *BlinkDeviceLightResponse) GetOperation() *Operation {
 	return nil
 }
 
+// Erase a device.
+type ZapDeviceRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// REQUIRED. The device's host.
+	Hostname string `protobuf:"bytes,1,opt,name=hostname,proto3" json:"hostname,omitempty"`
+	// REQUIRED. The device's path on that host, e.g. "/dev/sdb".
+	Path string `protobuf:"bytes,2,opt,name=path,proto3" json:"path,omitempty"`
+	// OPTIONAL. As in AddHostRequest.
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ZapDeviceRequest) Reset() {
+	*x = ZapDeviceRequest{}
+	mi := &file_ceph_orchestrator_v1_inventory_service_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ZapDeviceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ZapDeviceRequest) ProtoMessage() {}
+
+func (x *ZapDeviceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ceph_orchestrator_v1_inventory_service_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ZapDeviceRequest.ProtoReflect.Descriptor instead.
+func (*ZapDeviceRequest) Descriptor() ([]byte, []int) {
+	return file_ceph_orchestrator_v1_inventory_service_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *ZapDeviceRequest) GetHostname() string {
+	if x != nil {
+		return x.Hostname
+	}
+	return ""
+}
+
+func (x *ZapDeviceRequest) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+func (x *ZapDeviceRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// The state of a ZapDevice operation.
+type ZapDeviceResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The operation's full current state.
+	Operation     *Operation `protobuf:"bytes,1,opt,name=operation,proto3" json:"operation,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ZapDeviceResponse) Reset() {
+	*x = ZapDeviceResponse{}
+	mi := &file_ceph_orchestrator_v1_inventory_service_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ZapDeviceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ZapDeviceResponse) ProtoMessage() {}
+
+func (x *ZapDeviceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ceph_orchestrator_v1_inventory_service_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ZapDeviceResponse.ProtoReflect.Descriptor instead.
+func (*ZapDeviceResponse) Descriptor() ([]byte, []int) {
+	return file_ceph_orchestrator_v1_inventory_service_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *ZapDeviceResponse) GetOperation() *Operation {
+	if x != nil {
+		return x.Operation
+	}
+	return nil
+}
+
 var File_ceph_orchestrator_v1_inventory_service_proto protoreflect.FileDescriptor
 
 const file_ceph_orchestrator_v1_inventory_service_proto_rawDesc = "" +
@@ -312,10 +422,18 @@ const file_ceph_orchestrator_v1_inventory_service_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x04 \x01(\tR\trequestId\"Y\n" +
 	"\x18BlinkDeviceLightResponse\x12=\n" +
-	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation2\xee\x01\n" +
+	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation\"a\n" +
+	"\x10ZapDeviceRequest\x12\x1a\n" +
+	"\bhostname\x18\x01 \x01(\tR\bhostname\x12\x12\n" +
+	"\x04path\x18\x02 \x01(\tR\x04path\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"R\n" +
+	"\x11ZapDeviceResponse\x12=\n" +
+	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation2\xce\x02\n" +
 	"\x10InventoryService\x12e\n" +
 	"\fGetInventory\x12).ceph_orchestrator.v1.GetInventoryRequest\x1a*.ceph_orchestrator.v1.GetInventoryResponse\x12s\n" +
-	"\x10BlinkDeviceLight\x12-.ceph_orchestrator.v1.BlinkDeviceLightRequest\x1a..ceph_orchestrator.v1.BlinkDeviceLightResponse0\x01BNZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3"
+	"\x10BlinkDeviceLight\x12-.ceph_orchestrator.v1.BlinkDeviceLightRequest\x1a..ceph_orchestrator.v1.BlinkDeviceLightResponse0\x01\x12^\n" +
+	"\tZapDevice\x12&.ceph_orchestrator.v1.ZapDeviceRequest\x1a'.ceph_orchestrator.v1.ZapDeviceResponse0\x01BNZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3"
 
 var (
 	file_ceph_orchestrator_v1_inventory_service_proto_rawDescOnce sync.Once
@@ -329,31 +447,36 @@ func file_ceph_orchestrator_v1_inventory_service_proto_rawDescGZIP() []byte {
 	return file_ceph_orchestrator_v1_inventory_service_proto_rawDescData
 }
 
-var file_ceph_orchestrator_v1_inventory_service_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_ceph_orchestrator_v1_inventory_service_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_ceph_orchestrator_v1_inventory_service_proto_goTypes = []any{
 	(*GetInventoryRequest)(nil),      // 0: ceph_orchestrator.v1.GetInventoryRequest
 	(*GetInventoryResponse)(nil),     // 1: ceph_orchestrator.v1.GetInventoryResponse
 	(*BlinkDeviceLightRequest)(nil),  // 2: ceph_orchestrator.v1.BlinkDeviceLightRequest
 	(*BlinkDeviceLightResponse)(nil), // 3: ceph_orchestrator.v1.BlinkDeviceLightResponse
-	(*InventoryHost)(nil),            // 4: ceph_orchestrator.v1.InventoryHost
-	(LightType)(0),                   // 5: ceph_orchestrator.v1.LightType
-	(*DeviceLightLocation)(nil),      // 6: ceph_orchestrator.v1.DeviceLightLocation
-	(*Operation)(nil),                // 7: ceph_orchestrator.v1.Operation
+	(*ZapDeviceRequest)(nil),         // 4: ceph_orchestrator.v1.ZapDeviceRequest
+	(*ZapDeviceResponse)(nil),        // 5: ceph_orchestrator.v1.ZapDeviceResponse
+	(*InventoryHost)(nil),            // 6: ceph_orchestrator.v1.InventoryHost
+	(LightType)(0),                   // 7: ceph_orchestrator.v1.LightType
+	(*DeviceLightLocation)(nil),      // 8: ceph_orchestrator.v1.DeviceLightLocation
+	(*Operation)(nil),                // 9: ceph_orchestrator.v1.Operation
 }
 var file_ceph_orchestrator_v1_inventory_service_proto_depIdxs = []int32{
-	4, // 0: ceph_orchestrator.v1.GetInventoryResponse.hosts:type_name -> ceph_orchestrator.v1.InventoryHost
-	5, // 1: ceph_orchestrator.v1.BlinkDeviceLightRequest.light:type_name -> ceph_orchestrator.v1.LightType
-	6, // 2: ceph_orchestrator.v1.BlinkDeviceLightRequest.locations:type_name -> ceph_orchestrator.v1.DeviceLightLocation
-	7, // 3: ceph_orchestrator.v1.BlinkDeviceLightResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	0, // 4: ceph_orchestrator.v1.InventoryService.GetInventory:input_type -> ceph_orchestrator.v1.GetInventoryRequest
-	2, // 5: ceph_orchestrator.v1.InventoryService.BlinkDeviceLight:input_type -> ceph_orchestrator.v1.BlinkDeviceLightRequest
-	1, // 6: ceph_orchestrator.v1.InventoryService.GetInventory:output_type -> ceph_orchestrator.v1.GetInventoryResponse
-	3, // 7: ceph_orchestrator.v1.InventoryService.BlinkDeviceLight:output_type -> ceph_orchestrator.v1.BlinkDeviceLightResponse
-	6, // [6:8] is the sub-list for method output_type
-	4, // [4:6] is the sub-list for method input_type
-	4, // [4:4] is the sub-list for extension type_name
-	4, // [4:4] is the sub-list for extension extendee
-	0, // [0:4] is the sub-list for field type_name
+	6, // 0: ceph_orchestrator.v1.GetInventoryResponse.hosts:type_name -> ceph_orchestrator.v1.InventoryHost
+	7, // 1: ceph_orchestrator.v1.BlinkDeviceLightRequest.light:type_name -> ceph_orchestrator.v1.LightType
+	8, // 2: ceph_orchestrator.v1.BlinkDeviceLightRequest.locations:type_name -> ceph_orchestrator.v1.DeviceLightLocation
+	9, // 3: ceph_orchestrator.v1.BlinkDeviceLightResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	9, // 4: ceph_orchestrator.v1.ZapDeviceResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	0, // 5: ceph_orchestrator.v1.InventoryService.GetInventory:input_type -> ceph_orchestrator.v1.GetInventoryRequest
+	2, // 6: ceph_orchestrator.v1.InventoryService.BlinkDeviceLight:input_type -> ceph_orchestrator.v1.BlinkDeviceLightRequest
+	4, // 7: ceph_orchestrator.v1.InventoryService.ZapDevice:input_type -> ceph_orchestrator.v1.ZapDeviceRequest
+	1, // 8: ceph_orchestrator.v1.InventoryService.GetInventory:output_type -> ceph_orchestrator.v1.GetInventoryResponse
+	3, // 9: ceph_orchestrator.v1.InventoryService.BlinkDeviceLight:output_type -> ceph_orchestrator.v1.BlinkDeviceLightResponse
+	5, // 10: ceph_orchestrator.v1.InventoryService.ZapDevice:output_type -> ceph_orchestrator.v1.ZapDeviceResponse
+	8, // [8:11] is the sub-list for method output_type
+	5, // [5:8] is the sub-list for method input_type
+	5, // [5:5] is the sub-list for extension type_name
+	5, // [5:5] is the sub-list for extension extendee
+	0, // [0:5] is the sub-list for field type_name
 }
 
 func init() { file_ceph_orchestrator_v1_inventory_service_proto_init() }
@@ -369,7 +492,7 @@ func file_ceph_orchestrator_v1_inventory_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ceph_orchestrator_v1_inventory_service_proto_rawDesc), len(file_ceph_orchestrator_v1_inventory_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   4,
+			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

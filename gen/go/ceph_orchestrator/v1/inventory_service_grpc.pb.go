@@ -21,6 +21,7 @@ const _ = grpc.SupportPackageIsVersion9
 const (
 	InventoryService_GetInventory_FullMethodName     = "/ceph_orchestrator.v1.InventoryService/GetInventory"
 	InventoryService_BlinkDeviceLight_FullMethodName = "/ceph_orchestrator.v1.InventoryService/BlinkDeviceLight"
+	InventoryService_ZapDevice_FullMethodName        = "/ceph_orchestrator.v1.InventoryService/ZapDevice"
 )
 
 // InventoryServiceClient is the client API for InventoryService service.
@@ -34,6 +35,11 @@ type InventoryServiceClient interface {
 	GetInventory(ctx context.Context, in *GetInventoryRequest, opts ...grpc.CallOption) (*GetInventoryResponse, error)
 	// Switch a device's ident or fault light on or off (upstream `blink_device_light`).
 	BlinkDeviceLight(ctx context.Context, in *BlinkDeviceLightRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[BlinkDeviceLightResponse], error)
+	// Erase a device so that it is available again (upstream `zap_device`, `ceph orch device
+	// zap`): its partitions, LVM volumes and signatures go, and with them any data. A device
+	// that a running OSD uses is refused (FAILED_PRECONDITION); remove the OSD first. An absent
+	// host or device is NOT_FOUND.
+	ZapDevice(ctx context.Context, in *ZapDeviceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ZapDeviceResponse], error)
 }
 
 type inventoryServiceClient struct {
@@ -73,6 +79,25 @@ func (c *inventoryServiceClient) BlinkDeviceLight(ctx context.Context, in *Blink
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type InventoryService_BlinkDeviceLightClient = grpc.ServerStreamingClient[BlinkDeviceLightResponse]
 
+func (c *inventoryServiceClient) ZapDevice(ctx context.Context, in *ZapDeviceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ZapDeviceResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &InventoryService_ServiceDesc.Streams[1], InventoryService_ZapDevice_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[ZapDeviceRequest, ZapDeviceResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type InventoryService_ZapDeviceClient = grpc.ServerStreamingClient[ZapDeviceResponse]
+
 // InventoryServiceServer is the server API for InventoryService service.
 // All implementations must embed UnimplementedInventoryServiceServer
 // for forward compatibility.
@@ -84,6 +109,11 @@ type InventoryServiceServer interface {
 	GetInventory(context.Context, *GetInventoryRequest) (*GetInventoryResponse, error)
 	// Switch a device's ident or fault light on or off (upstream `blink_device_light`).
 	BlinkDeviceLight(*BlinkDeviceLightRequest, grpc.ServerStreamingServer[BlinkDeviceLightResponse]) error
+	// Erase a device so that it is available again (upstream `zap_device`, `ceph orch device
+	// zap`): its partitions, LVM volumes and signatures go, and with them any data. A device
+	// that a running OSD uses is refused (FAILED_PRECONDITION); remove the OSD first. An absent
+	// host or device is NOT_FOUND.
+	ZapDevice(*ZapDeviceRequest, grpc.ServerStreamingServer[ZapDeviceResponse]) error
 	mustEmbedUnimplementedInventoryServiceServer()
 }
 
@@ -99,6 +129,9 @@ func (UnimplementedInventoryServiceServer) GetInventory(context.Context, *GetInv
 }
 func (UnimplementedInventoryServiceServer) BlinkDeviceLight(*BlinkDeviceLightRequest, grpc.ServerStreamingServer[BlinkDeviceLightResponse]) error {
 	return status.Error(codes.Unimplemented, "method BlinkDeviceLight not implemented")
+}
+func (UnimplementedInventoryServiceServer) ZapDevice(*ZapDeviceRequest, grpc.ServerStreamingServer[ZapDeviceResponse]) error {
+	return status.Error(codes.Unimplemented, "method ZapDevice not implemented")
 }
 func (UnimplementedInventoryServiceServer) mustEmbedUnimplementedInventoryServiceServer() {}
 func (UnimplementedInventoryServiceServer) testEmbeddedByValue()                          {}
@@ -150,6 +183,17 @@ func _InventoryService_BlinkDeviceLight_Handler(srv interface{}, stream grpc.Ser
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type InventoryService_BlinkDeviceLightServer = grpc.ServerStreamingServer[BlinkDeviceLightResponse]
 
+func _InventoryService_ZapDevice_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(ZapDeviceRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(InventoryServiceServer).ZapDevice(m, &grpc.GenericServerStream[ZapDeviceRequest, ZapDeviceResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type InventoryService_ZapDeviceServer = grpc.ServerStreamingServer[ZapDeviceResponse]
+
 // InventoryService_ServiceDesc is the grpc.ServiceDesc for InventoryService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -166,6 +210,11 @@ var InventoryService_ServiceDesc = grpc.ServiceDesc{
 		{
 			StreamName:    "BlinkDeviceLight",
 			Handler:       _InventoryService_BlinkDeviceLight_Handler,
+			ServerStreams: true,
+		},
+		{
+			StreamName:    "ZapDevice",
+			Handler:       _InventoryService_ZapDevice_Handler,
 			ServerStreams: true,
 		},
 	},

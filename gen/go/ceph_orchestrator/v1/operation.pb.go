@@ -431,6 +431,7 @@ type OperationResult struct {
 	//	*OperationResult_OsdRemovals
 	//	*OperationResult_DeviceLights
 	//	*OperationResult_Upgrade
+	//	*OperationResult_Device
 	Result        isOperationResult_Result `protobuf_oneof:"result"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -554,6 +555,15 @@ func (x *OperationResult) GetUpgrade() *UpgradeStatus {
 	return nil
 }
 
+func (x *OperationResult) GetDevice() *Device {
+	if x != nil {
+		if x, ok := x.Result.(*OperationResult_Device); ok {
+			return x.Device
+		}
+	}
+	return nil
+}
+
 type isOperationResult_Result interface {
 	isOperationResult_Result()
 }
@@ -603,6 +613,11 @@ type OperationResult_Upgrade struct {
 	Upgrade *UpgradeStatus `protobuf:"bytes,9,opt,name=upgrade,proto3,oneof"`
 }
 
+type OperationResult_Device struct {
+	// ZapDevice: the device as it is now.
+	Device *Device `protobuf:"bytes,10,opt,name=device,proto3,oneof"`
+}
+
 func (*OperationResult_Host) isOperationResult_Result() {}
 
 func (*OperationResult_RemovedHost) isOperationResult_Result() {}
@@ -620,6 +635,8 @@ func (*OperationResult_OsdRemovals) isOperationResult_Result() {}
 func (*OperationResult_DeviceLights) isOperationResult_Result() {}
 
 func (*OperationResult_Upgrade) isOperationResult_Result() {}
+
+func (*OperationResult_Device) isOperationResult_Result() {}
 
 // A removed host.
 type RemovedHost struct {
@@ -910,7 +927,7 @@ var File_ceph_orchestrator_v1_operation_proto protoreflect.FileDescriptor
 
 const file_ceph_orchestrator_v1_operation_proto_rawDesc = "" +
 	"\n" +
-	"$ceph_orchestrator/v1/operation.proto\x12\x14ceph_orchestrator.v1\x1a\x1fceph_orchestrator/v1/host.proto\x1a\x1eceph_orchestrator/v1/osd.proto\x1a\"ceph_orchestrator/v1/service.proto\x1a\"ceph_orchestrator/v1/upgrade.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\"\xda\x06\n" +
+	"$ceph_orchestrator/v1/operation.proto\x12\x14ceph_orchestrator.v1\x1a\x1fceph_orchestrator/v1/host.proto\x1a$ceph_orchestrator/v1/inventory.proto\x1a\x1eceph_orchestrator/v1/osd.proto\x1a\"ceph_orchestrator/v1/service.proto\x1a\"ceph_orchestrator/v1/upgrade.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\"\xda\x06\n" +
 	"\tOperation\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1d\n" +
 	"\n" +
@@ -950,7 +967,7 @@ const file_ceph_orchestrator_v1_operation_proto_rawDesc = "" +
 	"\x05state\x18\x03 \x01(\x0e2%.ceph_orchestrator.v1.Operation.StateR\x05state\x12\x1a\n" +
 	"\bprogress\x18\x04 \x01(\x01R\bprogress\x12\x18\n" +
 	"\amessage\x18\x05 \x01(\tR\amessage\x12(\n" +
-	"\x05error\x18\x06 \x01(\v2\x12.google.rpc.StatusR\x05error\"\xfe\x04\n" +
+	"\x05error\x18\x06 \x01(\v2\x12.google.rpc.StatusR\x05error\"\xb6\x05\n" +
 	"\x0fOperationResult\x120\n" +
 	"\x04host\x18\x01 \x01(\v2\x1a.ceph_orchestrator.v1.HostH\x00R\x04host\x12F\n" +
 	"\fremoved_host\x18\x02 \x01(\v2!.ceph_orchestrator.v1.RemovedHostH\x00R\vremovedHost\x12@\n" +
@@ -960,7 +977,9 @@ const file_ceph_orchestrator_v1_operation_proto_rawDesc = "" +
 	"\x04osds\x18\x06 \x01(\v2!.ceph_orchestrator.v1.CreatedOsdsH\x00R\x04osds\x12F\n" +
 	"\fosd_removals\x18\a \x01(\v2!.ceph_orchestrator.v1.OsdRemovalsH\x00R\vosdRemovals\x12L\n" +
 	"\rdevice_lights\x18\b \x01(\v2%.ceph_orchestrator.v1.DeviceLightsSetH\x00R\fdeviceLights\x12?\n" +
-	"\aupgrade\x18\t \x01(\v2#.ceph_orchestrator.v1.UpgradeStatusH\x00R\aupgradeB\b\n" +
+	"\aupgrade\x18\t \x01(\v2#.ceph_orchestrator.v1.UpgradeStatusH\x00R\aupgrade\x126\n" +
+	"\x06device\x18\n" +
+	" \x01(\v2\x1c.ceph_orchestrator.v1.DeviceH\x00R\x06deviceB\b\n" +
 	"\x06result\")\n" +
 	"\vRemovedHost\x12\x1a\n" +
 	"\bhostname\x18\x01 \x01(\tR\bhostname\"3\n" +
@@ -1006,8 +1025,9 @@ var file_ceph_orchestrator_v1_operation_proto_goTypes = []any{
 	(*Host)(nil),                  // 12: ceph_orchestrator.v1.Host
 	(*ServiceDescription)(nil),    // 13: ceph_orchestrator.v1.ServiceDescription
 	(*UpgradeStatus)(nil),         // 14: ceph_orchestrator.v1.UpgradeStatus
-	(*CreatedOsd)(nil),            // 15: ceph_orchestrator.v1.CreatedOsd
-	(*OsdRemoval)(nil),            // 16: ceph_orchestrator.v1.OsdRemoval
+	(*Device)(nil),                // 15: ceph_orchestrator.v1.Device
+	(*CreatedOsd)(nil),            // 16: ceph_orchestrator.v1.CreatedOsd
+	(*OsdRemoval)(nil),            // 17: ceph_orchestrator.v1.OsdRemoval
 }
 var file_ceph_orchestrator_v1_operation_proto_depIdxs = []int32{
 	0,  // 0: ceph_orchestrator.v1.Operation.state:type_name -> ceph_orchestrator.v1.Operation.State
@@ -1028,13 +1048,14 @@ var file_ceph_orchestrator_v1_operation_proto_depIdxs = []int32{
 	8,  // 15: ceph_orchestrator.v1.OperationResult.osd_removals:type_name -> ceph_orchestrator.v1.OsdRemovals
 	9,  // 16: ceph_orchestrator.v1.OperationResult.device_lights:type_name -> ceph_orchestrator.v1.DeviceLightsSet
 	14, // 17: ceph_orchestrator.v1.OperationResult.upgrade:type_name -> ceph_orchestrator.v1.UpgradeStatus
-	15, // 18: ceph_orchestrator.v1.CreatedOsds.osds:type_name -> ceph_orchestrator.v1.CreatedOsd
-	16, // 19: ceph_orchestrator.v1.OsdRemovals.removals:type_name -> ceph_orchestrator.v1.OsdRemoval
-	20, // [20:20] is the sub-list for method output_type
-	20, // [20:20] is the sub-list for method input_type
-	20, // [20:20] is the sub-list for extension type_name
-	20, // [20:20] is the sub-list for extension extendee
-	0,  // [0:20] is the sub-list for field type_name
+	15, // 18: ceph_orchestrator.v1.OperationResult.device:type_name -> ceph_orchestrator.v1.Device
+	16, // 19: ceph_orchestrator.v1.CreatedOsds.osds:type_name -> ceph_orchestrator.v1.CreatedOsd
+	17, // 20: ceph_orchestrator.v1.OsdRemovals.removals:type_name -> ceph_orchestrator.v1.OsdRemoval
+	21, // [21:21] is the sub-list for method output_type
+	21, // [21:21] is the sub-list for method input_type
+	21, // [21:21] is the sub-list for extension type_name
+	21, // [21:21] is the sub-list for extension extendee
+	0,  // [0:21] is the sub-list for field type_name
 }
 
 func init() { file_ceph_orchestrator_v1_operation_proto_init() }
@@ -1043,6 +1064,7 @@ func file_ceph_orchestrator_v1_operation_proto_init() {
 		return
 	}
 	file_ceph_orchestrator_v1_host_proto_init()
+	file_ceph_orchestrator_v1_inventory_proto_init()
 	file_ceph_orchestrator_v1_osd_proto_init()
 	file_ceph_orchestrator_v1_service_proto_init()
 	file_ceph_orchestrator_v1_upgrade_proto_init()
@@ -1060,6 +1082,7 @@ func file_ceph_orchestrator_v1_operation_proto_init() {
 		(*OperationResult_OsdRemovals)(nil),
 		(*OperationResult_DeviceLights)(nil),
 		(*OperationResult_Upgrade)(nil),
+		(*OperationResult_Device)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{

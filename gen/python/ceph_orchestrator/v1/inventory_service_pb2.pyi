@@ -48,3 +48,19 @@ class GetInventoryResponse(_message.Message):
     next_page_token: str
     total_size: int
     def __init__(self, hosts: _Optional[_Iterable[_Union[_inventory_pb2.InventoryHost, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
+
+class ZapDeviceRequest(_message.Message):
+    __slots__ = ["hostname", "path", "request_id"]
+    HOSTNAME_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    hostname: str
+    path: str
+    request_id: str
+    def __init__(self, hostname: _Optional[str] = ..., path: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class ZapDeviceResponse(_message.Message):
+    __slots__ = ["operation"]
+    OPERATION_FIELD_NUMBER: _ClassVar[int]
+    operation: _operation_pb2.Operation
+    def __init__(self, operation: _Optional[_Union[_operation_pb2.Operation, _Mapping]] = ...) -> None: ...

@@ -25,6 +25,11 @@ class InventoryServiceStub(object):
                 request_serializer=ceph__orchestrator_dot_v1_dot_inventory__service__pb2.BlinkDeviceLightRequest.SerializeToString,
                 response_deserializer=ceph__orchestrator_dot_v1_dot_inventory__service__pb2.BlinkDeviceLightResponse.FromString,
                 )
+        self.ZapDevice = channel.unary_stream(
+                '/ceph_orchestrator.v1.InventoryService/ZapDevice',
+                request_serializer=ceph__orchestrator_dot_v1_dot_inventory__service__pb2.ZapDeviceRequest.SerializeToString,
+                response_deserializer=ceph__orchestrator_dot_v1_dot_inventory__service__pb2.ZapDeviceResponse.FromString,
+                )
 
 
 class InventoryServiceServicer(object):
@@ -46,6 +51,16 @@ class InventoryServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ZapDevice(self, request, context):
+        """Erase a device so that it is available again (upstream `zap_device`, `ceph orch device
+        zap`): its partitions, LVM volumes and signatures go, and with them any data. A device
+        that a running OSD uses is refused (FAILED_PRECONDITION); remove the OSD first. An absent
+        host or device is NOT_FOUND.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_InventoryServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -58,6 +73,11 @@ def add_InventoryServiceServicer_to_server(servicer, server):
                     servicer.BlinkDeviceLight,
                     request_deserializer=ceph__orchestrator_dot_v1_dot_inventory__service__pb2.BlinkDeviceLightRequest.FromString,
                     response_serializer=ceph__orchestrator_dot_v1_dot_inventory__service__pb2.BlinkDeviceLightResponse.SerializeToString,
+            ),
+            'ZapDevice': grpc.unary_stream_rpc_method_handler(
+                    servicer.ZapDevice,
+                    request_deserializer=ceph__orchestrator_dot_v1_dot_inventory__service__pb2.ZapDeviceRequest.FromString,
+                    response_serializer=ceph__orchestrator_dot_v1_dot_inventory__service__pb2.ZapDeviceResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -101,5 +121,22 @@ class InventoryService(object):
         return grpc.experimental.unary_stream(request, target, '/ceph_orchestrator.v1.InventoryService/BlinkDeviceLight',
             ceph__orchestrator_dot_v1_dot_inventory__service__pb2.BlinkDeviceLightRequest.SerializeToString,
             ceph__orchestrator_dot_v1_dot_inventory__service__pb2.BlinkDeviceLightResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ZapDevice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(request, target, '/ceph_orchestrator.v1.InventoryService/ZapDevice',
+            ceph__orchestrator_dot_v1_dot_inventory__service__pb2.ZapDeviceRequest.SerializeToString,
+            ceph__orchestrator_dot_v1_dot_inventory__service__pb2.ZapDeviceResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

@@ -1,4 +1,5 @@
 from ceph_orchestrator.v1 import host_pb2 as _host_pb2
+from ceph_orchestrator.v1 import inventory_pb2 as _inventory_pb2
 from ceph_orchestrator.v1 import osd_pb2 as _osd_pb2
 from ceph_orchestrator.v1 import service_pb2 as _service_pb2
 from ceph_orchestrator.v1 import upgrade_pb2 as _upgrade_pb2
@@ -78,8 +79,9 @@ class Operation(_message.Message):
     def __init__(self, id: _Optional[str] = ..., request_id: _Optional[str] = ..., method: _Optional[str] = ..., description: _Optional[str] = ..., state: _Optional[_Union[Operation.State, str]] = ..., persistent: bool = ..., done: bool = ..., progress: _Optional[float] = ..., message: _Optional[str] = ..., hosts: _Optional[_Iterable[str]] = ..., tasks: _Optional[_Iterable[_Union[OperationTask, _Mapping]]] = ..., create_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., cancel_requested: bool = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ..., result: _Optional[_Union[OperationResult, _Mapping]] = ...) -> None: ...
 
 class OperationResult(_message.Message):
-    __slots__ = ["daemons", "device_lights", "host", "osd_removals", "osds", "removed_host", "removed_service", "service", "upgrade"]
+    __slots__ = ["daemons", "device", "device_lights", "host", "osd_removals", "osds", "removed_host", "removed_service", "service", "upgrade"]
     DAEMONS_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_FIELD_NUMBER: _ClassVar[int]
     DEVICE_LIGHTS_FIELD_NUMBER: _ClassVar[int]
     HOST_FIELD_NUMBER: _ClassVar[int]
     OSDS_FIELD_NUMBER: _ClassVar[int]
@@ -89,6 +91,7 @@ class OperationResult(_message.Message):
     SERVICE_FIELD_NUMBER: _ClassVar[int]
     UPGRADE_FIELD_NUMBER: _ClassVar[int]
     daemons: DaemonsActedOn
+    device: _inventory_pb2.Device
     device_lights: DeviceLightsSet
     host: _host_pb2.Host
     osd_removals: OsdRemovals
@@ -97,7 +100,7 @@ class OperationResult(_message.Message):
     removed_service: RemovedService
     service: _service_pb2.ServiceDescription
     upgrade: _upgrade_pb2.UpgradeStatus
-    def __init__(self, host: _Optional[_Union[_host_pb2.Host, _Mapping]] = ..., removed_host: _Optional[_Union[RemovedHost, _Mapping]] = ..., daemons: _Optional[_Union[DaemonsActedOn, _Mapping]] = ..., service: _Optional[_Union[_service_pb2.ServiceDescription, _Mapping]] = ..., removed_service: _Optional[_Union[RemovedService, _Mapping]] = ..., osds: _Optional[_Union[CreatedOsds, _Mapping]] = ..., osd_removals: _Optional[_Union[OsdRemovals, _Mapping]] = ..., device_lights: _Optional[_Union[DeviceLightsSet, _Mapping]] = ..., upgrade: _Optional[_Union[_upgrade_pb2.UpgradeStatus, _Mapping]] = ...) -> None: ...
+    def __init__(self, host: _Optional[_Union[_host_pb2.Host, _Mapping]] = ..., removed_host: _Optional[_Union[RemovedHost, _Mapping]] = ..., daemons: _Optional[_Union[DaemonsActedOn, _Mapping]] = ..., service: _Optional[_Union[_service_pb2.ServiceDescription, _Mapping]] = ..., removed_service: _Optional[_Union[RemovedService, _Mapping]] = ..., osds: _Optional[_Union[CreatedOsds, _Mapping]] = ..., osd_removals: _Optional[_Union[OsdRemovals, _Mapping]] = ..., device_lights: _Optional[_Union[DeviceLightsSet, _Mapping]] = ..., upgrade: _Optional[_Union[_upgrade_pb2.UpgradeStatus, _Mapping]] = ..., device: _Optional[_Union[_inventory_pb2.Device, _Mapping]] = ...) -> None: ...
 
 class OperationTask(_message.Message):
     __slots__ = ["error", "hostname", "message", "progress", "state", "target"]

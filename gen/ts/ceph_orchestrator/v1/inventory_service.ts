@@ -75,6 +75,22 @@ export interface BlinkDeviceLightResponse {
   operation?: Operation | undefined;
 }
 
+/** Erase a device. */
+export interface ZapDeviceRequest {
+  /** REQUIRED. The device's host. */
+  hostname: string;
+  /** REQUIRED. The device's path on that host, e.g. "/dev/sdb". */
+  path: string;
+  /** OPTIONAL. As in AddHostRequest. */
+  requestId: string;
+}
+
+/** The state of a ZapDevice operation. */
+export interface ZapDeviceResponse {
+  /** The operation's full current state. */
+  operation?: Operation | undefined;
+}
+
 function createBaseGetInventoryRequest(): GetInventoryRequest {
   return { hostnames: [], labels: [], refresh: false, pageSize: 0, pageToken: "" };
 }
@@ -519,6 +535,180 @@ export const BlinkDeviceLightResponse: MessageFns<BlinkDeviceLightResponse> = {
   },
 };
 
+function createBaseZapDeviceRequest(): ZapDeviceRequest {
+  return { hostname: "", path: "", requestId: "" };
+}
+
+export const ZapDeviceRequest: MessageFns<ZapDeviceRequest> = {
+  encode(message: ZapDeviceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.hostname !== "") {
+      writer.uint32(10).string(message.hostname);
+    }
+    if (message.path !== "") {
+      writer.uint32(18).string(message.path);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(26).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ZapDeviceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseZapDeviceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hostname = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ZapDeviceRequest {
+    return {
+      hostname: isSet(object.hostname) ? globalThis.String(object.hostname) : "",
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ZapDeviceRequest): unknown {
+    const obj: any = {};
+    if (message.hostname !== "") {
+      obj.hostname = message.hostname;
+    }
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ZapDeviceRequest>, I>>(base?: I): ZapDeviceRequest {
+    return ZapDeviceRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ZapDeviceRequest>, I>>(object: I): ZapDeviceRequest {
+    const message = createBaseZapDeviceRequest();
+    message.hostname = object.hostname ?? "";
+    message.path = object.path ?? "";
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseZapDeviceResponse(): ZapDeviceResponse {
+  return { operation: undefined };
+}
+
+export const ZapDeviceResponse: MessageFns<ZapDeviceResponse> = {
+  encode(message: ZapDeviceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operation !== undefined) {
+      Operation.encode(message.operation, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ZapDeviceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseZapDeviceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operation = Operation.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ZapDeviceResponse {
+    return { operation: isSet(object.operation) ? Operation.fromJSON(object.operation) : undefined };
+  },
+
+  toJSON(message: ZapDeviceResponse): unknown {
+    const obj: any = {};
+    if (message.operation !== undefined) {
+      obj.operation = Operation.toJSON(message.operation);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ZapDeviceResponse>, I>>(base?: I): ZapDeviceResponse {
+    return ZapDeviceResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ZapDeviceResponse>, I>>(object: I): ZapDeviceResponse {
+    const message = createBaseZapDeviceResponse();
+    message.operation = (object.operation !== undefined && object.operation !== null)
+      ? Operation.fromPartial(object.operation)
+      : undefined;
+    return message;
+  },
+};
+
 /** The storage devices of the hosts, and their lights. */
 export type InventoryServiceService = typeof InventoryServiceService;
 export const InventoryServiceService = {
@@ -548,6 +738,21 @@ export const InventoryServiceService = {
       Buffer.from(BlinkDeviceLightResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): BlinkDeviceLightResponse => BlinkDeviceLightResponse.decode(value),
   },
+  /**
+   * Erase a device so that it is available again (upstream `zap_device`, `ceph orch device
+   * zap`): its partitions, LVM volumes and signatures go, and with them any data. A device
+   * that a running OSD uses is refused (FAILED_PRECONDITION); remove the OSD first. An absent
+   * host or device is NOT_FOUND.
+   */
+  zapDevice: {
+    path: "/ceph_orchestrator.v1.InventoryService/ZapDevice" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: ZapDeviceRequest): Buffer => Buffer.from(ZapDeviceRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ZapDeviceRequest => ZapDeviceRequest.decode(value),
+    responseSerialize: (value: ZapDeviceResponse): Buffer => Buffer.from(ZapDeviceResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ZapDeviceResponse => ZapDeviceResponse.decode(value),
+  },
 } as const;
 
 export interface InventoryServiceServer extends UntypedServiceImplementation {
@@ -558,6 +763,13 @@ export interface InventoryServiceServer extends UntypedServiceImplementation {
   getInventory: handleUnaryCall<GetInventoryRequest, GetInventoryResponse>;
   /** Switch a device's ident or fault light on or off (upstream `blink_device_light`). */
   blinkDeviceLight: handleServerStreamingCall<BlinkDeviceLightRequest, BlinkDeviceLightResponse>;
+  /**
+   * Erase a device so that it is available again (upstream `zap_device`, `ceph orch device
+   * zap`): its partitions, LVM volumes and signatures go, and with them any data. A device
+   * that a running OSD uses is refused (FAILED_PRECONDITION); remove the OSD first. An absent
+   * host or device is NOT_FOUND.
+   */
+  zapDevice: handleServerStreamingCall<ZapDeviceRequest, ZapDeviceResponse>;
 }
 
 export interface InventoryServiceClient extends Client {
@@ -590,6 +802,18 @@ export interface InventoryServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<BlinkDeviceLightResponse>;
+  /**
+   * Erase a device so that it is available again (upstream `zap_device`, `ceph orch device
+   * zap`): its partitions, LVM volumes and signatures go, and with them any data. A device
+   * that a running OSD uses is refused (FAILED_PRECONDITION); remove the OSD first. An absent
+   * host or device is NOT_FOUND.
+   */
+  zapDevice(request: ZapDeviceRequest, options?: Partial<CallOptions>): ClientReadableStream<ZapDeviceResponse>;
+  zapDevice(
+    request: ZapDeviceRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<ZapDeviceResponse>;
 }
 
 export const InventoryServiceClient = makeGenericClientConstructor(

@@ -9,6 +9,7 @@ import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
 import { Status } from "../../google/rpc/status.js";
 import { Host } from "./host.js";
+import { Device } from "./inventory.js";
 import { CreatedOsd, OsdRemoval } from "./osd.js";
 import { ServiceDescription } from "./service.js";
 import { UpgradeStatus } from "./upgrade.js";
@@ -198,6 +199,9 @@ export interface OperationResult {
     | //
     /** StartUpgrade, PauseUpgrade, ResumeUpgrade, StopUpgrade: the upgrade's state. */
     { $case: "upgrade"; value: UpgradeStatus }
+    | //
+    /** ZapDevice: the device as it is now. */
+    { $case: "device"; value: Device }
     | undefined;
 }
 
@@ -808,6 +812,9 @@ export const OperationResult: MessageFns<OperationResult> = {
       case "upgrade":
         UpgradeStatus.encode(message.result.value, writer.uint32(74).fork()).join();
         break;
+      case "device":
+        Device.encode(message.result.value, writer.uint32(82).fork()).join();
+        break;
     }
     return writer;
   },
@@ -897,6 +904,14 @@ export const OperationResult: MessageFns<OperationResult> = {
             message.result = { $case: "upgrade", value: UpgradeStatus.decode(reader, reader.uint32()) };
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.result = { $case: "device", value: Device.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -937,6 +952,8 @@ export const OperationResult: MessageFns<OperationResult> = {
         ? { $case: "deviceLights", value: DeviceLightsSet.fromJSON(object.device_lights) }
         : isSet(object.upgrade)
         ? { $case: "upgrade", value: UpgradeStatus.fromJSON(object.upgrade) }
+        : isSet(object.device)
+        ? { $case: "device", value: Device.fromJSON(object.device) }
         : undefined,
     };
   },
@@ -961,6 +978,8 @@ export const OperationResult: MessageFns<OperationResult> = {
       obj.deviceLights = DeviceLightsSet.toJSON(message.result.value);
     } else if (message.result?.$case === "upgrade") {
       obj.upgrade = UpgradeStatus.toJSON(message.result.value);
+    } else if (message.result?.$case === "device") {
+      obj.device = Device.toJSON(message.result.value);
     }
     return obj;
   },
@@ -1022,6 +1041,12 @@ export const OperationResult: MessageFns<OperationResult> = {
       case "upgrade": {
         if (object.result?.value !== undefined && object.result?.value !== null) {
           message.result = { $case: "upgrade", value: UpgradeStatus.fromPartial(object.result.value) };
+        }
+        break;
+      }
+      case "device": {
+        if (object.result?.value !== undefined && object.result?.value !== null) {
+          message.result = { $case: "device", value: Device.fromPartial(object.result.value) };
         }
         break;
       }
