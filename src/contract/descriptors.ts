@@ -2,7 +2,7 @@
 // about a field (its oneof, its (secret) option) for every layer that needs it — the
 // domain's option checks, log redaction, reflection. Imports nothing of this service.
 import { readFileSync } from "node:fs";
-import { type FileRegistry, createFileRegistry, fromBinary } from "@bufbuild/protobuf";
+import { type DescMethod, type FileRegistry, createFileRegistry, fromBinary } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 
 export const DESCRIPTOR_SET = new URL("../../gen/descriptor.binpb", import.meta.url);
@@ -16,6 +16,16 @@ let registry: FileRegistry | undefined;
 export function apiRegistry(): FileRegistry {
   registry ??= createFileRegistry(fromBinary(FileDescriptorSetSchema, readFileSync(DESCRIPTOR_SET)));
   return registry;
+}
+
+/** The descriptor of an RPC by its full name ("ceph_orchestrator.v1.HostService.AddHost"); throws for an unknown one. */
+export function methodDescriptor(fullName: string): DescMethod {
+  const dot = fullName.lastIndexOf(".");
+  const method = apiRegistry()
+    .getService(fullName.slice(0, dot))
+    ?.methods.find((m) => m.name === fullName.slice(dot + 1));
+  if (!method) throw new Error(`no RPC ${fullName} in the descriptor set`);
+  return method;
 }
 
 /** The full names of every service in a descriptor set (ours, health not included). */

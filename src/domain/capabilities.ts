@@ -2,10 +2,9 @@
 // every primitive its registry entry needs. This decides both what GetCapabilities reports
 // and which RPCs answer UNIMPLEMENTED, so the two never disagree; and it checks a request
 // against the options the backend does not support.
-import type { DescMessage } from "@bufbuild/protobuf";
 import type { GetCapabilitiesResponse, GetStatusResponse } from "../../gen/ts/ceph_orchestrator/v1/orchestrator_service.js";
 import type { Backend } from "../backend/backend.js";
-import { apiRegistry } from "../contract/descriptors.js";
+import { methodDescriptor } from "../contract/descriptors.js";
 import { NotImplementedError } from "./errors.js";
 import type { AnyEntry } from "./registry-types.js";
 import { ensureOptionsSupported } from "./request-options.js";
@@ -25,18 +24,10 @@ export function ensureSupported(backend: Backend, rpc: RpcNeeds): void {
   if (!isSupported(backend, rpc)) throw new NotImplementedError(backend.name, rpc.fullName);
 }
 
-/** The descriptor of an RPC's request message. */
-export function requestDescriptor(fullName: string): DescMessage {
-  const service = apiRegistry().getService(fullName.replace(/\.\w+$/, ""));
-  const method = service?.methods.find((m) => `${service.typeName}.${m.name}` === fullName);
-  if (!method) throw new Error(`no RPC ${fullName} in the descriptor set`);
-  return method.input;
-}
-
 /** Throws UnsupportedOptionError (INVALID_ARGUMENT) for an option the request sets and the backend does not support. */
 export function ensureRequestOptionsSupported(backend: Backend, rpc: RpcNeeds, request: object): void {
   const unsupported = backend.unsupportedOptions?.[rpc.fullName] ?? [];
-  if (unsupported.length > 0) ensureOptionsSupported(requestDescriptor(rpc.fullName), request, unsupported, backend.name);
+  if (unsupported.length > 0) ensureOptionsSupported(methodDescriptor(rpc.fullName).input, request, unsupported, backend.name);
 }
 
 export async function getStatus(backend: Backend): Promise<GetStatusResponse> {

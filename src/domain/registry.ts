@@ -18,7 +18,7 @@ import * as inventory from "./inventory.js";
 import * as operations from "./operations.js";
 import { getCapabilities, getStatus, statusWithoutBackend } from "./capabilities.js";
 import * as osds from "./osds.js";
-import { type AnyEntry, type Primitive, type ServiceEntries, fullName, read, write } from "./registry-types.js";
+import { type AnyEntry, type MethodDefinition, type Primitive, type ServiceEntries, fullName, read, write } from "./registry-types.js";
 import * as placement from "./service-placement.js";
 import * as descriptions from "./service-descriptions.js";
 import * as stateless from "./stateless-services.js";
@@ -141,15 +141,15 @@ export type RpcName =
 
 /** A generated service definition and its entries. */
 export interface RegisteredService {
-  /** "ceph_orchestrator.v1.HostService" */
-  readonly name: string;
-  readonly definition: Readonly<Record<string, { readonly path: string }>>;
+  readonly definition: Readonly<Record<string, MethodDefinition<unknown, unknown>>>;
   readonly entries: Readonly<Record<string, AnyEntry>>;
 }
 
 function registered<S extends Record<string, { readonly path: string }>>(definition: S, entries: ServiceEntries<S>): RegisteredService {
-  const first = Object.values(definition)[0]!;
-  return { name: fullName(first).replace(/\.\w+$/, ""), definition, entries: entries as unknown as RegisteredService["entries"] };
+  return {
+    definition: definition as unknown as RegisteredService["definition"],
+    entries: entries as unknown as RegisteredService["entries"],
+  };
 }
 
 /** Every service of the API with its entries. */
@@ -163,17 +163,18 @@ export const REGISTRY: readonly RegisteredService[] = [
   registered(OperationServiceService, operation),
 ];
 
-/** One RPC: its full name ("ceph_orchestrator.v1.HostService.AddHost"), gRPC path and entry. */
+/** One RPC: its full name ("ceph_orchestrator.v1.HostService.AddHost"), gRPC path, generated method and entry. */
 export interface RegisteredRpc {
   readonly fullName: string;
   readonly path: string;
+  readonly method: MethodDefinition<unknown, unknown>;
   readonly entry: AnyEntry;
 }
 
 const BY_NAME: ReadonlyMap<string, RegisteredRpc> = new Map(
   REGISTRY.flatMap((s) =>
     Object.entries(s.definition).map(([key, method]) => {
-      const rpc = { fullName: fullName(method), path: method.path, entry: s.entries[key]! };
+      const rpc = { fullName: fullName(method), path: method.path, method, entry: s.entries[key]! };
       return [rpc.fullName, rpc] as const;
     }),
   ),

@@ -11,7 +11,8 @@ import { toServiceError } from "./grpc-status.js";
 import type { Auditor } from "./audit.js";
 import { type Authenticator, type Caller } from "./identities.js";
 import type { WriteRateLimiter } from "./rate-limit.js";
-import { accessOfPath, fullNameOfPath } from "./roles.js";
+import { fullName } from "../domain/registry-types.js";
+import { accessOfPath } from "./roles.js";
 
 const callers = new WeakMap<grpc.Metadata, Caller>();
 
@@ -39,7 +40,7 @@ export function securityInterceptor(o: InterceptorOptions): grpc.ServerIntercept
     const reflection = path.startsWith(REFLECTION);
     const open = path.startsWith(HEALTH) || (reflection && (o.reflectionPublic || !o.auth.enabled));
     if (open || (!access && !reflection)) return new grpc.ServerInterceptingCall(call);
-    const name = fullNameOfPath(path);
+    const name = fullName({ path });
     const listener = new grpc.ServerListenerBuilder()
       .withOnReceiveMetadata((metadata, next) => {
         const peer = call.getPeer();

@@ -2,7 +2,7 @@
 // rate-limited), both read from the RPC registry (src/domain/registry.ts), so that a new RPC
 // cannot be left out.
 import { allRegisteredRpcs, isWrite, rpcByPath } from "../domain/registry.js";
-import { ROLES, type Role, fullName } from "../domain/registry-types.js";
+import { ROLES, type Role } from "../domain/registry-types.js";
 
 export { ROLES, type Role };
 
@@ -26,11 +26,6 @@ export interface RpcAccess {
 export const RPC_ACCESS: Readonly<Record<string, RpcAccess>> = Object.fromEntries(
   allRegisteredRpcs().map((rpc) => [rpc.fullName, { role: rpc.entry.role, write: isWrite(rpc.entry) }]),
 );
-
-/** "ceph_orchestrator.v1.HostService.AddHost" for "/ceph_orchestrator.v1.HostService/AddHost". */
-export function fullNameOfPath(path: string): string {
-  return fullName({ path });
-}
 
 /** The access rule of a gRPC path, or undefined for a path outside the API (health, reflection). */
 export function accessOfPath(path: string): RpcAccess | undefined {

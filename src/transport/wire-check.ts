@@ -10,7 +10,7 @@ import { type DescField, type DescMessage, ScalarType } from "@bufbuild/protobuf
 import type * as grpc from "@grpc/grpc-js";
 import type { FieldViolation } from "../domain/errors.js";
 import { ValidationError } from "../domain/errors.js";
-import { apiRegistry } from "../contract/descriptors.js";
+import { methodDescriptor } from "../contract/descriptors.js";
 
 const VARINT = 0;
 const I64 = 1;
@@ -224,13 +224,9 @@ export function ensureDecoded(request: unknown): void {
  * malformed ones become a MalformedRequest (see ensureDecoded), and decoding never throws.
  */
 export function withCheckedRequests<S extends grpc.ServiceDefinition>(service: S): S {
-  const reg = apiRegistry();
   const out: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
   for (const [key, def] of Object.entries(service) as [string, grpc.MethodDefinition<unknown, unknown>][]) {
-    const m = /^\/([\w.]+)\/(\w+)$/.exec(def.path);
-    const method = m ? reg.getService(m[1]!)?.methods.find((x) => x.name === m[2]) : undefined;
-    if (!method) throw new Error(`no descriptor for ${def.path}`);
-    const desc = method.input;
+    const desc = methodDescriptor(def.path.replace(/^\//, "").replace("/", ".")).input;
     const decode = def.requestDeserialize;
     out[key] = {
       ...def,

@@ -10,10 +10,10 @@ import pino from "pino";
 import { describe, expect, it } from "vitest";
 import type { Backend } from "../../src/backend/backend.js";
 import { loadBackend } from "../../src/backend/loader.js";
-import { DESCRIPTOR_SET, apiRegistry, serviceNames } from "../../src/contract/descriptors.js";
-import { ensureRequestOptionsSupported, requestDescriptor } from "../../src/domain/capabilities.js";
+import { DESCRIPTOR_SET, apiRegistry, methodDescriptor, serviceNames } from "../../src/contract/descriptors.js";
+import { ensureRequestOptionsSupported } from "../../src/domain/capabilities.js";
 import { UnsupportedOptionError } from "../../src/domain/errors.js";
-import { REGISTRY, allRegisteredRpcs, rpcByName } from "../../src/domain/registry.js";
+import { allRegisteredRpcs, rpcByName } from "../../src/domain/registry.js";
 import { optionValue } from "../../src/domain/request-options.js";
 
 const silent = pino({ level: "silent" });
@@ -33,7 +33,7 @@ function contractMethods(): string[] {
 
 /** A request (as the server decodes it) with the field at `path` set to a value other than its default. */
 function requestWith(fullName: string, path: string): object {
-  const input = requestDescriptor(fullName);
+  const input = methodDescriptor(fullName).input;
   const message = create(input) as unknown as Record<string, unknown>;
   let desc: DescMessage = input;
   let target = message;
@@ -50,10 +50,7 @@ function requestWith(fullName: string, path: string): object {
       desc = field.message!;
     }
   });
-  const rpc = rpcByName(fullName)!;
-  const service = REGISTRY.find((s) => fullName.startsWith(`${s.name}.`))!;
-  const method = Object.values(service.definition).find((m) => m.path === rpc.path) as unknown as { requestDeserialize(b: Buffer): object };
-  return method.requestDeserialize(Buffer.from(toBinary(input, message as never)));
+  return decodedRequest(fullName, Buffer.from(toBinary(input, message as never)));
 }
 
 function nonDefault(field: DescField): unknown {
@@ -80,12 +77,11 @@ describe("the RPC registry", () => {
 
   it("makes every RPC that streams an operation it starts a write, with a rebuilder for resume", () => {
     for (const rpc of allRegisteredRpcs()) {
-      const method = apiRegistry().getService(rpc.fullName.replace(/\.\w+$/, ""))!.methods.find((m) => rpc.fullName.endsWith(`.${m.name}`))!;
-      const streamsOperations = method.methodKind === "server_streaming";
+      const streamsOperations = methodDescriptor(rpc.fullName).methodKind === "server_streaming";
       expect(rpc.entry.kind === "write" || rpc.entry.kind === "watch", rpc.fullName).toBe(streamsOperations);
       if (rpc.entry.kind === "write") {
         expect(typeof rpc.entry.rebuild, `${rpc.fullName} has a rebuilder`).toBe("function");
-        expect(requestDescriptor(rpc.fullName).fields.some((f) => f.name === "request_id"), `${rpc.fullName} takes a request_id`).toBe(true);
+        expect(methodDescriptor(rpc.fullName).input.fields.some((f) => f.name === "request_id"), `${rpc.fullName} takes a request_id`).toBe(true);
       }
     }
   });
@@ -93,7 +89,7 @@ describe("the RPC registry", () => {
   it("names only real request fields as options, each set by requestWith()", () => {
     for (const rpc of allRegisteredRpcs()) {
       for (const path of rpc.entry.options) {
-        const input = requestDescriptor(rpc.fullName);
+        const input = methodDescriptor(rpc.fullName).input;
         expect(() => optionValue(input, {}, path), `${rpc.fullName} ${path}`).not.toThrow();
         expect(optionValue(input, requestWith(rpc.fullName, path), path), `${rpc.fullName} ${path}`).not.toBeUndefined();
       }
@@ -101,7 +97,7 @@ describe("the RPC registry", () => {
   });
 
   it("an option path that names no field is an error, not an option never set", () => {
-    expect(() => optionValue(requestDescriptor("ceph_orchestrator.v1.OsdService.CreateOsds"), {}, "spec.encryptd")).toThrow(/spec\.encryptd/);
+    expect(() => optionValue(methodDescriptor("ceph_orchestrator.v1.OsdService.CreateOsds").input, {}, "spec.encryptd")).toThrow(/spec\.encryptd/);
   });
 
   // Every backend's declared unsupported options: the built-in ones and the test fake.
@@ -131,7 +127,7 @@ describe("the RPC registry", () => {
             expect((refused as UnsupportedOptionError).field).toBe(path);
           }
           // The options at their defaults pass.
-          ensureRequestOptionsSupported(backend, rpc!, requestDescriptorDefaults(fullName));
+          ensureRequestOptionsSupported(backend, rpc!, decodedRequest(fullName, Buffer.alloc(0)));
         }
       } finally {
         await backend.close();
@@ -140,9 +136,7 @@ describe("the RPC registry", () => {
   }
 });
 
-function requestDescriptorDefaults(fullName: string): object {
-  const rpc = rpcByName(fullName)!;
-  const service = REGISTRY.find((s) => fullName.startsWith(`${s.name}.`))!;
-  const method = Object.values(service.definition).find((m) => m.path === rpc.path) as unknown as { requestDeserialize(b: Buffer): object };
-  return method.requestDeserialize(Buffer.alloc(0));
+/** The request the server decodes from `bytes` (ts-proto's object). */
+function decodedRequest(fullName: string, bytes: Buffer): object {
+  return rpcByName(fullName)!.method.requestDeserialize(bytes) as object;
 }

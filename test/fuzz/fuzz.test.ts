@@ -22,7 +22,7 @@ import { Operation_State } from "../../gen/ts/ceph_orchestrator/v1/operation.js"
 import { ServiceAction, ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import type { RpcName } from "../../src/domain/registry.js";
 import { RPC_ACCESS } from "../../src/security/roles.js";
-import { apiRegistry } from "../../src/contract/descriptors.js";
+import { methodDescriptor } from "../../src/contract/descriptors.js";
 import { type RpcError, type RpcMethod, allRpcs, toRpcError } from "../conformance/api.js";
 import { type Sim, startSim } from "../grpc/helpers.js";
 import { type FuzzInput, requestBytesArb } from "./arbitraries.js";
@@ -225,9 +225,8 @@ afterAll(async () => {
 });
 
 describe(`fuzz: ${RUNS} cases over ${RPCS.length} RPCs (${PER_RPC} each)`, () => {
-  const reg = apiRegistry();
   for (const rpc of RPCS) {
-    const desc = reg.getService(rpc.fullName.replace(/\.\w+$/, ""))!.methods.find((m) => m.name === rpc.method)!.input;
+    const desc = methodDescriptor(rpc.fullName).input;
     const arb = requestBytesArb(desc, SEEDS[rpc.name]);
     it(`${rpc.service}.${rpc.method}`, async () => {
       await fc.assert(
