@@ -15,8 +15,8 @@ async function checkRequest(deps: Deps, rpc: RegisteredRpc, req: object): Promis
   ensureRequestOptionsSupported(deps.backend, rpc, req);
 }
 
-/** A read's answer, once the request is checked. */
-export async function answerRead<Res>(deps: Deps, rpc: RegisteredRpc, req: object, signal: AbortSignal): Promise<Res> {
+/** The answer of a read or a command, once the request is checked. */
+export async function answer<Res>(deps: Deps, rpc: RegisteredRpc, req: object, signal: AbortSignal): Promise<Res> {
   await checkRequest(deps, rpc, req);
   return (rpc.entry as unknown as ReadEntry<object, Res>).call(deps, req, signal);
 }

@@ -4,7 +4,6 @@
 // write.
 import type { Statement } from "better-sqlite3";
 import { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
-import type { Timestamp } from "../../gen/ts/google/protobuf/timestamp.js";
 import { timestampMs } from "../backend/timestamps.js";
 import type { OrchestratorDatabase } from "../persistence/database.js";
 import type { Journal, JournaledOperation, JournalRecord } from "./journal.js";
@@ -14,10 +13,6 @@ interface Row {
   fingerprint: string;
   request: string;
   snapshot: Buffer;
-}
-
-function ms(t: Timestamp | undefined): number | null {
-  return timestampMs(t) ?? null;
 }
 
 function encode(op: Operation): Buffer {
@@ -70,7 +65,7 @@ export class SqliteJournal implements Journal {
         request: requestJson(record.request),
         snapshot: encode(op),
         done: op.done ? 1 : 0,
-        endedAtMs: op.done ? ms(op.endTime) : null,
+        endedAtMs: op.done ? (timestampMs(op.endTime) ?? null) : null,
       };
     } catch (err) {
       return Promise.reject(err);
@@ -81,7 +76,7 @@ export class SqliteJournal implements Journal {
   update(op: Operation): Promise<void> {
     // Encoded at commit time: of several snapshots queued in between, only the last is.
     return this.database.write(`op\0${op.id}\0update`, () =>
-      this.replace.run({ id: op.id, snapshot: encode(op), done: op.done ? 1 : 0, endedAtMs: op.done ? ms(op.endTime) : null }),
+      this.replace.run({ id: op.id, snapshot: encode(op), done: op.done ? 1 : 0, endedAtMs: op.done ? (timestampMs(op.endTime) ?? null) : null }),
     );
   }
 

@@ -7,10 +7,10 @@ import type { Logger } from "pino";
 import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import { ensureSupported } from "../domain/capabilities.js";
 import { type Deps, fingerprint } from "../domain/context.js";
-import { answerRead, submitWrite } from "../domain/dispatch.js";
+import { answer, submitWrite } from "../domain/dispatch.js";
 import { NoBackendError, RequestIdReusedError, ResourceExhaustedError } from "../domain/errors.js";
 import { REGISTRY, type RegisteredRpc, rpcByPath } from "../domain/registry.js";
-import type { CommandEntry, ReadEntry, WatchEntry } from "../domain/registry-types.js";
+import type { ReadEntry, WatchEntry } from "../domain/registry-types.js";
 import type { Auditor } from "../security/audit.js";
 import { toServiceError } from "../security/grpc-status.js";
 import { callerOf } from "../security/interceptor.js";
@@ -62,17 +62,17 @@ export function addOrchestratorServices(server: grpc.Server, deps: Deps | undefi
       ensureDecoded(call.request);
       const gone = new AbortController();
       call.on("cancelled", () => gone.abort());
-      return answerRead(d, rpc, call.request, gone.signal);
+      return answer(d, rpc, call.request, gone.signal);
     });
   }
 
-  function command(rpc: RegisteredRpc, entry: CommandEntry<never, unknown>): Handler {
+  function command(rpc: RegisteredRpc): Handler {
     return unary(
       rpc,
       (call) => {
         const d = ready(rpc);
         ensureDecoded(call.request);
-        return (entry.call as (d: Deps, r: Request) => unknown)(d, call.request);
+        return answer(d, rpc, call.request, new AbortController().signal);
       },
       true,
     );
@@ -150,7 +150,7 @@ export function addOrchestratorServices(server: grpc.Server, deps: Deps | undefi
       case "read":
         return read(rpc, entry);
       case "command":
-        return command(rpc, entry);
+        return command(rpc);
       case "write":
         return write(rpc);
       case "watch":
