@@ -30,8 +30,14 @@ import { type WriteUseCase, fullName } from "./registry-types.js";
 
 const MAX_LABELS = 100;
 
+/** The host of that name, or undefined when the cluster has none. */
+async function knownHost(deps: Deps, hostname: string): Promise<Host | undefined> {
+  return (await deps.backend.listHosts([hostname])).find((h) => h.hostname === hostname);
+}
+
+/** The host of that name; NOT_FOUND when the cluster has none. */
 export async function findHost(deps: Deps, hostname: string): Promise<Host> {
-  const host = (await deps.backend.listHosts([hostname])).find((h) => h.hostname === hostname);
+  const host = await knownHost(deps, hostname);
   if (!host) throw new NotFoundError("host", hostname);
   return host;
 }
@@ -50,7 +56,7 @@ export const addHost: WriteUseCase<AddHostRequest> = {
   },
   plan: async (deps, req) => {
     const wanted = normalizedHost(req.host!);
-    const existing = (await deps.backend.listHosts([wanted.hostname])).find((h) => h.hostname === wanted.hostname);
+    const existing = await knownHost(deps, wanted.hostname);
     const change = existing && changeOf(existing, wanted);
     if (
       change &&
@@ -90,7 +96,7 @@ function addHostPlan(deps: Deps, req: AddHostRequest, description: string): Writ
   const wanted = normalizedHost(req.host!);
   return writePlan(fullName(HostServiceService.addHost), req, description, [wanted.hostname], async (run) => {
     const host = await run.onHost(wanted.hostname, `host ${wanted.hostname}`, async (ctx) => {
-      const existing = (await deps.backend.listHosts([wanted.hostname])).find((h) => h.hostname === wanted.hostname);
+      const existing = await knownHost(deps, wanted.hostname);
       const change = existing && changeOf(existing, wanted);
       return change ? updateHost(deps, ctx, wanted.hostname, change) : deps.backend.addHost!(ctx, wanted);
     });

@@ -12,6 +12,7 @@ import { ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import type { WritePlan } from "../operations/engine.js";
 import { type Deps, settleAll, writePlan } from "./context.js";
 import { FailedPreconditionError, NotFoundError } from "./errors.js";
+import { findHost } from "./hosts.js";
 import {
   Violations,
   validateAbsolutePath,
@@ -136,7 +137,7 @@ export const zapDevice: WriteUseCase<ZapDeviceRequest> = {
 
 /** The device at `path` of the host's inventory; NOT_FOUND for an absent host or device. */
 async function deviceOf(deps: Deps, hostname: string, path: string, refresh = false): Promise<Device> {
-  if (!(await deps.backend.listHosts([hostname])).some((h) => h.hostname === hostname)) throw new NotFoundError("host", hostname);
+  await findHost(deps, hostname);
   const device = (await deps.backend.getInventory!([hostname], refresh))
     .find((h) => h.hostname === hostname)
     ?.devices.find((d) => d.path === path);
