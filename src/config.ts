@@ -49,6 +49,8 @@ export interface Config {
   maxWaitSeconds: number;
   /** The longest WatchOperation stream, in seconds. */
   maxWatchSeconds: number;
+  /** How often (ms) the reconciler compares every service with its spec; 0: it never runs by itself. */
+  reconcileIntervalMs: number;
 }
 
 /**
@@ -96,6 +98,7 @@ const OPTIONS: Option[] = [
   { flag: "write-burst", env: "CEPH_ORCH_WRITE_BURST", key: "writeBurst", kind: "whole", min: 1, help: "writes a caller may send at once before --write-rate applies (default 20)" },
   { flag: "max-wait", env: "CEPH_ORCH_MAX_WAIT", key: "maxWaitSeconds", kind: "duration", unit: "s", positive: true, help: "how long a WaitOperations waits at most; a longer wait then answers RESOURCE_EXHAUSTED with RetryInfo; a plain number is seconds (default 1h)" },
   { flag: "max-watch", env: "CEPH_ORCH_MAX_WATCH", key: "maxWatchSeconds", kind: "duration", unit: "s", positive: true, help: "how long a WatchOperation stream lasts at most; it then ends RESOURCE_EXHAUSTED with RetryInfo, to re-attach; a plain number is seconds (default 1h)" },
+  { flag: "reconcile-interval", env: "CEPH_ORCH_RECONCILE_INTERVAL", key: "reconcileIntervalMs", kind: "duration", unit: "ms", help: "how often the reconciler compares every service with its stored spec (daemons and devices looked at afresh), besides after every write; a plain number is milliseconds; 0: no reconciliation by itself, only ReconcileService (default 1m)" },
 ];
 
 const DEFAULTS: Config = {
@@ -125,6 +128,7 @@ const DEFAULTS: Config = {
   writeBurst: 20,
   maxWaitSeconds: 3600,
   maxWatchSeconds: 3600,
+  reconcileIntervalMs: 60_000,
 };
 
 export class ConfigError extends Error {}

@@ -11,6 +11,7 @@ import type { Config } from "./config.js";
 import type { Deps } from "./domain/context.js";
 import { resumePlan } from "./domain/dispatch.js";
 import { newOrchestratorState } from "./domain/orchestrator-state.js";
+import { Reconciler } from "./domain/reconciler.js";
 import { OperationsEngine } from "./operations/engine.js";
 import { SqliteJournal } from "./operations/sqlite-journal.js";
 import { SqliteBackendStore } from "./persistence/backend-store.js";
@@ -24,6 +25,8 @@ import { addOrchestratorServices } from "./transport/services.js";
 const STREAM_FLUSH_MS = 1000;
 /** How often health follows the backend's availability. */
 const HEALTH_POLL_MS = 2000;
+/** The database scope of the orchestrator's own state; no backend module is named so. */
+const ORCHESTRATOR_SCOPE = "(orchestrator)";
 
 export interface RunningServer {
   port: number;
@@ -65,8 +68,15 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     throw err;
   }
   const deps: Deps | undefined = backend ? { backend, engine, log, state: newOrchestratorState(), maxWaitMs: config.maxWaitSeconds * 1000 } : undefined;
+  let reconciler: Reconciler | undefined;
+  if (deps) {
+    // The orchestrator's own state (the pause) has its own scope beside the backend's.
+    const store = database ? new SqliteBackendStore(database, ORCHESTRATOR_SCOPE) : undefined;
+    deps.reconciler = reconciler = new Reconciler(deps, { intervalMs: config.reconcileIntervalMs, ...(store && { store }) });
+  }
   // Before serving: every journaled operation is back, and the unfinished ones go on.
   await engine.recover((op, request) => (deps ? resumePlan(deps, op, request) : undefined), { backend: backend?.name ?? "none" });
+  reconciler?.start();
 
   const server = new grpc.Server({
     "grpc.max_receive_message_length": config.maxMessageBytes,
@@ -108,6 +118,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     );
   } catch (err) {
     clearInterval(healthTimer);
+    reconciler?.stop();
     await engine.drain(0);
     engine.close();
     await backend?.close();
@@ -122,6 +133,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     (stopping ??= (async () => {
       log.info({ graceMs: config.shutdownGraceMs }, "shutting down");
       clearInterval(healthTimer);
+      reconciler?.stop();
       for (const n of ["", ...names]) health.setStatus(n, "NOT_SERVING");
       const deadline = Date.now() + config.shutdownGraceMs;
       const drained = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));

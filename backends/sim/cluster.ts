@@ -91,6 +91,13 @@ export class SimBackend implements Backend {
     return saveState(this.cluster);
   }
 
+  // --- Events outside the orchestrator (tests and demos) ---
+
+  /** A daemon's process dies by itself, as a real one can: it shows as failed (STATUS_ERROR) until it is started again. */
+  crashDaemon(name: string): void {
+    this.daemons.crash(name);
+  }
+
   // --- Hosts and inventory ---
 
   listHosts(hostnames?: readonly string[]): Promise<Host[]> {

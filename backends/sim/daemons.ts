@@ -41,6 +41,7 @@ export class SimDaemons {
         radosConfigLocation: "",
         serviceUrl: "",
         details: undefined,
+        unmanaged: false,
       })),
     ];
   }
@@ -166,6 +167,14 @@ export class SimDaemons {
           throw new Error(`sim: no such daemon action ${action}`);
       }
     });
+  }
+
+  /** The daemon's process dies by itself, outside the orchestrator: the daemon shows as failed. */
+  crash(name: string): void {
+    const d = this.cluster.daemonNamed(name);
+    Object.assign(d, { status: Status.STATUS_ERROR, statusDesc: "exited without being stopped (simulated crash)", pid: 0, lastRefresh: Date.now() });
+    this.cluster.daemonChanged();
+    this.cluster.persistLater();
   }
 
   /**

@@ -35,6 +35,7 @@ const SERVICE_KEYS = [
   "created",
   "rados_config_location",
   "service_url",
+  "unmanaged",
   "rgw",
   "nfs",
   "iscsi",
@@ -117,6 +118,7 @@ export function readService(r: Reader, v: unknown, at: string): ServiceRecord {
     radosConfigLocation: r.str(m.rados_config_location, join(at, "rados_config_location"), ""),
     serviceUrl: r.str(m.service_url, join(at, "service_url"), ""),
     details,
+    unmanaged: r.bool(m.unmanaged, join(at, "unmanaged"), false),
   };
 }
 

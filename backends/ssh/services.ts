@@ -28,6 +28,7 @@ export class Services {
         radosConfigLocation: "",
         serviceUrl: "",
         details: undefined,
+        unmanaged: false,
       });
     }
     return [...this.state.services.map((s) => structuredClone(s)), ...implicit.values()];

@@ -30,14 +30,14 @@ export function ensureRequestOptionsSupported(backend: Backend, rpc: RpcNeeds, r
   if (unsupported.length > 0) ensureOptionsSupported(methodDescriptor(rpc.fullName).input, request, unsupported, backend.name);
 }
 
-export async function getStatus(backend: Backend): Promise<GetStatusResponse> {
+export async function getStatus(backend: Backend, paused: boolean): Promise<GetStatusResponse> {
   const s = await backend.status();
-  return { available: s.available, reason: s.reason, backend: backend.name, details: s.details };
+  return { available: s.available, reason: s.reason, backend: backend.name, details: s.details, paused };
 }
 
 /** GetStatus when no backend is configured (--backend none). */
 export function statusWithoutBackend(): GetStatusResponse {
-  return { available: false, reason: "No orchestrator backend is configured", backend: "", details: {} };
+  return { available: false, reason: "No orchestrator backend is configured", backend: "", details: {}, paused: false };
 }
 
 export function getCapabilities(backend: Backend, rpcs: readonly RpcNeeds[]): GetCapabilitiesResponse {

@@ -12,8 +12,17 @@ export interface Deps {
   log: Logger;
   /** What the orchestrator itself keeps between requests. */
   state: OrchestratorState;
+  /** Keeps the cluster matching the stored specs (reconciler.ts); absent where nothing reconciles (some tests). */
+  reconciler?: ReconcilerControl;
   /** The longest WaitOperations waits (--max-wait); a longer wait that runs out answers RESOURCE_EXHAUSTED. */
   maxWaitMs?: number;
+}
+
+/** What requests may do to the reconciler. */
+export interface ReconcilerControl {
+  readonly paused: boolean;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
 }
 
 /** A stable digest of a request, so that a reused request_id can be told apart. */

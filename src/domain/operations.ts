@@ -1,5 +1,5 @@
 // The OperationService use cases: validation in front of the engine's queries.
-import { Operation_State } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
+import { Operation_Origin, Operation_State } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import type {
   CancelOperationRequest,
   CancelOperationResponse,
@@ -47,12 +47,13 @@ export function listOperations(deps: Deps, req: ListOperationsRequest): ListOper
   const v = new Violations();
   req.states.forEach((s, i) => v.addAll(validateEnum(s, Operation_State, `states[${i}]`, true)));
   v.addAll(validateString(req.method, "method", 256));
+  v.addAll(validateEnum(req.origin, Operation_Origin, "origin", false));
   if (req.hostname !== "") v.addAll(validateHostname(req.hostname, "hostname"));
   v.addAll(validatePageSize(req.pageSize));
   v.addAll(validatePageToken(req.pageToken));
   v.throwIfAny();
-  const all = deps.engine.list({ states: req.states, method: req.method, hostname: req.hostname });
-  const query = `operations:${[...req.states].sort().join(",")}:${req.method}:${req.hostname}`;
+  const all = deps.engine.list({ states: req.states, method: req.method, hostname: req.hostname, origin: req.origin });
+  const query = `operations:${[...req.states].sort().join(",")}:${req.method}:${req.hostname}:${req.origin}`;
   const { page, nextPageToken, totalSize } = paginate(all, req.pageSize, req.pageToken, query);
   return { operations: page, nextPageToken, totalSize };
 }

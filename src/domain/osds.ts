@@ -76,7 +76,7 @@ async function validateDriveGroupSpec(deps: Deps, spec: DriveGroupSpec | undefin
  * OSDs (`osd rm --replace`) go to its next OSDs, lowest first, unless the spec claims ids for
  * that host itself.
  */
-async function plan(deps: Deps, spec: DriveGroupSpec): Promise<OsdHostPlan[]> {
+export async function planDriveGroup(deps: Deps, spec: DriveGroupSpec): Promise<OsdHostPlan[]> {
   const hosts = matchHosts(
     spec.hostPattern,
     (await deps.backend.listHosts()).map((h) => h.hostname),
@@ -100,7 +100,7 @@ export async function validatePreviewOsds(deps: Deps, req: PreviewOsdsRequest): 
 }
 
 export async function previewOsds(deps: Deps, req: PreviewOsdsRequest): Promise<PreviewOsdsResponse> {
-  return { hosts: await plan(deps, req.spec!) };
+  return { hosts: await planDriveGroup(deps, req.spec!) };
 }
 
 export const createOsds: WriteUseCase<CreateOsdsRequest> = {
@@ -112,7 +112,7 @@ export const createOsds: WriteUseCase<CreateOsdsRequest> = {
     createOsdsPlan(
       deps,
       req,
-      (await plan(deps, req.spec!)).map((p) => p.hostname),
+      (await planDriveGroup(deps, req.spec!)).map((p) => p.hostname),
     ),
   rebuild: (deps, req, op) => createOsdsPlan(deps, req, op.hosts),
 };
@@ -128,8 +128,13 @@ function createOsdsPlan(deps: Deps, req: CreateOsdsRequest, hosts: string[]): Wr
   );
 }
 
-/** Plans again when it runs, so a repeated or resumed request skips consumed devices. */
-async function runCreate(deps: Deps, run: OperationRun, spec: DriveGroupSpec) {
+/**
+ * Records the drive group as its OSD service's spec (the reconciler applies it to devices
+ * that become available later; ids claimed once are not kept), then creates its OSDs unless
+ * it is unmanaged. Plans again when it runs, so a repeated or resumed request skips
+ * consumed devices.
+ */
+export async function runCreate(deps: Deps, run: OperationRun, spec: DriveGroupSpec) {
   const name = serviceName(ServiceType.SERVICE_TYPE_OSD, spec.serviceId || "default");
   await deps.backend.saveService!(stepContext(run), {
     serviceType: ServiceType.SERVICE_TYPE_OSD,
@@ -139,9 +144,11 @@ async function runCreate(deps: Deps, run: OperationRun, spec: DriveGroupSpec) {
     created: nowTimestamp(),
     radosConfigLocation: "",
     serviceUrl: "",
-    details: undefined,
+    details: { $case: "driveGroup", value: { ...spec, osdIdClaims: {} } },
+    unmanaged: spec.unmanaged,
   });
-  const plans = await plan(deps, spec);
+  if (spec.unmanaged) return [];
+  const plans = await planDriveGroup(deps, spec);
   await addUnstarted(deps, plans, spec.serviceId || "default");
   const total = plans.reduce((n, p) => n + p.osds.length, 0);
   let done = 0;

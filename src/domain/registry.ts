@@ -19,6 +19,8 @@ import * as operations from "./operations.js";
 import { getCapabilities, getStatus, statusWithoutBackend } from "./capabilities.js";
 import * as osds from "./osds.js";
 import { type AnyEntry, type MethodDefinition, type Primitive, type ServiceEntries, fullName, read, write } from "./registry-types.js";
+import * as reconcile from "./reconcile.js";
+import * as reconciliation from "./reconciliation.js";
 import * as placement from "./service-placement.js";
 import * as descriptions from "./service-descriptions.js";
 import * as stateless from "./stateless-services.js";
@@ -51,8 +53,11 @@ const STATELESS_OPTIONS = [
 ];
 
 const orchestrator: ServiceEntries<typeof OrchestratorServiceService> = {
-  getStatus: read("reader", [], (deps) => getStatus(deps.backend), { withoutBackend: statusWithoutBackend }),
+  getStatus: read("reader", [], (deps) => getStatus(deps.backend, deps.reconciler?.paused ?? false), { withoutBackend: statusWithoutBackend }),
   getCapabilities: read("reader", [], (deps) => getCapabilities(deps.backend, allRegisteredRpcs())),
+  // Stops or restarts everything the service does by itself: an admin's.
+  pauseReconciliation: { kind: "command", role: "admin", needs: [], options: [], call: reconciliation.pause },
+  resumeReconciliation: { kind: "command", role: "admin", needs: [], options: [], call: reconciliation.resume },
 };
 
 const host: ServiceEntries<typeof HostServiceService> = {
@@ -88,6 +93,7 @@ const service: ServiceEntries<typeof ServiceServiceService> = {
     ["listServices", "listDaemons", "deleteService", "removeDaemon"],
     stateless.removeStatelessService,
   ),
+  reconcileService: write("admin", ["listServices", "listDaemons", "deployDaemon", "removeDaemon"], reconcile.reconcileService),
 };
 
 const osd: ServiceEntries<typeof OsdServiceService> = {

@@ -1,6 +1,6 @@
 // Placing a service's daemons: the difference between where placement puts them and where
-// they run becomes deploy and remove steps (applyPlan); UpdateMons and UpdateMgrs use it one
-// daemon at a time, stateless services (stateless-services.ts) all at once.
+// they run becomes deploy and remove steps (applyPlan, through reconcile.ts's convergeDaemons),
+// for UpdateMons, UpdateMgrs and the stateless services (stateless-services.ts).
 import { type DaemonDescription, ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import {
   ServiceServiceService,
@@ -9,13 +9,13 @@ import {
 } from "../../gen/ts/ceph_orchestrator/v1/service_service.js";
 import type { ServiceRecord } from "../backend/backend.js";
 import { typeName } from "../backend/ceph-names.js";
-import { daemonIdFor } from "../backend/daemon-ids.js";
 import { nowTimestamp } from "../backend/timestamps.js";
 import type { WritePlan } from "../operations/engine.js";
-import { type Deps, settleAll, stepContext, writePlan } from "./context.js";
+import { type Deps, stepContext, writePlan } from "./context.js";
 import { ValidationError } from "./errors.js";
 import { Violations, validateRequestId } from "./fields.js";
 import { resolvePlacement, validatePlacement } from "./placement.js";
+import { convergeDaemons } from "./reconcile.js";
 import { type WriteUseCase, fullName } from "./registry-types.js";
 import { describe, summarize } from "./service-descriptions.js";
 
@@ -79,15 +79,16 @@ function coreServicePlan(deps: Deps, req: UpdateMonsRequest | UpdateMgrsRequest,
     radosConfigLocation: "",
     serviceUrl: "",
     details: undefined,
+    unmanaged: req.unmanaged,
   };
   const count = req.placement?.count ?? 0;
   const method = type === ServiceType.SERVICE_TYPE_MON ? ServiceServiceService.updateMons : ServiceServiceService.updateMgrs;
-  return applyPlan(deps, fullName(method), req, record, `Place ${count > 0 ? `${count} ` : ""}${name}s`, hosts, true);
+  return applyPlan(deps, fullName(method), req, record, `Place ${count > 0 ? `${count} ` : ""}${name}s`, hosts);
 }
 
 /**
- * Records the service, then brings its daemons to the placement: deploys the missing ones,
- * then removes the extra ones. `oneAtATime` keeps mon quorum (and mgr failover) safe.
+ * Records the service, then brings its daemons to the placement (convergeDaemons), unless
+ * the spec is unmanaged: then only the spec changes.
  */
 export function applyPlan(
   deps: Deps,
@@ -96,61 +97,16 @@ export function applyPlan(
   spec: ServiceRecord,
   description: string,
   hosts: string[],
-  oneAtATime: boolean,
 ): WritePlan {
   return writePlan(method, req, description, hosts, async (run) => {
     const existing = (await deps.backend.listServices!()).find((s) => s.serviceName === spec.serviceName);
     const record = { ...spec, created: existing?.created ?? spec.created };
     await deps.backend.saveService!(stepContext(run), record);
-    const hosts = await deps.backend.listHosts();
-    const current = await daemonsOf(deps, record.serviceName);
-    const planned = resolvePlacement(record.placement!, hosts, current);
-    const plannedHosts = new Set(planned.map((p) => p.hostname));
-    const toRemove = current.filter((d) => !plannedHosts.has(d.hostname));
-    const haveHosts = new Set(current.map((d) => d.hostname));
-    const toAdd = planned.filter((p) => !haveHosts.has(p.hostname));
-    const ids = new Set(current.map((d) => d.daemonId));
-    const deploy = (p: (typeof toAdd)[number]) => {
-      const daemonId = p.name || daemonIdFor(record.serviceType, record.serviceId, p.hostname, ids);
-      ids.add(daemonId);
-      return run.onHost(p.hostname, `${typeName(record.serviceType)}.${daemonId}`, (ctx) =>
-        deps.backend.deployDaemon!(ctx, {
-          serviceType: record.serviceType,
-          serviceName: record.serviceName,
-          daemonId,
-          hostname: p.hostname,
-          network: p.network,
-          service: record,
-        }),
-      );
-    };
-    const remove = (d: DaemonDescription) => run.onHost(d.hostname, d.daemonName, (ctx) => deps.backend.removeDaemon!(ctx, d));
-    const total = toAdd.length + toRemove.length;
-    let done = 0;
-    const step = async <T>(p: Promise<T>) => {
-      const r = await p;
-      run.progress(++done / Math.max(total, 1), `${done} of ${total} daemons changed`);
-      return r;
-    };
-    if (oneAtATime) {
-      for (const p of toAdd) {
-        run.throwIfCancelled();
-        await step(deploy(p));
-      }
-      for (const d of toRemove) {
-        run.throwIfCancelled();
-        await step(remove(d));
-      }
-    } else {
-      await settleAll(toAdd.map((p) => step(deploy(p))));
-      run.throwIfCancelled();
-      await settleAll(toRemove.map((d) => step(remove(d))));
-    }
+    if (!record.unmanaged) await convergeDaemons(deps, run, record);
     const after = summarize(await deps.backend.listDaemons!(false)).byService.get(record.serviceName);
     return { result: { $case: "service", value: describe(record, after, nowTimestamp()) } };
   });
 }
-
 
 export async function daemonsOf(deps: Deps, name: string): Promise<DaemonDescription[]> {
   return (await deps.backend.listDaemons!(false)).filter((d) => d.serviceName === name);

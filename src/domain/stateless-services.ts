@@ -63,7 +63,7 @@ function statelessPlan(
 ): WritePlan {
   const record = toRecord(req.spec!);
   const method = adding ? ServiceServiceService.addStatelessService : ServiceServiceService.updateStatelessService;
-  return applyPlan(deps, fullName(method), req, record, `${adding ? "Add" : "Update"} service '${record.serviceName}'`, hosts, false);
+  return applyPlan(deps, fullName(method), req, record, `${adding ? "Add" : "Update"} service '${record.serviceName}'`, hosts);
 }
 
 export const removeStatelessService: WriteUseCase<RemoveStatelessServiceRequest> = {
@@ -173,9 +173,10 @@ function toRecord(spec: StatelessServiceSpec): ServiceRecord {
         : "",
     serviceUrl: "",
     details: spec.details,
+    unmanaged: spec.unmanaged,
   };
 }
 
 function sameSpec(a: ServiceRecord, b: ServiceRecord): boolean {
-  return JSON.stringify([a.placement, a.details]) === JSON.stringify([b.placement, b.details]);
+  return JSON.stringify([a.placement, a.details, a.unmanaged]) === JSON.stringify([b.placement, b.details, b.unmanaged]);
 }

@@ -9,7 +9,7 @@
 // retention (retention.ts).
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import { type Operation, Operation_State } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
+import { type Operation, Operation_Origin, Operation_State } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import { timestampMs, toTimestamp } from "../backend/timestamps.js";
 import { BackendUnavailableError, ExecutionError, NotFoundError, OrchestratorError } from "../backend/errors.js";
 import { RequestIdReusedError } from "./errors.js";
@@ -29,6 +29,8 @@ export interface OperationFilter {
   method: string;
   /** Only operations working on this host (in `hosts` or a task); empty means all. */
   hostname: string;
+  /** Only operations of this origin; UNSPECIFIED (or absent) means all. */
+  origin?: Operation_Origin;
 }
 
 export interface OperationsEngineOptions {
@@ -50,6 +52,7 @@ export class OperationsEngine {
   private readonly retention: Retention<OperationEntry>;
   private readonly entryDeps: EntryDeps;
   private accepting = true;
+  private readonly endListeners = new Set<(op: Operation) => void>();
 
   constructor(opts: OperationsEngineOptions) {
     this.log = opts.log;
@@ -62,6 +65,7 @@ export class OperationsEngine {
       journal: this.journal,
       hostLocks: new HostLocks(opts.maxParallelHosts ?? 8),
       onEnded: (entry) => {
+        for (const listener of this.endListeners) listener(entry.op);
         this.retention.add(entry);
         // The count limit holds at every moment, not only at the next submit or timer tick.
         this.retention.prune();
@@ -169,6 +173,7 @@ export class OperationsEngine {
       endTime: undefined,
       cancelRequested: false,
       outcome: undefined,
+      origin: plan.origin ?? Operation_Origin.ORIGIN_CLIENT,
     };
     const entry = this.add(new OperationEntry(this.entryDeps, this.log, op, plan.requestFingerprint, plan, false));
     entry.log.info({ description: plan.description, hosts: plan.hosts, requestId: plan.requestId }, "operation accepted");
@@ -204,6 +209,12 @@ export class OperationsEngine {
     return { operation, updates: this.watch(operation.id, signal) };
   }
 
+  /** Calls `listener` with each operation's terminal snapshot as it ends; returns what detaches it. */
+  onEnded(listener: (op: Operation) => void): () => void {
+    this.endListeners.add(listener);
+    return () => this.endListeners.delete(listener);
+  }
+
   get(id: string): Operation {
     return this.entry(id).op;
   }
@@ -214,6 +225,7 @@ export class OperationsEngine {
     for (const { op } of [...this.entries.values()].reverse()) {
       if (filter.states.length > 0 && !filter.states.includes(op.state)) continue;
       if (filter.method && op.method !== filter.method) continue;
+      if (filter.origin && op.origin !== filter.origin) continue;
       if (filter.hostname && !op.hosts.includes(filter.hostname) && !op.tasks.some((t) => t.hostname === filter.hostname)) {
         continue;
       }

@@ -1,6 +1,6 @@
 // What a write hands to the engine, and what its run works with.
 import type { Logger } from "pino";
-import type { Operation, OperationResult } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
+import type { Operation, OperationResult, Operation_Origin } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import type { StepContext } from "../backend/backend.js";
 
 /** What a write hands to the engine. */
@@ -15,6 +15,8 @@ export interface WritePlan {
   /** The write's request (a ts-proto object, JSON-serialisable): journaled to resume it. */
   request: object;
   hosts: string[];
+  /** Who asks: a client (the default) or the reconciler. */
+  origin?: Operation_Origin;
   /** Does the work; `undefined` means success without a typed result. */
   run(run: OperationRun): Promise<OperationResult | undefined>;
 }

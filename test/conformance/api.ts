@@ -39,6 +39,10 @@ import {
 } from "../../gen/ts/ceph_orchestrator/v1/operation_service.js";
 import {
   GetCapabilitiesRequest,
+  PauseReconciliationRequest,
+  type PauseReconciliationResponse,
+  ResumeReconciliationRequest,
+  type ResumeReconciliationResponse,
   type GetCapabilitiesResponse,
   GetStatusRequest,
   type GetStatusResponse,
@@ -63,6 +67,7 @@ import {
   ListDaemonsRequest,
   type ListDaemonsResponse,
   RemoveStatelessServiceRequest,
+  ReconcileServiceRequest,
   ServiceActionRequest,
   ServiceServiceService,
   UpdateMgrsRequest,
@@ -138,6 +143,14 @@ export class Api {
     return unary(this.c.orchestrator, this.c.orchestrator.getCapabilities, GetCapabilitiesRequest.fromPartial({}), o);
   }
 
+  pauseReconciliation(o?: CallOpts): Promise<PauseReconciliationResponse> {
+    return unary(this.c.orchestrator, this.c.orchestrator.pauseReconciliation, PauseReconciliationRequest.fromPartial({}), o);
+  }
+
+  resumeReconciliation(o?: CallOpts): Promise<ResumeReconciliationResponse> {
+    return unary(this.c.orchestrator, this.c.orchestrator.resumeReconciliation, ResumeReconciliationRequest.fromPartial({}), o);
+  }
+
   // HostService
   addHost(r: DeepPartial<AddHostRequest>, o?: CallOpts): OpStream {
     return stream(this.c.hosts, this.c.hosts.addHost, AddHostRequest.fromPartial(r), o);
@@ -199,6 +212,10 @@ export class Api {
   }
   removeStatelessService(r: DeepPartial<RemoveStatelessServiceRequest>, o?: CallOpts): OpStream {
     return stream(this.c.services, this.c.services.removeStatelessService, RemoveStatelessServiceRequest.fromPartial(r), o);
+  }
+
+  reconcileService(r: DeepPartial<ReconcileServiceRequest>, o?: CallOpts): OpStream {
+    return stream(this.c.services, this.c.services.reconcileService, ReconcileServiceRequest.fromPartial(r), o);
   }
 
   // OsdService
@@ -476,6 +493,8 @@ interface MessageFns {
 const REQUEST_TYPES: Record<RpcName, MessageFns> = {
   "OrchestratorService.GetStatus": GetStatusRequest,
   "OrchestratorService.GetCapabilities": GetCapabilitiesRequest,
+  "OrchestratorService.PauseReconciliation": PauseReconciliationRequest,
+  "OrchestratorService.ResumeReconciliation": ResumeReconciliationRequest,
   "HostService.AddHost": AddHostRequest,
   "HostService.RemoveHost": RemoveHostRequest,
   "HostService.UpdateHostAddr": UpdateHostAddrRequest,
@@ -495,6 +514,7 @@ const REQUEST_TYPES: Record<RpcName, MessageFns> = {
   "ServiceService.AddStatelessService": AddStatelessServiceRequest,
   "ServiceService.UpdateStatelessService": UpdateStatelessServiceRequest,
   "ServiceService.RemoveStatelessService": RemoveStatelessServiceRequest,
+  "ServiceService.ReconcileService": ReconcileServiceRequest,
   "OsdService.CreateOsds": CreateOsdsRequest,
   "OsdService.PreviewOsds": PreviewOsdsRequest,
   "OsdService.ReplaceOsds": ReplaceOsdsRequest,
@@ -526,6 +546,8 @@ export function requestsNamingNothing(host: string): Record<RpcName, unknown> {
   return {
     "OrchestratorService.GetStatus": {},
     "OrchestratorService.GetCapabilities": {},
+    "OrchestratorService.PauseReconciliation": {},
+    "OrchestratorService.ResumeReconciliation": {},
     "HostService.AddHost": { host: { hostname: `${absent}-host` } },
     "HostService.RemoveHost": { hostname: `${absent}-host` },
     "HostService.UpdateHostAddr": { hostname: `${absent}-host`, addr: "192.0.2.1" },
@@ -545,6 +567,7 @@ export function requestsNamingNothing(host: string): Record<RpcName, unknown> {
     "ServiceService.AddStatelessService": { spec: { serviceType: ServiceType.SERVICE_TYPE_MDS, serviceId: absent, placement: { count: 1000 } } },
     "ServiceService.UpdateStatelessService": { spec: { serviceType: ServiceType.SERVICE_TYPE_MDS, serviceId: absent } },
     "ServiceService.RemoveStatelessService": { serviceName: `mds.${absent}` },
+    "ServiceService.ReconcileService": { serviceName: `mds.${absent}` },
     "OsdService.CreateOsds": { spec: drives },
     "OsdService.PreviewOsds": { spec: drives },
     "OsdService.ReplaceOsds": { spec: { ...drives, osdIdClaims: { [host]: { osdIds: [999_999] } } } },

@@ -520,6 +520,23 @@ export function defineConformanceSuite(name: string, start: () => Promise<Confor
             expect(left).toEqual(updated.map((d) => d.daemonName).filter((n) => n !== gone).sort());
             expect((await api.describeServices({ serviceName: svcName })).services.map((s) => s.serviceName)).toEqual([svcName]);
             updated.pop();
+            if (supported("ServiceService.ReconcileService")) {
+              // Its spec still asks for the one removed: reconciling deploys it again, on its host.
+              const reconciled = await succeed(api.reconcileService({ serviceName: svcName }));
+              expect(reconciled.op.hosts).toEqual(facts.hosts.slice(0, 2).filter((h) => !updated.some((d) => d.hostname === h)));
+              updated.splice(0, updated.length, ...(await daemonsOf()));
+              expect(updated.length).toBe(wantAfterUpdate);
+              expect(updated.every((d) => d.status === DS.STATUS_RUNNING), JSON.stringify(updated.map((d) => d.status))).toBe(true);
+              // Nothing left to do: another changes nothing.
+              expect((await succeed(api.reconcileService({ serviceName: svcName }))).op.tasks).toEqual([]);
+            }
+          }
+          if (supported("ServiceService.ReconcileService")) {
+            // Unmanaged: the spec is kept, the daemons are left as they are, and reconciling is refused.
+            await succeed(api.updateStatelessService({ spec: { ...spec.update, unmanaged: true } }));
+            expect((await api.describeServices({ serviceName: svcName })).services[0]).toMatchObject({ unmanaged: true });
+            expect((await daemonsOf()).map((d) => d.daemonName).sort()).toEqual(updated.map((d) => d.daemonName).sort());
+            expectError(await refusal(api.reconcileService({ serviceName: svcName })), grpc.status.FAILED_PRECONDITION, "FAILED_PRECONDITION");
           }
           const removed = await succeed(api.removeStatelessService({ serviceName: svcName }));
           if (removed.op.outcome?.$case === "result" && removed.op.outcome.value.result?.$case === "removedService") {

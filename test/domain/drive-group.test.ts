@@ -35,6 +35,7 @@ function spec(s: Partial<DriveGroupSpec> = {}): DriveGroupSpec {
     dbSlots: 0,
     walSlots: 0,
     osdIdClaims: {},
+    unmanaged: false,
     ...s,
   };
 }

@@ -42,6 +42,8 @@ const BAD_CODES = new Set([grpc.status.INTERNAL, grpc.status.UNKNOWN, grpc.statu
 const SEEDS: Record<RpcName, Record<string, unknown>[]> = {
   "OrchestratorService.GetStatus": [{}],
   "OrchestratorService.GetCapabilities": [{}],
+  "OrchestratorService.PauseReconciliation": [{}],
+  "OrchestratorService.ResumeReconciliation": [{}],
   "HostService.AddHost": [{ host: { hostname: "node-4" } }, { host: { hostname: "node-5", addr: "10.0.0.15", labels: ["osd", "mds"] } }],
   "HostService.RemoveHost": [{ hostname: "node-3" }, { hostname: "node-4", force: true }],
   "HostService.UpdateHostAddr": [{ hostname: "node-2", addr: "10.0.0.42" }, { hostname: "node-3", addr: "node-3.example" }],
@@ -65,6 +67,7 @@ const SEEDS: Record<RpcName, Record<string, unknown>[]> = {
   ],
   "ServiceService.UpdateStatelessService": [{ spec: { serviceType: ServiceType.SERVICE_TYPE_MDS, serviceId: "fuzz", placement: { count: 2 } } }],
   "ServiceService.RemoveStatelessService": [{ serviceName: "mds.fuzz" }],
+  "ServiceService.ReconcileService": [{ serviceName: "mds.fuzz" }],
   "OsdService.CreateOsds": [{ spec: { hostPattern: "node-1", dataDevices: { paths: ["/dev/sdc"] } } }, { spec: { hostPattern: "node-*", dataDevices: { rotational: true }, dbDevices: { rotational: false, size: "100G:" } } }],
   "OsdService.PreviewOsds": [{ spec: { hostPattern: "node-*", dataDevices: { rotational: true, limit: 2 }, encrypted: true } }],
   "OsdService.ReplaceOsds": [{ spec: { hostPattern: "node-1", dataDevices: { paths: ["/dev/sdb"] }, osdIdClaims: { "node-1": { osdIds: [0] } } } }],

@@ -69,10 +69,13 @@ async function write(s: OpStream): Promise<Operation> {
 }
 
 describe("every RPC, in one cluster life cycle", () => {
-  it("OrchestratorService: GetStatus, GetCapabilities", async () => {
-    expect(await api.getStatus()).toMatchObject({ available: true, backend: "sim" });
+  it("OrchestratorService: GetStatus, GetCapabilities, PauseReconciliation, ResumeReconciliation", async () => {
+    expect(await api.getStatus()).toMatchObject({ available: true, backend: "sim", paused: false });
     const caps = await api.getCapabilities();
     expect(caps.rpcs.every((r) => r.supported)).toBe(true);
+    expect(await api.pauseReconciliation()).toEqual({ paused: true });
+    expect((await api.getStatus()).paused).toBe(true);
+    expect(await api.resumeReconciliation()).toEqual({ paused: false });
   });
 
   it("HostService: AddHost, UpdateHostAddr, ListHosts, AddHostLabel, RemoveHostLabel", async () => {
@@ -103,6 +106,9 @@ describe("every RPC, in one cluster life cycle", () => {
     expect(mds).toHaveLength(2);
     await write(api.removeDaemons({ daemonNames: [mds[0]!.daemonName] }));
     expect((await api.listDaemons({ serviceName: "mds.cov" })).daemons).toHaveLength(1);
+    // The spec still asks for two: reconciling deploys the one removed again.
+    await write(api.reconcileService({ serviceName: "mds.cov" }));
+    expect((await api.listDaemons({ serviceName: "mds.cov" })).daemons).toHaveLength(2);
     await write(api.removeStatelessService({ serviceName: "mds.cov" }));
   });
 

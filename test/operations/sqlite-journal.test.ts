@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Operation, Operation_State as S } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
+import { type Operation, Operation_Origin, Operation_State as S } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import { Code } from "../../gen/ts/google/rpc/code.js";
 import { RequestIdReusedError } from "../../src/domain/errors.js";
 import type { OperationsEngine, WritePlan, ResumeFn } from "../../src/operations/engine.js";
@@ -66,6 +66,7 @@ function snapshot(over: Partial<Operation> = {}): Operation {
     endTime: undefined,
     cancelRequested: false,
     outcome: undefined,
+    origin: Operation_Origin.ORIGIN_CLIENT,
     ...over,
   };
 }

@@ -10,10 +10,11 @@ describe("the role table", () => {
     expect(Object.keys(RPC_ACCESS).sort()).toEqual(rpcs);
   });
 
-  it("marks as writes the RPCs that stream an operation they start, and CancelOperation", () => {
+  it("marks as writes the RPCs that stream an operation they start, and the commands: CancelOperation, Pause/ResumeReconciliation", () => {
+    const commands = ["CancelOperation", "PauseReconciliation", "ResumeReconciliation"];
     for (const rpc of allRpcs()) {
       const startsOperation = rpc.responseStream && rpc.method !== "WatchOperation";
-      expect(RPC_ACCESS[rpc.fullName]!.write, rpc.fullName).toBe(startsOperation || rpc.method === "CancelOperation");
+      expect(RPC_ACCESS[rpc.fullName]!.write, rpc.fullName).toBe(startsOperation || commands.includes(rpc.method));
     }
   });
 

@@ -46,7 +46,8 @@ export async function startHarness(
   client: ClientSecurityOptions = {},
   logger?: Logger,
 ): Promise<Harness> {
-  const config = loadConfig(["--listen", "127.0.0.1:0", "--journal=false", ...args], {});
+  // Reconciliation is off unless a test turns it on: the other tests watch their own writes alone.
+  const config = loadConfig(["--listen", "127.0.0.1:0", "--journal=false", "--reconcile-interval=0", ...args], {});
   if (config === "help") throw new Error("unexpected --help");
   const log = logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
   const server = await startServer({ ...config, ...overrides }, log);

@@ -34,6 +34,8 @@ TransportName = str  # "grpcio" or "h2"
 _FEATURES: Dict[str, Tuple[str, ...]] = {
     "OrchestratorService.GetStatus": ("available",),
     "OrchestratorService.GetCapabilities": ("get_feature_set",),
+    "OrchestratorService.PauseReconciliation": ("pause",),
+    "OrchestratorService.ResumeReconciliation": ("resume",),
     "HostService.AddHost": ("add_host",),
     "HostService.UpdateHostAddr": ("update_host_addr",),
     "HostService.RemoveHost": ("remove_host",),
@@ -56,6 +58,7 @@ _FEATURES: Dict[str, Tuple[str, ...]] = {
         "update_stateless_service", "update_mds", "update_rgw", "update_nfs", "update_iscsi", "update_rbd_mirror"),
     "ServiceService.RemoveStatelessService": (
         "remove_stateless_service", "remove_mds", "remove_rgw", "remove_nfs", "remove_iscsi", "remove_rbd_mirror"),
+    "ServiceService.ReconcileService": ("reconcile_service",),
     "OsdService.CreateOsds": ("create_osds",),
     "OsdService.PreviewOsds": ("preview_osds",),
     "OsdService.ReplaceOsds": ("replace_osds",),
@@ -149,8 +152,9 @@ class OrchestratorClient(HostCalls, InventoryCalls, ServiceCalls, OsdCalls, Upgr
 
     def available(self) -> Tuple[bool, str, Dict[str, Any]]:
         """(available, reason, details) as upstream's ``available()``; the details hold the
-        backend's facts and its name under "backend". An unreachable service is
-        ``(False, why, {})`` rather than an error."""
+        backend's facts, its name under "backend" and whether reconciliation is paused under
+        "paused" (as cephadm's). An unreachable service is ``(False, why, {})`` rather than
+        an error."""
         try:
             resp = self._unary("OrchestratorService", "GetStatus", orchestrator_service_pb2.GetStatusRequest(),
                                orchestrator_service_pb2.GetStatusResponse)
@@ -161,7 +165,19 @@ class OrchestratorClient(HostCalls, InventoryCalls, ServiceCalls, OsdCalls, Upgr
         details: Dict[str, Any] = dict(resp.details)
         if resp.backend:
             details.setdefault("backend", resp.backend)
+            details["paused"] = bool(resp.paused)
         return bool(resp.available), resp.reason, details
+
+    def pause(self) -> None:
+        """Upstream's ``pause()`` (``ceph orch pause``): the reconciler starts nothing until
+        :meth:`resume`; kept across restarts of the service."""
+        self._unary("OrchestratorService", "PauseReconciliation", orchestrator_service_pb2.PauseReconciliationRequest(),
+                    orchestrator_service_pb2.PauseReconciliationResponse)
+
+    def resume(self) -> None:
+        """Upstream's ``resume()`` (``ceph orch resume``)."""
+        self._unary("OrchestratorService", "ResumeReconciliation", orchestrator_service_pb2.ResumeReconciliationRequest(),
+                    orchestrator_service_pb2.ResumeReconciliationResponse)
 
     def get_capabilities(self) -> orchestrator_service_pb2.GetCapabilitiesResponse:
         """The backend's exact capabilities: every RPC, supported or not, with the request

@@ -6,7 +6,7 @@ OperationService calls that follow writes (a Completion uses them to wait and ca
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple, Type, TypeVar, Union
+from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple, Type, TypeVar, Union, cast
 
 from google.protobuf import duration_pb2
 from google.protobuf import message as _message
@@ -129,8 +129,9 @@ class OperationCalls:
         return resp.operation
 
     def list_operations(self, states: Iterable[Union[str, int]] = (), method: str = "",
-                        host: str = "") -> List[operation_pb2.Operation]:
-        """Operations, newest first (all pages). ``states`` as "RUNNING" or State values."""
+                        host: str = "", origin: Union[str, int] = 0) -> List[operation_pb2.Operation]:
+        """Operations, newest first (all pages). ``states`` as "RUNNING" or State values;
+        ``origin`` "client" or "reconciler" (or an Origin value) keeps those only."""
         enum = operation_pb2.Operation.DESCRIPTOR.enum_types_by_name["State"]
         values: List[Any] = []
         for s in states:
@@ -141,7 +142,15 @@ class OperationCalls:
                 values.append(enum.values_by_name[name].number)
             else:
                 values.append(name)
-        req = operation_service_pb2.ListOperationsRequest(states=values, method=method, hostname=host)
+        origins = operation_pb2.Operation.DESCRIPTOR.enum_types_by_name["Origin"]
+        origin_value = origin
+        if isinstance(origin, str):
+            name = origin if origin.startswith("ORIGIN_") else "ORIGIN_" + origin.upper()
+            if name not in origins.values_by_name:
+                raise invalid("origin", "unknown operation origin %r" % (origin,))
+            origin_value = origins.values_by_name[name].number
+        req = operation_service_pb2.ListOperationsRequest(states=values, method=method, hostname=host,
+                                                          origin=cast(Any, origin_value))
         return self._pages("OperationService", "ListOperations", req, operation_service_pb2.ListOperationsResponse,
                            "operations")
 

@@ -88,19 +88,21 @@ class ServiceCalls(OperationCalls):
                            "daemons", operation_pb2.DaemonsActedOn)
 
     def update_mons(self, count: int, hosts: Iterable[HostPlacementLike] = (), label: Optional[str] = None,
-                    request_id: Optional[str] = None) -> Completion[service_pb2.ServiceDescription]:
+                    request_id: Optional[str] = None, unmanaged: bool = False
+                    ) -> Completion[service_pb2.ServiceDescription]:
         """Run ``count`` mons; ``hosts`` as upstream's ``[(host, network), ...]`` (or names).
-        Result: the mon service."""
+        ``unmanaged`` records the placement and leaves the mons alone. Result: the mon service."""
         req = service_service_pb2.UpdateMonsRequest(
-            placement=to_placement(count, hosts, label), request_id=ensure_request_id(request_id))
+            placement=to_placement(count, hosts, label), request_id=ensure_request_id(request_id), unmanaged=unmanaged)
         return self._write("ServiceService", "UpdateMons", req, service_service_pb2.UpdateMonsResponse,
                            "service", service_pb2.ServiceDescription)
 
     def update_mgrs(self, count: int, hosts: Iterable[HostPlacementLike] = (), label: Optional[str] = None,
-                    request_id: Optional[str] = None) -> Completion[service_pb2.ServiceDescription]:
-        """Run ``count`` mgrs, optionally on ``hosts``. Result: the mgr service."""
+                    request_id: Optional[str] = None, unmanaged: bool = False
+                    ) -> Completion[service_pb2.ServiceDescription]:
+        """Run ``count`` mgrs, optionally on ``hosts`` (``unmanaged`` as for mons). Result: the mgr service."""
         req = service_service_pb2.UpdateMgrsRequest(
-            placement=to_placement(count, hosts, label), request_id=ensure_request_id(request_id))
+            placement=to_placement(count, hosts, label), request_id=ensure_request_id(request_id), unmanaged=unmanaged)
         return self._write("ServiceService", "UpdateMgrs", req, service_service_pb2.UpdateMgrsResponse,
                            "service", service_pb2.ServiceDescription)
 
@@ -133,6 +135,16 @@ class ServiceCalls(OperationCalls):
         return self._write("ServiceService", "RemoveStatelessService", req,
                            service_service_pb2.RemoveStatelessServiceResponse, "removed_service",
                            operation_pb2.RemovedService)
+
+    def reconcile_service(self, service_name: str,
+                          request_id: Optional[str] = None) -> Completion[service_pb2.ServiceDescription]:
+        """Bring a service back to its stored spec now (what the reconciler does by itself):
+        deploy missing daemons, remove surplus ones, redeploy failed ones, create OSDs of a
+        drive group on available devices. Result: the service."""
+        req = service_service_pb2.ReconcileServiceRequest(service_name=service_name,
+                                                          request_id=ensure_request_id(request_id))
+        return self._write("ServiceService", "ReconcileService", req, service_service_pb2.ReconcileServiceResponse,
+                           "service", service_pb2.ServiceDescription)
 
     # ... and upstream's per-type names.
 

@@ -17,6 +17,7 @@ const MDS: ServiceRecord = {
   placement: { label: "", hosts: [], count: 2, hostPattern: "" },
   radosConfigLocation: "",
   serviceUrl: "",
+  unmanaged: false,
 };
 
 const mds = (daemonId: string, hostname: string): DaemonDeployment => ({

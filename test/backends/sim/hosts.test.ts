@@ -98,7 +98,7 @@ describe("sim unreachable hosts", () => {
       daemonId: "node-2b",
       hostname: "node-2",
       network: "",
-      service: { serviceType: ServiceType.SERVICE_TYPE_CRASH, serviceId: "", serviceName: "crash", radosConfigLocation: "", serviceUrl: "" },
+      service: { serviceType: ServiceType.SERVICE_TYPE_CRASH, serviceId: "", serviceName: "crash", radosConfigLocation: "", serviceUrl: "", unmanaged: false },
     });
     await expect(deploy).rejects.toBeInstanceOf(ExecutionError);
     await expect(deploy).rejects.toMatchObject({ hostname: "node-2", message: expect.stringContaining("node-2") });

@@ -81,7 +81,7 @@ describe("sim backend with a store", () => {
   it("never saves a daemon mid-deployment: a crash then leaves no trace of it", async () => {
     const dir = tempDir();
     const { sim, database } = await simOn(dir, { delays: { deployDaemon: 60_000 } });
-    const service = { serviceType: ServiceType.SERVICE_TYPE_MDS, serviceId: "fs", serviceName: "mds.fs", placement: undefined, created: undefined, radosConfigLocation: "", serviceUrl: "", details: undefined };
+    const service = { serviceType: ServiceType.SERVICE_TYPE_MDS, serviceId: "fs", serviceName: "mds.fs", placement: undefined, created: undefined, radosConfigLocation: "", serviceUrl: "", details: undefined, unmanaged: false };
     const stop = new AbortController();
     void sim
       .deployDaemon(stepContext(stop.signal), { serviceType: ServiceType.SERVICE_TYPE_MDS, serviceName: "mds.fs", daemonId: "fs.node-1.a", hostname: "node-1", network: "", service })

@@ -63,8 +63,10 @@ class Server:
         self.target = "127.0.0.1:%d" % self.port
         self.log_path = os.path.join(log_dir, "server-%s.log" % name)
         self._log = open(self.log_path, "wb")
+        # No reconciliation by itself: each test sees the results of its own calls only
+        # (reconcile_service still runs one; test/grpc/reconciler.test.ts covers the loop).
         self.cmd = ["npx", "tsx", "src/main.ts", "--listen", self.target, "--log-level", "warn",
-                    "--shutdown-grace", "500", *extra]
+                    "--shutdown-grace", "500", "--reconcile-interval", "0", *extra]
         # A data directory of its own (CEPH_ORCH_DATA_DIR; servers without persistence ignore
         # it): every server starts from the fixture's cluster, and servers never share files.
         # Other CEPH_ORCH_* settings of the calling shell are not inherited.

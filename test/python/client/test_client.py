@@ -72,7 +72,7 @@ def hostnames(client: OrchestratorClient) -> List[str]:
 def test_available(client: OrchestratorClient) -> None:
     ok, reason, details = client.available()
     assert (ok, reason) == (True, "")
-    assert details == {"backend": "sim", "fsid": FSID, "version": "16.2.15", "hosts": "3"}
+    assert details == {"backend": "sim", "fsid": FSID, "version": "16.2.15", "hosts": "3", "paused": False}
 
 
 def test_get_feature_set_and_capabilities(client: OrchestratorClient) -> None:
@@ -472,6 +472,37 @@ def test_operations(client: OrchestratorClient) -> None:
         client.get_operation("00000000-0000-0000-0000-000000000000")
     assert info.value.code == StatusCode.NOT_FOUND
     done(client.remove_host_label("node-2", "ops"))
+
+
+def test_reconciliation(client: OrchestratorClient) -> None:
+    client.pause()
+    assert client.available()[2]["paused"] is True
+    client.resume()
+    assert client.available()[2]["paused"] is False
+    features = client.get_feature_set()
+    assert all(features[m]["available"] for m in ("pause", "resume", "reconcile_service"))
+
+    added = done(client.add_mds({"service_id": "idle", "placement": {"hosts": ["node-3"]}, "unmanaged": True}))
+    assert added.result.unmanaged and added.result.running == 0
+    assert client.list_daemons(service_name="mds.idle") == []
+    with pytest.raises(OrchestratorError) as info:
+        client.reconcile_service("mds.idle")
+    assert info.value.code == StatusCode.FAILED_PRECONDITION and "unmanaged" in str(info.value)
+    done(client.update_mds({"service_id": "idle", "placement": {"hosts": ["node-3"]}}))
+    assert [d.hostname for d in client.list_daemons(service_name="mds.idle")] == ["node-3"]
+
+    c = done(client.reconcile_service("mds.idle"))  # nothing left to do
+    assert str(c) == "Reconcile service 'mds.idle'"
+    assert (c.result.service_name, c.result.running) == ("mds.idle", 1)
+    assert c.operation_id in [o.id for o in client.list_operations(origin="client")]
+    assert c.operation_id not in [o.id for o in client.list_operations(origin="reconciler")]
+    with pytest.raises(OrchestratorValidationError) as vinfo:
+        client.list_operations(origin="someone")
+    assert vinfo.value.fields == ["origin"]
+    with pytest.raises(OrchestratorError) as info:
+        client.reconcile_service("mds.nothing")
+    assert info.value.code == StatusCode.NOT_FOUND
+    done(client.remove_mds("idle"))
 
 
 def test_unknown_method_is_not_implemented(client: OrchestratorClient) -> None:

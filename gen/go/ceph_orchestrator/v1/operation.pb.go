@@ -92,6 +92,59 @@ func (Operation_State) EnumDescriptor() ([]byte, []int) {
 	return file_ceph_orchestrator_v1_operation_proto_rawDescGZIP(), []int{0, 0}
 }
 
+// Who started the operation.
+type Operation_Origin int32
+
+const (
+	// Not set (an operation journaled before origins were recorded: a client's).
+	Operation_ORIGIN_UNSPECIFIED Operation_Origin = 0
+	// A client's request.
+	Operation_ORIGIN_CLIENT Operation_Origin = 1
+	// The reconciler, keeping the cluster matching the stored service specs.
+	Operation_ORIGIN_RECONCILER Operation_Origin = 2
+)
+
+// Enum value maps for Operation_Origin.
+var (
+	Operation_Origin_name = map[int32]string{
+		0: "ORIGIN_UNSPECIFIED",
+		1: "ORIGIN_CLIENT",
+		2: "ORIGIN_RECONCILER",
+	}
+	Operation_Origin_value = map[string]int32{
+		"ORIGIN_UNSPECIFIED": 0,
+		"ORIGIN_CLIENT":      1,
+		"ORIGIN_RECONCILER":  2,
+	}
+)
+
+func (x Operation_Origin) Enum() *Operation_Origin {
+	p := new(Operation_Origin)
+	*p = x
+	return p
+}
+
+func (x Operation_Origin) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Operation_Origin) Descriptor() protoreflect.EnumDescriptor {
+	return file_ceph_orchestrator_v1_operation_proto_enumTypes[1].Descriptor()
+}
+
+func (Operation_Origin) Type() protoreflect.EnumType {
+	return &file_ceph_orchestrator_v1_operation_proto_enumTypes[1]
+}
+
+func (x Operation_Origin) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Operation_Origin.Descriptor instead.
+func (Operation_Origin) EnumDescriptor() ([]byte, []int) {
+	return file_ceph_orchestrator_v1_operation_proto_rawDescGZIP(), []int{0, 1}
+}
+
 // A long-running write: upstream's WriteCompletion. Every write RPC streams one Operation
 // message per change of state, each the operation's full current state:
 //
@@ -140,7 +193,9 @@ type Operation struct {
 	//
 	//	*Operation_Error
 	//	*Operation_Result
-	Outcome       isOperation_Outcome `protobuf_oneof:"outcome"`
+	Outcome isOperation_Outcome `protobuf_oneof:"outcome"`
+	// Who started the operation.
+	Origin        Operation_Origin `protobuf:"varint,18,opt,name=origin,proto3,enum=ceph_orchestrator.v1.Operation_Origin" json:"origin,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -303,6 +358,13 @@ func (x *Operation) GetResult() *OperationResult {
 		}
 	}
 	return nil
+}
+
+func (x *Operation) GetOrigin() Operation_Origin {
+	if x != nil {
+		return x.Origin
+	}
+	return Operation_ORIGIN_UNSPECIFIED
 }
 
 type isOperation_Outcome interface {
@@ -927,7 +989,7 @@ var File_ceph_orchestrator_v1_operation_proto protoreflect.FileDescriptor
 
 const file_ceph_orchestrator_v1_operation_proto_rawDesc = "" +
 	"\n" +
-	"$ceph_orchestrator/v1/operation.proto\x12\x14ceph_orchestrator.v1\x1a\x1fceph_orchestrator/v1/host.proto\x1a$ceph_orchestrator/v1/inventory.proto\x1a\x1eceph_orchestrator/v1/osd.proto\x1a\"ceph_orchestrator/v1/service.proto\x1a\"ceph_orchestrator/v1/upgrade.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\"\xda\x06\n" +
+	"$ceph_orchestrator/v1/operation.proto\x12\x14ceph_orchestrator.v1\x1a\x1fceph_orchestrator/v1/host.proto\x1a$ceph_orchestrator/v1/inventory.proto\x1a\x1eceph_orchestrator/v1/osd.proto\x1a\"ceph_orchestrator/v1/service.proto\x1a\"ceph_orchestrator/v1/upgrade.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\"\xe6\a\n" +
 	"\tOperation\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1d\n" +
 	"\n" +
@@ -951,7 +1013,8 @@ const file_ceph_orchestrator_v1_operation_proto_rawDesc = "" +
 	"\bend_time\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\x12)\n" +
 	"\x10cancel_requested\x18\x0f \x01(\bR\x0fcancelRequested\x12*\n" +
 	"\x05error\x18\x10 \x01(\v2\x12.google.rpc.StatusH\x00R\x05error\x12?\n" +
-	"\x06result\x18\x11 \x01(\v2%.ceph_orchestrator.v1.OperationResultH\x00R\x06result\"\x97\x01\n" +
+	"\x06result\x18\x11 \x01(\v2%.ceph_orchestrator.v1.OperationResultH\x00R\x06result\x12>\n" +
+	"\x06origin\x18\x12 \x01(\x0e2&.ceph_orchestrator.v1.Operation.OriginR\x06origin\"\x97\x01\n" +
 	"\x05State\x12\x15\n" +
 	"\x11STATE_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eSTATE_ACCEPTED\x10\x01\x12\x14\n" +
@@ -959,7 +1022,11 @@ const file_ceph_orchestrator_v1_operation_proto_rawDesc = "" +
 	"\rSTATE_RUNNING\x10\x03\x12\x13\n" +
 	"\x0fSTATE_SUCCEEDED\x10\x04\x12\x10\n" +
 	"\fSTATE_FAILED\x10\x05\x12\x13\n" +
-	"\x0fSTATE_CANCELLED\x10\x06B\t\n" +
+	"\x0fSTATE_CANCELLED\x10\x06\"J\n" +
+	"\x06Origin\x12\x16\n" +
+	"\x12ORIGIN_UNSPECIFIED\x10\x00\x12\x11\n" +
+	"\rORIGIN_CLIENT\x10\x01\x12\x15\n" +
+	"\x11ORIGIN_RECONCILER\x10\x02B\t\n" +
 	"\aoutcome\"\xe0\x01\n" +
 	"\rOperationTask\x12\x16\n" +
 	"\x06target\x18\x01 \x01(\tR\x06target\x12\x1a\n" +
@@ -1007,55 +1074,57 @@ func file_ceph_orchestrator_v1_operation_proto_rawDescGZIP() []byte {
 	return file_ceph_orchestrator_v1_operation_proto_rawDescData
 }
 
-var file_ceph_orchestrator_v1_operation_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_ceph_orchestrator_v1_operation_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
 var file_ceph_orchestrator_v1_operation_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
 var file_ceph_orchestrator_v1_operation_proto_goTypes = []any{
 	(Operation_State)(0),          // 0: ceph_orchestrator.v1.Operation.State
-	(*Operation)(nil),             // 1: ceph_orchestrator.v1.Operation
-	(*OperationTask)(nil),         // 2: ceph_orchestrator.v1.OperationTask
-	(*OperationResult)(nil),       // 3: ceph_orchestrator.v1.OperationResult
-	(*RemovedHost)(nil),           // 4: ceph_orchestrator.v1.RemovedHost
-	(*DaemonsActedOn)(nil),        // 5: ceph_orchestrator.v1.DaemonsActedOn
-	(*RemovedService)(nil),        // 6: ceph_orchestrator.v1.RemovedService
-	(*CreatedOsds)(nil),           // 7: ceph_orchestrator.v1.CreatedOsds
-	(*OsdRemovals)(nil),           // 8: ceph_orchestrator.v1.OsdRemovals
-	(*DeviceLightsSet)(nil),       // 9: ceph_orchestrator.v1.DeviceLightsSet
-	(*timestamppb.Timestamp)(nil), // 10: google.protobuf.Timestamp
-	(*status.Status)(nil),         // 11: google.rpc.Status
-	(*Host)(nil),                  // 12: ceph_orchestrator.v1.Host
-	(*ServiceDescription)(nil),    // 13: ceph_orchestrator.v1.ServiceDescription
-	(*UpgradeStatus)(nil),         // 14: ceph_orchestrator.v1.UpgradeStatus
-	(*Device)(nil),                // 15: ceph_orchestrator.v1.Device
-	(*CreatedOsd)(nil),            // 16: ceph_orchestrator.v1.CreatedOsd
-	(*OsdRemoval)(nil),            // 17: ceph_orchestrator.v1.OsdRemoval
+	(Operation_Origin)(0),         // 1: ceph_orchestrator.v1.Operation.Origin
+	(*Operation)(nil),             // 2: ceph_orchestrator.v1.Operation
+	(*OperationTask)(nil),         // 3: ceph_orchestrator.v1.OperationTask
+	(*OperationResult)(nil),       // 4: ceph_orchestrator.v1.OperationResult
+	(*RemovedHost)(nil),           // 5: ceph_orchestrator.v1.RemovedHost
+	(*DaemonsActedOn)(nil),        // 6: ceph_orchestrator.v1.DaemonsActedOn
+	(*RemovedService)(nil),        // 7: ceph_orchestrator.v1.RemovedService
+	(*CreatedOsds)(nil),           // 8: ceph_orchestrator.v1.CreatedOsds
+	(*OsdRemovals)(nil),           // 9: ceph_orchestrator.v1.OsdRemovals
+	(*DeviceLightsSet)(nil),       // 10: ceph_orchestrator.v1.DeviceLightsSet
+	(*timestamppb.Timestamp)(nil), // 11: google.protobuf.Timestamp
+	(*status.Status)(nil),         // 12: google.rpc.Status
+	(*Host)(nil),                  // 13: ceph_orchestrator.v1.Host
+	(*ServiceDescription)(nil),    // 14: ceph_orchestrator.v1.ServiceDescription
+	(*UpgradeStatus)(nil),         // 15: ceph_orchestrator.v1.UpgradeStatus
+	(*Device)(nil),                // 16: ceph_orchestrator.v1.Device
+	(*CreatedOsd)(nil),            // 17: ceph_orchestrator.v1.CreatedOsd
+	(*OsdRemoval)(nil),            // 18: ceph_orchestrator.v1.OsdRemoval
 }
 var file_ceph_orchestrator_v1_operation_proto_depIdxs = []int32{
 	0,  // 0: ceph_orchestrator.v1.Operation.state:type_name -> ceph_orchestrator.v1.Operation.State
-	2,  // 1: ceph_orchestrator.v1.Operation.tasks:type_name -> ceph_orchestrator.v1.OperationTask
-	10, // 2: ceph_orchestrator.v1.Operation.create_time:type_name -> google.protobuf.Timestamp
-	10, // 3: ceph_orchestrator.v1.Operation.update_time:type_name -> google.protobuf.Timestamp
-	10, // 4: ceph_orchestrator.v1.Operation.end_time:type_name -> google.protobuf.Timestamp
-	11, // 5: ceph_orchestrator.v1.Operation.error:type_name -> google.rpc.Status
-	3,  // 6: ceph_orchestrator.v1.Operation.result:type_name -> ceph_orchestrator.v1.OperationResult
-	0,  // 7: ceph_orchestrator.v1.OperationTask.state:type_name -> ceph_orchestrator.v1.Operation.State
-	11, // 8: ceph_orchestrator.v1.OperationTask.error:type_name -> google.rpc.Status
-	12, // 9: ceph_orchestrator.v1.OperationResult.host:type_name -> ceph_orchestrator.v1.Host
-	4,  // 10: ceph_orchestrator.v1.OperationResult.removed_host:type_name -> ceph_orchestrator.v1.RemovedHost
-	5,  // 11: ceph_orchestrator.v1.OperationResult.daemons:type_name -> ceph_orchestrator.v1.DaemonsActedOn
-	13, // 12: ceph_orchestrator.v1.OperationResult.service:type_name -> ceph_orchestrator.v1.ServiceDescription
-	6,  // 13: ceph_orchestrator.v1.OperationResult.removed_service:type_name -> ceph_orchestrator.v1.RemovedService
-	7,  // 14: ceph_orchestrator.v1.OperationResult.osds:type_name -> ceph_orchestrator.v1.CreatedOsds
-	8,  // 15: ceph_orchestrator.v1.OperationResult.osd_removals:type_name -> ceph_orchestrator.v1.OsdRemovals
-	9,  // 16: ceph_orchestrator.v1.OperationResult.device_lights:type_name -> ceph_orchestrator.v1.DeviceLightsSet
-	14, // 17: ceph_orchestrator.v1.OperationResult.upgrade:type_name -> ceph_orchestrator.v1.UpgradeStatus
-	15, // 18: ceph_orchestrator.v1.OperationResult.device:type_name -> ceph_orchestrator.v1.Device
-	16, // 19: ceph_orchestrator.v1.CreatedOsds.osds:type_name -> ceph_orchestrator.v1.CreatedOsd
-	17, // 20: ceph_orchestrator.v1.OsdRemovals.removals:type_name -> ceph_orchestrator.v1.OsdRemoval
-	21, // [21:21] is the sub-list for method output_type
-	21, // [21:21] is the sub-list for method input_type
-	21, // [21:21] is the sub-list for extension type_name
-	21, // [21:21] is the sub-list for extension extendee
-	0,  // [0:21] is the sub-list for field type_name
+	3,  // 1: ceph_orchestrator.v1.Operation.tasks:type_name -> ceph_orchestrator.v1.OperationTask
+	11, // 2: ceph_orchestrator.v1.Operation.create_time:type_name -> google.protobuf.Timestamp
+	11, // 3: ceph_orchestrator.v1.Operation.update_time:type_name -> google.protobuf.Timestamp
+	11, // 4: ceph_orchestrator.v1.Operation.end_time:type_name -> google.protobuf.Timestamp
+	12, // 5: ceph_orchestrator.v1.Operation.error:type_name -> google.rpc.Status
+	4,  // 6: ceph_orchestrator.v1.Operation.result:type_name -> ceph_orchestrator.v1.OperationResult
+	1,  // 7: ceph_orchestrator.v1.Operation.origin:type_name -> ceph_orchestrator.v1.Operation.Origin
+	0,  // 8: ceph_orchestrator.v1.OperationTask.state:type_name -> ceph_orchestrator.v1.Operation.State
+	12, // 9: ceph_orchestrator.v1.OperationTask.error:type_name -> google.rpc.Status
+	13, // 10: ceph_orchestrator.v1.OperationResult.host:type_name -> ceph_orchestrator.v1.Host
+	5,  // 11: ceph_orchestrator.v1.OperationResult.removed_host:type_name -> ceph_orchestrator.v1.RemovedHost
+	6,  // 12: ceph_orchestrator.v1.OperationResult.daemons:type_name -> ceph_orchestrator.v1.DaemonsActedOn
+	14, // 13: ceph_orchestrator.v1.OperationResult.service:type_name -> ceph_orchestrator.v1.ServiceDescription
+	7,  // 14: ceph_orchestrator.v1.OperationResult.removed_service:type_name -> ceph_orchestrator.v1.RemovedService
+	8,  // 15: ceph_orchestrator.v1.OperationResult.osds:type_name -> ceph_orchestrator.v1.CreatedOsds
+	9,  // 16: ceph_orchestrator.v1.OperationResult.osd_removals:type_name -> ceph_orchestrator.v1.OsdRemovals
+	10, // 17: ceph_orchestrator.v1.OperationResult.device_lights:type_name -> ceph_orchestrator.v1.DeviceLightsSet
+	15, // 18: ceph_orchestrator.v1.OperationResult.upgrade:type_name -> ceph_orchestrator.v1.UpgradeStatus
+	16, // 19: ceph_orchestrator.v1.OperationResult.device:type_name -> ceph_orchestrator.v1.Device
+	17, // 20: ceph_orchestrator.v1.CreatedOsds.osds:type_name -> ceph_orchestrator.v1.CreatedOsd
+	18, // 21: ceph_orchestrator.v1.OsdRemovals.removals:type_name -> ceph_orchestrator.v1.OsdRemoval
+	22, // [22:22] is the sub-list for method output_type
+	22, // [22:22] is the sub-list for method input_type
+	22, // [22:22] is the sub-list for extension type_name
+	22, // [22:22] is the sub-list for extension extendee
+	0,  // [0:22] is the sub-list for field type_name
 }
 
 func init() { file_ceph_orchestrator_v1_operation_proto_init() }
@@ -1089,7 +1158,7 @@ func file_ceph_orchestrator_v1_operation_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ceph_orchestrator_v1_operation_proto_rawDesc), len(file_ceph_orchestrator_v1_operation_proto_rawDesc)),
-			NumEnums:      1,
+			NumEnums:      2,
 			NumMessages:   9,
 			NumExtensions: 0,
 			NumServices:   0,

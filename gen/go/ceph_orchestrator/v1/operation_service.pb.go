@@ -126,7 +126,9 @@ type ListOperationsRequest struct {
 	// How many operations per page: 0 means 100; more than 1000 means 1000; negative is invalid.
 	PageSize int32 `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// The `next_page_token` of the previous page, or empty for the first page.
-	PageToken     string `protobuf:"bytes,5,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	PageToken string `protobuf:"bytes,5,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Only operations of this origin; UNSPECIFIED means every origin.
+	Origin        Operation_Origin `protobuf:"varint,6,opt,name=origin,proto3,enum=ceph_orchestrator.v1.Operation_Origin" json:"origin,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -194,6 +196,13 @@ func (x *ListOperationsRequest) GetPageToken() string {
 		return x.PageToken
 	}
 	return ""
+}
+
+func (x *ListOperationsRequest) GetOrigin() Operation_Origin {
+	if x != nil {
+		return x.Origin
+	}
+	return Operation_ORIGIN_UNSPECIFIED
 }
 
 // A page of operations.
@@ -565,14 +574,15 @@ const file_ceph_orchestrator_v1_operation_service_proto_rawDesc = "" +
 	"\x13GetOperationRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\"U\n" +
 	"\x14GetOperationResponse\x12=\n" +
-	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation\"\xc6\x01\n" +
+	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation\"\x86\x02\n" +
 	"\x15ListOperationsRequest\x12=\n" +
 	"\x06states\x18\x01 \x03(\x0e2%.ceph_orchestrator.v1.Operation.StateR\x06states\x12\x16\n" +
 	"\x06method\x18\x02 \x01(\tR\x06method\x12\x1a\n" +
 	"\bhostname\x18\x03 \x01(\tR\bhostname\x12\x1b\n" +
 	"\tpage_size\x18\x04 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
-	"page_token\x18\x05 \x01(\tR\tpageToken\"\xa0\x01\n" +
+	"page_token\x18\x05 \x01(\tR\tpageToken\x12>\n" +
+	"\x06origin\x18\x06 \x01(\x0e2&.ceph_orchestrator.v1.Operation.OriginR\x06origin\"\xa0\x01\n" +
 	"\x16ListOperationsResponse\x12?\n" +
 	"\n" +
 	"operations\x18\x01 \x03(\v2\x1f.ceph_orchestrator.v1.OperationR\n" +
@@ -629,31 +639,33 @@ var file_ceph_orchestrator_v1_operation_service_proto_goTypes = []any{
 	(*CancelOperationResponse)(nil), // 9: ceph_orchestrator.v1.CancelOperationResponse
 	(*Operation)(nil),               // 10: ceph_orchestrator.v1.Operation
 	(Operation_State)(0),            // 11: ceph_orchestrator.v1.Operation.State
-	(*durationpb.Duration)(nil),     // 12: google.protobuf.Duration
+	(Operation_Origin)(0),           // 12: ceph_orchestrator.v1.Operation.Origin
+	(*durationpb.Duration)(nil),     // 13: google.protobuf.Duration
 }
 var file_ceph_orchestrator_v1_operation_service_proto_depIdxs = []int32{
 	10, // 0: ceph_orchestrator.v1.GetOperationResponse.operation:type_name -> ceph_orchestrator.v1.Operation
 	11, // 1: ceph_orchestrator.v1.ListOperationsRequest.states:type_name -> ceph_orchestrator.v1.Operation.State
-	10, // 2: ceph_orchestrator.v1.ListOperationsResponse.operations:type_name -> ceph_orchestrator.v1.Operation
-	10, // 3: ceph_orchestrator.v1.WatchOperationResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	12, // 4: ceph_orchestrator.v1.WaitOperationsRequest.timeout:type_name -> google.protobuf.Duration
-	10, // 5: ceph_orchestrator.v1.WaitOperationsResponse.operations:type_name -> ceph_orchestrator.v1.Operation
-	10, // 6: ceph_orchestrator.v1.CancelOperationResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	0,  // 7: ceph_orchestrator.v1.OperationService.GetOperation:input_type -> ceph_orchestrator.v1.GetOperationRequest
-	2,  // 8: ceph_orchestrator.v1.OperationService.ListOperations:input_type -> ceph_orchestrator.v1.ListOperationsRequest
-	4,  // 9: ceph_orchestrator.v1.OperationService.WatchOperation:input_type -> ceph_orchestrator.v1.WatchOperationRequest
-	6,  // 10: ceph_orchestrator.v1.OperationService.WaitOperations:input_type -> ceph_orchestrator.v1.WaitOperationsRequest
-	8,  // 11: ceph_orchestrator.v1.OperationService.CancelOperation:input_type -> ceph_orchestrator.v1.CancelOperationRequest
-	1,  // 12: ceph_orchestrator.v1.OperationService.GetOperation:output_type -> ceph_orchestrator.v1.GetOperationResponse
-	3,  // 13: ceph_orchestrator.v1.OperationService.ListOperations:output_type -> ceph_orchestrator.v1.ListOperationsResponse
-	5,  // 14: ceph_orchestrator.v1.OperationService.WatchOperation:output_type -> ceph_orchestrator.v1.WatchOperationResponse
-	7,  // 15: ceph_orchestrator.v1.OperationService.WaitOperations:output_type -> ceph_orchestrator.v1.WaitOperationsResponse
-	9,  // 16: ceph_orchestrator.v1.OperationService.CancelOperation:output_type -> ceph_orchestrator.v1.CancelOperationResponse
-	12, // [12:17] is the sub-list for method output_type
-	7,  // [7:12] is the sub-list for method input_type
-	7,  // [7:7] is the sub-list for extension type_name
-	7,  // [7:7] is the sub-list for extension extendee
-	0,  // [0:7] is the sub-list for field type_name
+	12, // 2: ceph_orchestrator.v1.ListOperationsRequest.origin:type_name -> ceph_orchestrator.v1.Operation.Origin
+	10, // 3: ceph_orchestrator.v1.ListOperationsResponse.operations:type_name -> ceph_orchestrator.v1.Operation
+	10, // 4: ceph_orchestrator.v1.WatchOperationResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	13, // 5: ceph_orchestrator.v1.WaitOperationsRequest.timeout:type_name -> google.protobuf.Duration
+	10, // 6: ceph_orchestrator.v1.WaitOperationsResponse.operations:type_name -> ceph_orchestrator.v1.Operation
+	10, // 7: ceph_orchestrator.v1.CancelOperationResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	0,  // 8: ceph_orchestrator.v1.OperationService.GetOperation:input_type -> ceph_orchestrator.v1.GetOperationRequest
+	2,  // 9: ceph_orchestrator.v1.OperationService.ListOperations:input_type -> ceph_orchestrator.v1.ListOperationsRequest
+	4,  // 10: ceph_orchestrator.v1.OperationService.WatchOperation:input_type -> ceph_orchestrator.v1.WatchOperationRequest
+	6,  // 11: ceph_orchestrator.v1.OperationService.WaitOperations:input_type -> ceph_orchestrator.v1.WaitOperationsRequest
+	8,  // 12: ceph_orchestrator.v1.OperationService.CancelOperation:input_type -> ceph_orchestrator.v1.CancelOperationRequest
+	1,  // 13: ceph_orchestrator.v1.OperationService.GetOperation:output_type -> ceph_orchestrator.v1.GetOperationResponse
+	3,  // 14: ceph_orchestrator.v1.OperationService.ListOperations:output_type -> ceph_orchestrator.v1.ListOperationsResponse
+	5,  // 15: ceph_orchestrator.v1.OperationService.WatchOperation:output_type -> ceph_orchestrator.v1.WatchOperationResponse
+	7,  // 16: ceph_orchestrator.v1.OperationService.WaitOperations:output_type -> ceph_orchestrator.v1.WaitOperationsResponse
+	9,  // 17: ceph_orchestrator.v1.OperationService.CancelOperation:output_type -> ceph_orchestrator.v1.CancelOperationResponse
+	13, // [13:18] is the sub-list for method output_type
+	8,  // [8:13] is the sub-list for method input_type
+	8,  // [8:8] is the sub-list for extension type_name
+	8,  // [8:8] is the sub-list for extension extendee
+	0,  // [0:8] is the sub-list for field type_name
 }
 
 func init() { file_ceph_orchestrator_v1_operation_service_proto_init() }

@@ -68,7 +68,9 @@ type GetStatusResponse struct {
 	// The backend's name, e.g. "sim" or "ssh".
 	Backend string `protobuf:"bytes,3,opt,name=backend,proto3" json:"backend,omitempty"`
 	// Backend-specific facts, e.g. the cluster's fsid or the number of reachable hosts.
-	Details       map[string]string `protobuf:"bytes,4,rep,name=details,proto3" json:"details,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Details map[string]string `protobuf:"bytes,4,rep,name=details,proto3" json:"details,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// Whether reconciliation is paused (PauseReconciliation).
+	Paused        bool `protobuf:"varint,5,opt,name=paused,proto3" json:"paused,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -129,6 +131,13 @@ func (x *GetStatusResponse) GetDetails() map[string]string {
 		return x.Details
 	}
 	return nil
+}
+
+func (x *GetStatusResponse) GetPaused() bool {
+	if x != nil {
+		return x.Paused
+	}
+	return false
 }
 
 // Intentionally empty.
@@ -297,17 +306,184 @@ func (x *RpcCapability) GetUnsupportedOptions() []string {
 	return nil
 }
 
+// Intentionally empty.
+type PauseReconciliationRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PauseReconciliationRequest) Reset() {
+	*x = PauseReconciliationRequest{}
+	mi := &file_ceph_orchestrator_v1_orchestrator_service_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PauseReconciliationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PauseReconciliationRequest) ProtoMessage() {}
+
+func (x *PauseReconciliationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ceph_orchestrator_v1_orchestrator_service_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PauseReconciliationRequest.ProtoReflect.Descriptor instead.
+func (*PauseReconciliationRequest) Descriptor() ([]byte, []int) {
+	return file_ceph_orchestrator_v1_orchestrator_service_proto_rawDescGZIP(), []int{5}
+}
+
+// Reconciliation is paused.
+type PauseReconciliationResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Always true.
+	Paused        bool `protobuf:"varint,1,opt,name=paused,proto3" json:"paused,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PauseReconciliationResponse) Reset() {
+	*x = PauseReconciliationResponse{}
+	mi := &file_ceph_orchestrator_v1_orchestrator_service_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PauseReconciliationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PauseReconciliationResponse) ProtoMessage() {}
+
+func (x *PauseReconciliationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ceph_orchestrator_v1_orchestrator_service_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PauseReconciliationResponse.ProtoReflect.Descriptor instead.
+func (*PauseReconciliationResponse) Descriptor() ([]byte, []int) {
+	return file_ceph_orchestrator_v1_orchestrator_service_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *PauseReconciliationResponse) GetPaused() bool {
+	if x != nil {
+		return x.Paused
+	}
+	return false
+}
+
+// Intentionally empty.
+type ResumeReconciliationRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ResumeReconciliationRequest) Reset() {
+	*x = ResumeReconciliationRequest{}
+	mi := &file_ceph_orchestrator_v1_orchestrator_service_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResumeReconciliationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResumeReconciliationRequest) ProtoMessage() {}
+
+func (x *ResumeReconciliationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ceph_orchestrator_v1_orchestrator_service_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResumeReconciliationRequest.ProtoReflect.Descriptor instead.
+func (*ResumeReconciliationRequest) Descriptor() ([]byte, []int) {
+	return file_ceph_orchestrator_v1_orchestrator_service_proto_rawDescGZIP(), []int{7}
+}
+
+// Reconciliation runs.
+type ResumeReconciliationResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Always false.
+	Paused        bool `protobuf:"varint,1,opt,name=paused,proto3" json:"paused,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ResumeReconciliationResponse) Reset() {
+	*x = ResumeReconciliationResponse{}
+	mi := &file_ceph_orchestrator_v1_orchestrator_service_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResumeReconciliationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResumeReconciliationResponse) ProtoMessage() {}
+
+func (x *ResumeReconciliationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ceph_orchestrator_v1_orchestrator_service_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResumeReconciliationResponse.ProtoReflect.Descriptor instead.
+func (*ResumeReconciliationResponse) Descriptor() ([]byte, []int) {
+	return file_ceph_orchestrator_v1_orchestrator_service_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *ResumeReconciliationResponse) GetPaused() bool {
+	if x != nil {
+		return x.Paused
+	}
+	return false
+}
+
 var File_ceph_orchestrator_v1_orchestrator_service_proto protoreflect.FileDescriptor
 
 const file_ceph_orchestrator_v1_orchestrator_service_proto_rawDesc = "" +
 	"\n" +
 	"/ceph_orchestrator/v1/orchestrator_service.proto\x12\x14ceph_orchestrator.v1\"\x12\n" +
-	"\x10GetStatusRequest\"\xef\x01\n" +
+	"\x10GetStatusRequest\"\x87\x02\n" +
 	"\x11GetStatusResponse\x12\x1c\n" +
 	"\tavailable\x18\x01 \x01(\bR\tavailable\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x18\n" +
 	"\abackend\x18\x03 \x01(\tR\abackend\x12N\n" +
-	"\adetails\x18\x04 \x03(\v24.ceph_orchestrator.v1.GetStatusResponse.DetailsEntryR\adetails\x1a:\n" +
+	"\adetails\x18\x04 \x03(\v24.ceph_orchestrator.v1.GetStatusResponse.DetailsEntryR\adetails\x12\x16\n" +
+	"\x06paused\x18\x05 \x01(\bR\x06paused\x1a:\n" +
 	"\fDetailsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x18\n" +
@@ -319,10 +495,18 @@ const file_ceph_orchestrator_v1_orchestrator_service_proto_rawDesc = "" +
 	"\rRpcCapability\x12\x16\n" +
 	"\x06method\x18\x01 \x01(\tR\x06method\x12\x1c\n" +
 	"\tsupported\x18\x02 \x01(\bR\tsupported\x12/\n" +
-	"\x13unsupported_options\x18\x03 \x03(\tR\x12unsupportedOptions2\xe3\x01\n" +
+	"\x13unsupported_options\x18\x03 \x03(\tR\x12unsupportedOptions\"\x1c\n" +
+	"\x1aPauseReconciliationRequest\"5\n" +
+	"\x1bPauseReconciliationResponse\x12\x16\n" +
+	"\x06paused\x18\x01 \x01(\bR\x06paused\"\x1d\n" +
+	"\x1bResumeReconciliationRequest\"6\n" +
+	"\x1cResumeReconciliationResponse\x12\x16\n" +
+	"\x06paused\x18\x01 \x01(\bR\x06paused2\xde\x03\n" +
 	"\x13OrchestratorService\x12\\\n" +
 	"\tGetStatus\x12&.ceph_orchestrator.v1.GetStatusRequest\x1a'.ceph_orchestrator.v1.GetStatusResponse\x12n\n" +
-	"\x0fGetCapabilities\x12,.ceph_orchestrator.v1.GetCapabilitiesRequest\x1a-.ceph_orchestrator.v1.GetCapabilitiesResponseBNZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3"
+	"\x0fGetCapabilities\x12,.ceph_orchestrator.v1.GetCapabilitiesRequest\x1a-.ceph_orchestrator.v1.GetCapabilitiesResponse\x12z\n" +
+	"\x13PauseReconciliation\x120.ceph_orchestrator.v1.PauseReconciliationRequest\x1a1.ceph_orchestrator.v1.PauseReconciliationResponse\x12}\n" +
+	"\x14ResumeReconciliation\x121.ceph_orchestrator.v1.ResumeReconciliationRequest\x1a2.ceph_orchestrator.v1.ResumeReconciliationResponseBNZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3"
 
 var (
 	file_ceph_orchestrator_v1_orchestrator_service_proto_rawDescOnce sync.Once
@@ -336,24 +520,32 @@ func file_ceph_orchestrator_v1_orchestrator_service_proto_rawDescGZIP() []byte {
 	return file_ceph_orchestrator_v1_orchestrator_service_proto_rawDescData
 }
 
-var file_ceph_orchestrator_v1_orchestrator_service_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_ceph_orchestrator_v1_orchestrator_service_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_ceph_orchestrator_v1_orchestrator_service_proto_goTypes = []any{
-	(*GetStatusRequest)(nil),        // 0: ceph_orchestrator.v1.GetStatusRequest
-	(*GetStatusResponse)(nil),       // 1: ceph_orchestrator.v1.GetStatusResponse
-	(*GetCapabilitiesRequest)(nil),  // 2: ceph_orchestrator.v1.GetCapabilitiesRequest
-	(*GetCapabilitiesResponse)(nil), // 3: ceph_orchestrator.v1.GetCapabilitiesResponse
-	(*RpcCapability)(nil),           // 4: ceph_orchestrator.v1.RpcCapability
-	nil,                             // 5: ceph_orchestrator.v1.GetStatusResponse.DetailsEntry
+	(*GetStatusRequest)(nil),             // 0: ceph_orchestrator.v1.GetStatusRequest
+	(*GetStatusResponse)(nil),            // 1: ceph_orchestrator.v1.GetStatusResponse
+	(*GetCapabilitiesRequest)(nil),       // 2: ceph_orchestrator.v1.GetCapabilitiesRequest
+	(*GetCapabilitiesResponse)(nil),      // 3: ceph_orchestrator.v1.GetCapabilitiesResponse
+	(*RpcCapability)(nil),                // 4: ceph_orchestrator.v1.RpcCapability
+	(*PauseReconciliationRequest)(nil),   // 5: ceph_orchestrator.v1.PauseReconciliationRequest
+	(*PauseReconciliationResponse)(nil),  // 6: ceph_orchestrator.v1.PauseReconciliationResponse
+	(*ResumeReconciliationRequest)(nil),  // 7: ceph_orchestrator.v1.ResumeReconciliationRequest
+	(*ResumeReconciliationResponse)(nil), // 8: ceph_orchestrator.v1.ResumeReconciliationResponse
+	nil,                                  // 9: ceph_orchestrator.v1.GetStatusResponse.DetailsEntry
 }
 var file_ceph_orchestrator_v1_orchestrator_service_proto_depIdxs = []int32{
-	5, // 0: ceph_orchestrator.v1.GetStatusResponse.details:type_name -> ceph_orchestrator.v1.GetStatusResponse.DetailsEntry
+	9, // 0: ceph_orchestrator.v1.GetStatusResponse.details:type_name -> ceph_orchestrator.v1.GetStatusResponse.DetailsEntry
 	4, // 1: ceph_orchestrator.v1.GetCapabilitiesResponse.rpcs:type_name -> ceph_orchestrator.v1.RpcCapability
 	0, // 2: ceph_orchestrator.v1.OrchestratorService.GetStatus:input_type -> ceph_orchestrator.v1.GetStatusRequest
 	2, // 3: ceph_orchestrator.v1.OrchestratorService.GetCapabilities:input_type -> ceph_orchestrator.v1.GetCapabilitiesRequest
-	1, // 4: ceph_orchestrator.v1.OrchestratorService.GetStatus:output_type -> ceph_orchestrator.v1.GetStatusResponse
-	3, // 5: ceph_orchestrator.v1.OrchestratorService.GetCapabilities:output_type -> ceph_orchestrator.v1.GetCapabilitiesResponse
-	4, // [4:6] is the sub-list for method output_type
-	2, // [2:4] is the sub-list for method input_type
+	5, // 4: ceph_orchestrator.v1.OrchestratorService.PauseReconciliation:input_type -> ceph_orchestrator.v1.PauseReconciliationRequest
+	7, // 5: ceph_orchestrator.v1.OrchestratorService.ResumeReconciliation:input_type -> ceph_orchestrator.v1.ResumeReconciliationRequest
+	1, // 6: ceph_orchestrator.v1.OrchestratorService.GetStatus:output_type -> ceph_orchestrator.v1.GetStatusResponse
+	3, // 7: ceph_orchestrator.v1.OrchestratorService.GetCapabilities:output_type -> ceph_orchestrator.v1.GetCapabilitiesResponse
+	6, // 8: ceph_orchestrator.v1.OrchestratorService.PauseReconciliation:output_type -> ceph_orchestrator.v1.PauseReconciliationResponse
+	8, // 9: ceph_orchestrator.v1.OrchestratorService.ResumeReconciliation:output_type -> ceph_orchestrator.v1.ResumeReconciliationResponse
+	6, // [6:10] is the sub-list for method output_type
+	2, // [2:6] is the sub-list for method input_type
 	2, // [2:2] is the sub-list for extension type_name
 	2, // [2:2] is the sub-list for extension extendee
 	0, // [0:2] is the sub-list for field type_name
@@ -370,7 +562,7 @@ func file_ceph_orchestrator_v1_orchestrator_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ceph_orchestrator_v1_orchestrator_service_proto_rawDesc), len(file_ceph_orchestrator_v1_orchestrator_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   6,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

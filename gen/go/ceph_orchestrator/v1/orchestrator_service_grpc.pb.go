@@ -19,8 +19,10 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	OrchestratorService_GetStatus_FullMethodName       = "/ceph_orchestrator.v1.OrchestratorService/GetStatus"
-	OrchestratorService_GetCapabilities_FullMethodName = "/ceph_orchestrator.v1.OrchestratorService/GetCapabilities"
+	OrchestratorService_GetStatus_FullMethodName            = "/ceph_orchestrator.v1.OrchestratorService/GetStatus"
+	OrchestratorService_GetCapabilities_FullMethodName      = "/ceph_orchestrator.v1.OrchestratorService/GetCapabilities"
+	OrchestratorService_PauseReconciliation_FullMethodName  = "/ceph_orchestrator.v1.OrchestratorService/PauseReconciliation"
+	OrchestratorService_ResumeReconciliation_FullMethodName = "/ceph_orchestrator.v1.OrchestratorService/ResumeReconciliation"
 )
 
 // OrchestratorServiceClient is the client API for OrchestratorService service.
@@ -67,6 +69,12 @@ type OrchestratorServiceClient interface {
 	// Which RPCs and options the backend supports (upstream `get_feature_set()`, but exact:
 	// an RPC not listed as supported answers UNIMPLEMENTED).
 	GetCapabilities(ctx context.Context, in *GetCapabilitiesRequest, opts ...grpc.CallOption) (*GetCapabilitiesResponse, error)
+	// Stop the reconciler (upstream's `ceph orch pause`): it starts no operation until
+	// ResumeReconciliation. Operations already running go on; requests are still served.
+	// The pause survives a restart.
+	PauseReconciliation(ctx context.Context, in *PauseReconciliationRequest, opts ...grpc.CallOption) (*PauseReconciliationResponse, error)
+	// Restart the reconciler (upstream's `ceph orch resume`); it looks at every service at once.
+	ResumeReconciliation(ctx context.Context, in *ResumeReconciliationRequest, opts ...grpc.CallOption) (*ResumeReconciliationResponse, error)
 }
 
 type orchestratorServiceClient struct {
@@ -91,6 +99,26 @@ func (c *orchestratorServiceClient) GetCapabilities(ctx context.Context, in *Get
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetCapabilitiesResponse)
 	err := c.cc.Invoke(ctx, OrchestratorService_GetCapabilities_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *orchestratorServiceClient) PauseReconciliation(ctx context.Context, in *PauseReconciliationRequest, opts ...grpc.CallOption) (*PauseReconciliationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PauseReconciliationResponse)
+	err := c.cc.Invoke(ctx, OrchestratorService_PauseReconciliation_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *orchestratorServiceClient) ResumeReconciliation(ctx context.Context, in *ResumeReconciliationRequest, opts ...grpc.CallOption) (*ResumeReconciliationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ResumeReconciliationResponse)
+	err := c.cc.Invoke(ctx, OrchestratorService_ResumeReconciliation_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -141,6 +169,12 @@ type OrchestratorServiceServer interface {
 	// Which RPCs and options the backend supports (upstream `get_feature_set()`, but exact:
 	// an RPC not listed as supported answers UNIMPLEMENTED).
 	GetCapabilities(context.Context, *GetCapabilitiesRequest) (*GetCapabilitiesResponse, error)
+	// Stop the reconciler (upstream's `ceph orch pause`): it starts no operation until
+	// ResumeReconciliation. Operations already running go on; requests are still served.
+	// The pause survives a restart.
+	PauseReconciliation(context.Context, *PauseReconciliationRequest) (*PauseReconciliationResponse, error)
+	// Restart the reconciler (upstream's `ceph orch resume`); it looks at every service at once.
+	ResumeReconciliation(context.Context, *ResumeReconciliationRequest) (*ResumeReconciliationResponse, error)
 	mustEmbedUnimplementedOrchestratorServiceServer()
 }
 
@@ -156,6 +190,12 @@ func (UnimplementedOrchestratorServiceServer) GetStatus(context.Context, *GetSta
 }
 func (UnimplementedOrchestratorServiceServer) GetCapabilities(context.Context, *GetCapabilitiesRequest) (*GetCapabilitiesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetCapabilities not implemented")
+}
+func (UnimplementedOrchestratorServiceServer) PauseReconciliation(context.Context, *PauseReconciliationRequest) (*PauseReconciliationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method PauseReconciliation not implemented")
+}
+func (UnimplementedOrchestratorServiceServer) ResumeReconciliation(context.Context, *ResumeReconciliationRequest) (*ResumeReconciliationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ResumeReconciliation not implemented")
 }
 func (UnimplementedOrchestratorServiceServer) mustEmbedUnimplementedOrchestratorServiceServer() {}
 func (UnimplementedOrchestratorServiceServer) testEmbeddedByValue()                             {}
@@ -214,6 +254,42 @@ func _OrchestratorService_GetCapabilities_Handler(srv interface{}, ctx context.C
 	return interceptor(ctx, in, info, handler)
 }
 
+func _OrchestratorService_PauseReconciliation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(PauseReconciliationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OrchestratorServiceServer).PauseReconciliation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OrchestratorService_PauseReconciliation_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OrchestratorServiceServer).PauseReconciliation(ctx, req.(*PauseReconciliationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OrchestratorService_ResumeReconciliation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ResumeReconciliationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OrchestratorServiceServer).ResumeReconciliation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OrchestratorService_ResumeReconciliation_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OrchestratorServiceServer).ResumeReconciliation(ctx, req.(*ResumeReconciliationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // OrchestratorService_ServiceDesc is the grpc.ServiceDesc for OrchestratorService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -228,6 +304,14 @@ var OrchestratorService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetCapabilities",
 			Handler:    _OrchestratorService_GetCapabilities_Handler,
+		},
+		{
+			MethodName: "PauseReconciliation",
+			Handler:    _OrchestratorService_PauseReconciliation_Handler,
+		},
+		{
+			MethodName: "ResumeReconciliation",
+			Handler:    _OrchestratorService_ResumeReconciliation_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

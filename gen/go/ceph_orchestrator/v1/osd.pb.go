@@ -179,7 +179,11 @@ type DriveGroupSpec struct {
 	// OSD ids to reuse, per host, for replacements: the OSDs created on that host take these
 	// ids (which must be destroyed OSDs) before new ones. A host without an entry reuses the
 	// ids of its destroyed OSDs (`osd rm --replace`), lowest first, as cephadm does.
-	OsdIdClaims   map[string]*OsdIdList `protobuf:"bytes,13,rep,name=osd_id_claims,json=osdIdClaims,proto3" json:"osd_id_claims,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	OsdIdClaims map[string]*OsdIdList `protobuf:"bytes,13,rep,name=osd_id_claims,json=osdIdClaims,proto3" json:"osd_id_claims,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// OPTIONAL. Record the drive group as the OSD service's spec but create no OSDs, now or
+	// later (upstream's `unmanaged`). A managed drive group also takes devices that become
+	// available later.
+	Unmanaged     bool `protobuf:"varint,14,opt,name=unmanaged,proto3" json:"unmanaged,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -303,6 +307,13 @@ func (x *DriveGroupSpec) GetOsdIdClaims() map[string]*OsdIdList {
 		return x.OsdIdClaims
 	}
 	return nil
+}
+
+func (x *DriveGroupSpec) GetUnmanaged() bool {
+	if x != nil {
+		return x.Unmanaged
+	}
+	return false
 }
 
 // A list of OSD ids.
@@ -803,7 +814,7 @@ var File_ceph_orchestrator_v1_osd_proto protoreflect.FileDescriptor
 
 const file_ceph_orchestrator_v1_osd_proto_rawDesc = "" +
 	"\n" +
-	"\x1eceph_orchestrator/v1/osd.proto\x12\x14ceph_orchestrator.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x95\a\n" +
+	"\x1eceph_orchestrator/v1/osd.proto\x12\x14ceph_orchestrator.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb3\a\n" +
 	"\x0eDriveGroupSpec\x12\x1d\n" +
 	"\n" +
 	"service_id\x18\x01 \x01(\tR\tserviceId\x12!\n" +
@@ -821,7 +832,8 @@ const file_ceph_orchestrator_v1_osd_proto_rawDesc = "" +
 	" \x01(\bR\tencrypted\x12\x19\n" +
 	"\bdb_slots\x18\v \x01(\x05R\adbSlots\x12\x1b\n" +
 	"\twal_slots\x18\f \x01(\x05R\bwalSlots\x12Y\n" +
-	"\rosd_id_claims\x18\r \x03(\v25.ceph_orchestrator.v1.DriveGroupSpec.OsdIdClaimsEntryR\vosdIdClaims\x1a_\n" +
+	"\rosd_id_claims\x18\r \x03(\v25.ceph_orchestrator.v1.DriveGroupSpec.OsdIdClaimsEntryR\vosdIdClaims\x12\x1c\n" +
+	"\tunmanaged\x18\x0e \x01(\bR\tunmanaged\x1a_\n" +
 	"\x10OsdIdClaimsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x125\n" +
 	"\x05value\x18\x02 \x01(\v2\x1f.ceph_orchestrator.v1.OsdIdListR\x05value:\x028\x01\"`\n" +

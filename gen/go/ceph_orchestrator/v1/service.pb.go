@@ -404,7 +404,11 @@ type ServiceDescription struct {
 	//	*ServiceDescription_Rgw
 	//	*ServiceDescription_Nfs
 	//	*ServiceDescription_Iscsi
-	Details       isServiceDescription_Details `protobuf_oneof:"details"`
+	//	*ServiceDescription_DriveGroup
+	Details isServiceDescription_Details `protobuf_oneof:"details"`
+	// The reconciler leaves an unmanaged service alone: it neither deploys nor removes its
+	// daemons.
+	Unmanaged     bool `protobuf:"varint,14,opt,name=unmanaged,proto3" json:"unmanaged,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -543,6 +547,22 @@ func (x *ServiceDescription) GetIscsi() *IscsiSpec {
 	return nil
 }
 
+func (x *ServiceDescription) GetDriveGroup() *DriveGroupSpec {
+	if x != nil {
+		if x, ok := x.Details.(*ServiceDescription_DriveGroup); ok {
+			return x.DriveGroup
+		}
+	}
+	return nil
+}
+
+func (x *ServiceDescription) GetUnmanaged() bool {
+	if x != nil {
+		return x.Unmanaged
+	}
+	return false
+}
+
 type isServiceDescription_Details interface {
 	isServiceDescription_Details()
 }
@@ -562,11 +582,19 @@ type ServiceDescription_Iscsi struct {
 	Iscsi *IscsiSpec `protobuf:"bytes,13,opt,name=iscsi,proto3,oneof"`
 }
 
+type ServiceDescription_DriveGroup struct {
+	// For OSD services: the drive group the reconciler applies to devices as they become
+	// available.
+	DriveGroup *DriveGroupSpec `protobuf:"bytes,15,opt,name=drive_group,json=driveGroup,proto3,oneof"`
+}
+
 func (*ServiceDescription_Rgw) isServiceDescription_Details() {}
 
 func (*ServiceDescription_Nfs) isServiceDescription_Details() {}
 
 func (*ServiceDescription_Iscsi) isServiceDescription_Details() {}
+
+func (*ServiceDescription_DriveGroup) isServiceDescription_Details() {}
 
 // One daemon: upstream's DaemonDescription.
 type DaemonDescription struct {
@@ -741,7 +769,10 @@ type StatelessServiceSpec struct {
 	//	*StatelessServiceSpec_Rgw
 	//	*StatelessServiceSpec_Nfs
 	//	*StatelessServiceSpec_Iscsi
-	Details       isStatelessServiceSpec_Details `protobuf_oneof:"details"`
+	Details isStatelessServiceSpec_Details `protobuf_oneof:"details"`
+	// OPTIONAL. Record the spec but leave the daemons alone: the reconciler deploys and
+	// removes nothing for an unmanaged service (upstream's `unmanaged: true`).
+	Unmanaged     bool `protobuf:"varint,7,opt,name=unmanaged,proto3" json:"unmanaged,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -829,6 +860,13 @@ func (x *StatelessServiceSpec) GetIscsi() *IscsiSpec {
 		}
 	}
 	return nil
+}
+
+func (x *StatelessServiceSpec) GetUnmanaged() bool {
+	if x != nil {
+		return x.Unmanaged
+	}
+	return false
 }
 
 type isStatelessServiceSpec_Details interface {
@@ -1142,7 +1180,7 @@ var File_ceph_orchestrator_v1_service_proto protoreflect.FileDescriptor
 
 const file_ceph_orchestrator_v1_service_proto_rawDesc = "" +
 	"\n" +
-	"\"ceph_orchestrator/v1/service.proto\x12\x14ceph_orchestrator.v1\x1a\"ceph_orchestrator/v1/options.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x95\x01\n" +
+	"\"ceph_orchestrator/v1/service.proto\x12\x14ceph_orchestrator.v1\x1a\"ceph_orchestrator/v1/options.proto\x1a\x1eceph_orchestrator/v1/osd.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x95\x01\n" +
 	"\tPlacement\x12\x14\n" +
 	"\x05label\x18\x01 \x01(\tR\x05label\x129\n" +
 	"\x05hosts\x18\x02 \x03(\v2#.ceph_orchestrator.v1.HostPlacementR\x05hosts\x12\x14\n" +
@@ -1151,7 +1189,7 @@ const file_ceph_orchestrator_v1_service_proto_rawDesc = "" +
 	"\rHostPlacement\x12\x1a\n" +
 	"\bhostname\x18\x01 \x01(\tR\bhostname\x12\x18\n" +
 	"\anetwork\x18\x02 \x01(\tR\anetwork\x12\x12\n" +
-	"\x04name\x18\x03 \x01(\tR\x04name\"\xfd\x04\n" +
+	"\x04name\x18\x03 \x01(\tR\x04name\"\xe4\x05\n" +
 	"\x12ServiceDescription\x12D\n" +
 	"\fservice_type\x18\x01 \x01(\x0e2!.ceph_orchestrator.v1.ServiceTypeR\vserviceType\x12\x1d\n" +
 	"\n" +
@@ -1168,7 +1206,10 @@ const file_ceph_orchestrator_v1_service_proto_rawDesc = "" +
 	"serviceUrl\x121\n" +
 	"\x03rgw\x18\v \x01(\v2\x1d.ceph_orchestrator.v1.RgwSpecH\x00R\x03rgw\x121\n" +
 	"\x03nfs\x18\f \x01(\v2\x1d.ceph_orchestrator.v1.NfsSpecH\x00R\x03nfs\x127\n" +
-	"\x05iscsi\x18\r \x01(\v2\x1f.ceph_orchestrator.v1.IscsiSpecH\x00R\x05iscsiB\t\n" +
+	"\x05iscsi\x18\r \x01(\v2\x1f.ceph_orchestrator.v1.IscsiSpecH\x00R\x05iscsi\x12G\n" +
+	"\vdrive_group\x18\x0f \x01(\v2$.ceph_orchestrator.v1.DriveGroupSpecH\x00R\n" +
+	"driveGroup\x12\x1c\n" +
+	"\tunmanaged\x18\x0e \x01(\bR\tunmanagedB\t\n" +
 	"\adetails\"\xbd\x05\n" +
 	"\x11DaemonDescription\x12B\n" +
 	"\vdaemon_type\x18\x01 \x01(\x0e2!.ceph_orchestrator.v1.ServiceTypeR\n" +
@@ -1194,7 +1235,7 @@ const file_ceph_orchestrator_v1_service_proto_rawDesc = "" +
 	"\x0eSTATUS_STOPPED\x10\x02\x12\x10\n" +
 	"\fSTATUS_ERROR\x10\x03\x12\x12\n" +
 	"\x0eSTATUS_UNKNOWN\x10\x04\x12\x13\n" +
-	"\x0fSTATUS_STARTING\x10\x05\"\xe4\x02\n" +
+	"\x0fSTATUS_STARTING\x10\x05\"\x82\x03\n" +
 	"\x14StatelessServiceSpec\x12D\n" +
 	"\fservice_type\x18\x01 \x01(\x0e2!.ceph_orchestrator.v1.ServiceTypeR\vserviceType\x12\x1d\n" +
 	"\n" +
@@ -1202,7 +1243,8 @@ const file_ceph_orchestrator_v1_service_proto_rawDesc = "" +
 	"\tplacement\x18\x03 \x01(\v2\x1f.ceph_orchestrator.v1.PlacementR\tplacement\x121\n" +
 	"\x03rgw\x18\x04 \x01(\v2\x1d.ceph_orchestrator.v1.RgwSpecH\x00R\x03rgw\x121\n" +
 	"\x03nfs\x18\x05 \x01(\v2\x1d.ceph_orchestrator.v1.NfsSpecH\x00R\x03nfs\x127\n" +
-	"\x05iscsi\x18\x06 \x01(\v2\x1f.ceph_orchestrator.v1.IscsiSpecH\x00R\x05iscsiB\t\n" +
+	"\x05iscsi\x18\x06 \x01(\v2\x1f.ceph_orchestrator.v1.IscsiSpecH\x00R\x05iscsi\x12\x1c\n" +
+	"\tunmanaged\x18\a \x01(\bR\tunmanagedB\t\n" +
 	"\adetails\"\xd5\x03\n" +
 	"\aRgwSpec\x12\x1b\n" +
 	"\trgw_realm\x18\x01 \x01(\tR\brgwRealm\x12\x19\n" +
@@ -1273,6 +1315,7 @@ var file_ceph_orchestrator_v1_service_proto_goTypes = []any{
 	(*NfsSpec)(nil),               // 9: ceph_orchestrator.v1.NfsSpec
 	(*IscsiSpec)(nil),             // 10: ceph_orchestrator.v1.IscsiSpec
 	(*timestamppb.Timestamp)(nil), // 11: google.protobuf.Timestamp
+	(*DriveGroupSpec)(nil),        // 12: ceph_orchestrator.v1.DriveGroupSpec
 }
 var file_ceph_orchestrator_v1_service_proto_depIdxs = []int32{
 	4,  // 0: ceph_orchestrator.v1.Placement.hosts:type_name -> ceph_orchestrator.v1.HostPlacement
@@ -1283,21 +1326,22 @@ var file_ceph_orchestrator_v1_service_proto_depIdxs = []int32{
 	8,  // 5: ceph_orchestrator.v1.ServiceDescription.rgw:type_name -> ceph_orchestrator.v1.RgwSpec
 	9,  // 6: ceph_orchestrator.v1.ServiceDescription.nfs:type_name -> ceph_orchestrator.v1.NfsSpec
 	10, // 7: ceph_orchestrator.v1.ServiceDescription.iscsi:type_name -> ceph_orchestrator.v1.IscsiSpec
-	0,  // 8: ceph_orchestrator.v1.DaemonDescription.daemon_type:type_name -> ceph_orchestrator.v1.ServiceType
-	2,  // 9: ceph_orchestrator.v1.DaemonDescription.status:type_name -> ceph_orchestrator.v1.DaemonDescription.Status
-	11, // 10: ceph_orchestrator.v1.DaemonDescription.last_refresh:type_name -> google.protobuf.Timestamp
-	11, // 11: ceph_orchestrator.v1.DaemonDescription.created:type_name -> google.protobuf.Timestamp
-	11, // 12: ceph_orchestrator.v1.DaemonDescription.started:type_name -> google.protobuf.Timestamp
-	0,  // 13: ceph_orchestrator.v1.StatelessServiceSpec.service_type:type_name -> ceph_orchestrator.v1.ServiceType
-	3,  // 14: ceph_orchestrator.v1.StatelessServiceSpec.placement:type_name -> ceph_orchestrator.v1.Placement
-	8,  // 15: ceph_orchestrator.v1.StatelessServiceSpec.rgw:type_name -> ceph_orchestrator.v1.RgwSpec
-	9,  // 16: ceph_orchestrator.v1.StatelessServiceSpec.nfs:type_name -> ceph_orchestrator.v1.NfsSpec
-	10, // 17: ceph_orchestrator.v1.StatelessServiceSpec.iscsi:type_name -> ceph_orchestrator.v1.IscsiSpec
-	18, // [18:18] is the sub-list for method output_type
-	18, // [18:18] is the sub-list for method input_type
-	18, // [18:18] is the sub-list for extension type_name
-	18, // [18:18] is the sub-list for extension extendee
-	0,  // [0:18] is the sub-list for field type_name
+	12, // 8: ceph_orchestrator.v1.ServiceDescription.drive_group:type_name -> ceph_orchestrator.v1.DriveGroupSpec
+	0,  // 9: ceph_orchestrator.v1.DaemonDescription.daemon_type:type_name -> ceph_orchestrator.v1.ServiceType
+	2,  // 10: ceph_orchestrator.v1.DaemonDescription.status:type_name -> ceph_orchestrator.v1.DaemonDescription.Status
+	11, // 11: ceph_orchestrator.v1.DaemonDescription.last_refresh:type_name -> google.protobuf.Timestamp
+	11, // 12: ceph_orchestrator.v1.DaemonDescription.created:type_name -> google.protobuf.Timestamp
+	11, // 13: ceph_orchestrator.v1.DaemonDescription.started:type_name -> google.protobuf.Timestamp
+	0,  // 14: ceph_orchestrator.v1.StatelessServiceSpec.service_type:type_name -> ceph_orchestrator.v1.ServiceType
+	3,  // 15: ceph_orchestrator.v1.StatelessServiceSpec.placement:type_name -> ceph_orchestrator.v1.Placement
+	8,  // 16: ceph_orchestrator.v1.StatelessServiceSpec.rgw:type_name -> ceph_orchestrator.v1.RgwSpec
+	9,  // 17: ceph_orchestrator.v1.StatelessServiceSpec.nfs:type_name -> ceph_orchestrator.v1.NfsSpec
+	10, // 18: ceph_orchestrator.v1.StatelessServiceSpec.iscsi:type_name -> ceph_orchestrator.v1.IscsiSpec
+	19, // [19:19] is the sub-list for method output_type
+	19, // [19:19] is the sub-list for method input_type
+	19, // [19:19] is the sub-list for extension type_name
+	19, // [19:19] is the sub-list for extension extendee
+	0,  // [0:19] is the sub-list for field type_name
 }
 
 func init() { file_ceph_orchestrator_v1_service_proto_init() }
@@ -1306,10 +1350,12 @@ func file_ceph_orchestrator_v1_service_proto_init() {
 		return
 	}
 	file_ceph_orchestrator_v1_options_proto_init()
+	file_ceph_orchestrator_v1_osd_proto_init()
 	file_ceph_orchestrator_v1_service_proto_msgTypes[2].OneofWrappers = []any{
 		(*ServiceDescription_Rgw)(nil),
 		(*ServiceDescription_Nfs)(nil),
 		(*ServiceDescription_Iscsi)(nil),
+		(*ServiceDescription_DriveGroup)(nil),
 	}
 	file_ceph_orchestrator_v1_service_proto_msgTypes[4].OneofWrappers = []any{
 		(*StatelessServiceSpec_Rgw)(nil),

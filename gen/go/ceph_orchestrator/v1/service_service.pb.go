@@ -677,7 +677,9 @@ type UpdateMonsRequest struct {
 	// each with the network the mon binds to, or `label`.
 	Placement *Placement `protobuf:"bytes,1,opt,name=placement,proto3" json:"placement,omitempty"`
 	// OPTIONAL. As in AddHostRequest.
-	RequestId     string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	RequestId string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// OPTIONAL. Record the placement but leave the daemons alone (upstream's `unmanaged`).
+	Unmanaged     bool `protobuf:"varint,3,opt,name=unmanaged,proto3" json:"unmanaged,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -724,6 +726,13 @@ func (x *UpdateMonsRequest) GetRequestId() string {
 		return x.RequestId
 	}
 	return ""
+}
+
+func (x *UpdateMonsRequest) GetUnmanaged() bool {
+	if x != nil {
+		return x.Unmanaged
+	}
+	return false
 }
 
 // The state of an UpdateMons operation.
@@ -778,7 +787,9 @@ type UpdateMgrsRequest struct {
 	// REQUIRED. `count` (1 to 15) and optionally `hosts` or `label`.
 	Placement *Placement `protobuf:"bytes,1,opt,name=placement,proto3" json:"placement,omitempty"`
 	// OPTIONAL. As in AddHostRequest.
-	RequestId     string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	RequestId string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// OPTIONAL. Record the placement but leave the daemons alone (upstream's `unmanaged`).
+	Unmanaged     bool `protobuf:"varint,3,opt,name=unmanaged,proto3" json:"unmanaged,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -825,6 +836,13 @@ func (x *UpdateMgrsRequest) GetRequestId() string {
 		return x.RequestId
 	}
 	return ""
+}
+
+func (x *UpdateMgrsRequest) GetUnmanaged() bool {
+	if x != nil {
+		return x.Unmanaged
+	}
+	return false
 }
 
 // The state of an UpdateMgrs operation.
@@ -1176,6 +1194,107 @@ func (x *RemoveStatelessServiceResponse) GetOperation() *Operation {
 	return nil
 }
 
+// Reconcile one service.
+type ReconcileServiceRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// REQUIRED. The service's name, e.g. "mds.cephfs".
+	ServiceName string `protobuf:"bytes,1,opt,name=service_name,json=serviceName,proto3" json:"service_name,omitempty"`
+	// OPTIONAL. As in AddHostRequest.
+	RequestId     string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReconcileServiceRequest) Reset() {
+	*x = ReconcileServiceRequest{}
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReconcileServiceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReconcileServiceRequest) ProtoMessage() {}
+
+func (x *ReconcileServiceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReconcileServiceRequest.ProtoReflect.Descriptor instead.
+func (*ReconcileServiceRequest) Descriptor() ([]byte, []int) {
+	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *ReconcileServiceRequest) GetServiceName() string {
+	if x != nil {
+		return x.ServiceName
+	}
+	return ""
+}
+
+func (x *ReconcileServiceRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// The state of a ReconcileService operation.
+type ReconcileServiceResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The operation's full current state.
+	Operation     *Operation `protobuf:"bytes,1,opt,name=operation,proto3" json:"operation,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReconcileServiceResponse) Reset() {
+	*x = ReconcileServiceResponse{}
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReconcileServiceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReconcileServiceResponse) ProtoMessage() {}
+
+func (x *ReconcileServiceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReconcileServiceResponse.ProtoReflect.Descriptor instead.
+func (*ReconcileServiceResponse) Descriptor() ([]byte, []int) {
+	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *ReconcileServiceResponse) GetOperation() *Operation {
+	if x != nil {
+		return x.Operation
+	}
+	return nil
+}
+
 var File_ceph_orchestrator_v1_service_service_proto protoreflect.FileDescriptor
 
 const file_ceph_orchestrator_v1_service_service_proto_rawDesc = "" +
@@ -1230,17 +1349,19 @@ const file_ceph_orchestrator_v1_service_service_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tR\trequestId\"V\n" +
 	"\x15RemoveDaemonsResponse\x12=\n" +
-	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation\"q\n" +
+	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation\"\x8f\x01\n" +
 	"\x11UpdateMonsRequest\x12=\n" +
 	"\tplacement\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.PlacementR\tplacement\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x02 \x01(\tR\trequestId\"S\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\x12\x1c\n" +
+	"\tunmanaged\x18\x03 \x01(\bR\tunmanaged\"S\n" +
 	"\x12UpdateMonsResponse\x12=\n" +
-	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation\"q\n" +
+	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation\"\x8f\x01\n" +
 	"\x11UpdateMgrsRequest\x12=\n" +
 	"\tplacement\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.PlacementR\tplacement\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x02 \x01(\tR\trequestId\"S\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\x12\x1c\n" +
+	"\tunmanaged\x18\x03 \x01(\bR\tunmanaged\"S\n" +
 	"\x12UpdateMgrsResponse\x12=\n" +
 	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation\"{\n" +
 	"\x1aAddStatelessServiceRequest\x12>\n" +
@@ -1260,7 +1381,13 @@ const file_ceph_orchestrator_v1_service_service_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x02 \x01(\tR\trequestId\"_\n" +
 	"\x1eRemoveStatelessServiceResponse\x12=\n" +
-	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation2\xfc\b\n" +
+	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation\"[\n" +
+	"\x17ReconcileServiceRequest\x12!\n" +
+	"\fservice_name\x18\x01 \x01(\tR\vserviceName\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\"Y\n" +
+	"\x18ReconcileServiceResponse\x12=\n" +
+	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation2\xf1\t\n" +
 	"\x0eServiceService\x12q\n" +
 	"\x10DescribeServices\x12-.ceph_orchestrator.v1.DescribeServicesRequest\x1a..ceph_orchestrator.v1.DescribeServicesResponse\x12b\n" +
 	"\vListDaemons\x12(.ceph_orchestrator.v1.ListDaemonsRequest\x1a).ceph_orchestrator.v1.ListDaemonsResponse\x12j\n" +
@@ -1273,7 +1400,8 @@ const file_ceph_orchestrator_v1_service_service_proto_rawDesc = "" +
 	"UpdateMgrs\x12'.ceph_orchestrator.v1.UpdateMgrsRequest\x1a(.ceph_orchestrator.v1.UpdateMgrsResponse0\x01\x12|\n" +
 	"\x13AddStatelessService\x120.ceph_orchestrator.v1.AddStatelessServiceRequest\x1a1.ceph_orchestrator.v1.AddStatelessServiceResponse0\x01\x12\x85\x01\n" +
 	"\x16UpdateStatelessService\x123.ceph_orchestrator.v1.UpdateStatelessServiceRequest\x1a4.ceph_orchestrator.v1.UpdateStatelessServiceResponse0\x01\x12\x85\x01\n" +
-	"\x16RemoveStatelessService\x123.ceph_orchestrator.v1.RemoveStatelessServiceRequest\x1a4.ceph_orchestrator.v1.RemoveStatelessServiceResponse0\x01BNZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3"
+	"\x16RemoveStatelessService\x123.ceph_orchestrator.v1.RemoveStatelessServiceRequest\x1a4.ceph_orchestrator.v1.RemoveStatelessServiceResponse0\x01\x12s\n" +
+	"\x10ReconcileService\x12-.ceph_orchestrator.v1.ReconcileServiceRequest\x1a..ceph_orchestrator.v1.ReconcileServiceResponse0\x01BNZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3"
 
 var (
 	file_ceph_orchestrator_v1_service_service_proto_rawDescOnce sync.Once
@@ -1287,7 +1415,7 @@ func file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP() []byte {
 	return file_ceph_orchestrator_v1_service_service_proto_rawDescData
 }
 
-var file_ceph_orchestrator_v1_service_service_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_ceph_orchestrator_v1_service_service_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
 var file_ceph_orchestrator_v1_service_service_proto_goTypes = []any{
 	(*DescribeServicesRequest)(nil),        // 0: ceph_orchestrator.v1.DescribeServicesRequest
 	(*DescribeServicesResponse)(nil),       // 1: ceph_orchestrator.v1.DescribeServicesResponse
@@ -1309,58 +1437,63 @@ var file_ceph_orchestrator_v1_service_service_proto_goTypes = []any{
 	(*UpdateStatelessServiceResponse)(nil), // 17: ceph_orchestrator.v1.UpdateStatelessServiceResponse
 	(*RemoveStatelessServiceRequest)(nil),  // 18: ceph_orchestrator.v1.RemoveStatelessServiceRequest
 	(*RemoveStatelessServiceResponse)(nil), // 19: ceph_orchestrator.v1.RemoveStatelessServiceResponse
-	(ServiceType)(0),                       // 20: ceph_orchestrator.v1.ServiceType
-	(*ServiceDescription)(nil),             // 21: ceph_orchestrator.v1.ServiceDescription
-	(*DaemonDescription)(nil),              // 22: ceph_orchestrator.v1.DaemonDescription
-	(ServiceAction)(0),                     // 23: ceph_orchestrator.v1.ServiceAction
-	(*Operation)(nil),                      // 24: ceph_orchestrator.v1.Operation
-	(*Placement)(nil),                      // 25: ceph_orchestrator.v1.Placement
-	(*StatelessServiceSpec)(nil),           // 26: ceph_orchestrator.v1.StatelessServiceSpec
+	(*ReconcileServiceRequest)(nil),        // 20: ceph_orchestrator.v1.ReconcileServiceRequest
+	(*ReconcileServiceResponse)(nil),       // 21: ceph_orchestrator.v1.ReconcileServiceResponse
+	(ServiceType)(0),                       // 22: ceph_orchestrator.v1.ServiceType
+	(*ServiceDescription)(nil),             // 23: ceph_orchestrator.v1.ServiceDescription
+	(*DaemonDescription)(nil),              // 24: ceph_orchestrator.v1.DaemonDescription
+	(ServiceAction)(0),                     // 25: ceph_orchestrator.v1.ServiceAction
+	(*Operation)(nil),                      // 26: ceph_orchestrator.v1.Operation
+	(*Placement)(nil),                      // 27: ceph_orchestrator.v1.Placement
+	(*StatelessServiceSpec)(nil),           // 28: ceph_orchestrator.v1.StatelessServiceSpec
 }
 var file_ceph_orchestrator_v1_service_service_proto_depIdxs = []int32{
-	20, // 0: ceph_orchestrator.v1.DescribeServicesRequest.service_type:type_name -> ceph_orchestrator.v1.ServiceType
-	21, // 1: ceph_orchestrator.v1.DescribeServicesResponse.services:type_name -> ceph_orchestrator.v1.ServiceDescription
-	20, // 2: ceph_orchestrator.v1.ListDaemonsRequest.daemon_type:type_name -> ceph_orchestrator.v1.ServiceType
-	22, // 3: ceph_orchestrator.v1.ListDaemonsResponse.daemons:type_name -> ceph_orchestrator.v1.DaemonDescription
-	23, // 4: ceph_orchestrator.v1.ServiceActionRequest.action:type_name -> ceph_orchestrator.v1.ServiceAction
-	24, // 5: ceph_orchestrator.v1.ServiceActionResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	23, // 6: ceph_orchestrator.v1.DaemonActionRequest.action:type_name -> ceph_orchestrator.v1.ServiceAction
-	24, // 7: ceph_orchestrator.v1.DaemonActionResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	24, // 8: ceph_orchestrator.v1.RemoveDaemonsResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	25, // 9: ceph_orchestrator.v1.UpdateMonsRequest.placement:type_name -> ceph_orchestrator.v1.Placement
-	24, // 10: ceph_orchestrator.v1.UpdateMonsResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	25, // 11: ceph_orchestrator.v1.UpdateMgrsRequest.placement:type_name -> ceph_orchestrator.v1.Placement
-	24, // 12: ceph_orchestrator.v1.UpdateMgrsResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	26, // 13: ceph_orchestrator.v1.AddStatelessServiceRequest.spec:type_name -> ceph_orchestrator.v1.StatelessServiceSpec
-	24, // 14: ceph_orchestrator.v1.AddStatelessServiceResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	26, // 15: ceph_orchestrator.v1.UpdateStatelessServiceRequest.spec:type_name -> ceph_orchestrator.v1.StatelessServiceSpec
-	24, // 16: ceph_orchestrator.v1.UpdateStatelessServiceResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	24, // 17: ceph_orchestrator.v1.RemoveStatelessServiceResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	0,  // 18: ceph_orchestrator.v1.ServiceService.DescribeServices:input_type -> ceph_orchestrator.v1.DescribeServicesRequest
-	2,  // 19: ceph_orchestrator.v1.ServiceService.ListDaemons:input_type -> ceph_orchestrator.v1.ListDaemonsRequest
-	4,  // 20: ceph_orchestrator.v1.ServiceService.ServiceAction:input_type -> ceph_orchestrator.v1.ServiceActionRequest
-	6,  // 21: ceph_orchestrator.v1.ServiceService.DaemonAction:input_type -> ceph_orchestrator.v1.DaemonActionRequest
-	8,  // 22: ceph_orchestrator.v1.ServiceService.RemoveDaemons:input_type -> ceph_orchestrator.v1.RemoveDaemonsRequest
-	10, // 23: ceph_orchestrator.v1.ServiceService.UpdateMons:input_type -> ceph_orchestrator.v1.UpdateMonsRequest
-	12, // 24: ceph_orchestrator.v1.ServiceService.UpdateMgrs:input_type -> ceph_orchestrator.v1.UpdateMgrsRequest
-	14, // 25: ceph_orchestrator.v1.ServiceService.AddStatelessService:input_type -> ceph_orchestrator.v1.AddStatelessServiceRequest
-	16, // 26: ceph_orchestrator.v1.ServiceService.UpdateStatelessService:input_type -> ceph_orchestrator.v1.UpdateStatelessServiceRequest
-	18, // 27: ceph_orchestrator.v1.ServiceService.RemoveStatelessService:input_type -> ceph_orchestrator.v1.RemoveStatelessServiceRequest
-	1,  // 28: ceph_orchestrator.v1.ServiceService.DescribeServices:output_type -> ceph_orchestrator.v1.DescribeServicesResponse
-	3,  // 29: ceph_orchestrator.v1.ServiceService.ListDaemons:output_type -> ceph_orchestrator.v1.ListDaemonsResponse
-	5,  // 30: ceph_orchestrator.v1.ServiceService.ServiceAction:output_type -> ceph_orchestrator.v1.ServiceActionResponse
-	7,  // 31: ceph_orchestrator.v1.ServiceService.DaemonAction:output_type -> ceph_orchestrator.v1.DaemonActionResponse
-	9,  // 32: ceph_orchestrator.v1.ServiceService.RemoveDaemons:output_type -> ceph_orchestrator.v1.RemoveDaemonsResponse
-	11, // 33: ceph_orchestrator.v1.ServiceService.UpdateMons:output_type -> ceph_orchestrator.v1.UpdateMonsResponse
-	13, // 34: ceph_orchestrator.v1.ServiceService.UpdateMgrs:output_type -> ceph_orchestrator.v1.UpdateMgrsResponse
-	15, // 35: ceph_orchestrator.v1.ServiceService.AddStatelessService:output_type -> ceph_orchestrator.v1.AddStatelessServiceResponse
-	17, // 36: ceph_orchestrator.v1.ServiceService.UpdateStatelessService:output_type -> ceph_orchestrator.v1.UpdateStatelessServiceResponse
-	19, // 37: ceph_orchestrator.v1.ServiceService.RemoveStatelessService:output_type -> ceph_orchestrator.v1.RemoveStatelessServiceResponse
-	28, // [28:38] is the sub-list for method output_type
-	18, // [18:28] is the sub-list for method input_type
-	18, // [18:18] is the sub-list for extension type_name
-	18, // [18:18] is the sub-list for extension extendee
-	0,  // [0:18] is the sub-list for field type_name
+	22, // 0: ceph_orchestrator.v1.DescribeServicesRequest.service_type:type_name -> ceph_orchestrator.v1.ServiceType
+	23, // 1: ceph_orchestrator.v1.DescribeServicesResponse.services:type_name -> ceph_orchestrator.v1.ServiceDescription
+	22, // 2: ceph_orchestrator.v1.ListDaemonsRequest.daemon_type:type_name -> ceph_orchestrator.v1.ServiceType
+	24, // 3: ceph_orchestrator.v1.ListDaemonsResponse.daemons:type_name -> ceph_orchestrator.v1.DaemonDescription
+	25, // 4: ceph_orchestrator.v1.ServiceActionRequest.action:type_name -> ceph_orchestrator.v1.ServiceAction
+	26, // 5: ceph_orchestrator.v1.ServiceActionResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	25, // 6: ceph_orchestrator.v1.DaemonActionRequest.action:type_name -> ceph_orchestrator.v1.ServiceAction
+	26, // 7: ceph_orchestrator.v1.DaemonActionResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	26, // 8: ceph_orchestrator.v1.RemoveDaemonsResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	27, // 9: ceph_orchestrator.v1.UpdateMonsRequest.placement:type_name -> ceph_orchestrator.v1.Placement
+	26, // 10: ceph_orchestrator.v1.UpdateMonsResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	27, // 11: ceph_orchestrator.v1.UpdateMgrsRequest.placement:type_name -> ceph_orchestrator.v1.Placement
+	26, // 12: ceph_orchestrator.v1.UpdateMgrsResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	28, // 13: ceph_orchestrator.v1.AddStatelessServiceRequest.spec:type_name -> ceph_orchestrator.v1.StatelessServiceSpec
+	26, // 14: ceph_orchestrator.v1.AddStatelessServiceResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	28, // 15: ceph_orchestrator.v1.UpdateStatelessServiceRequest.spec:type_name -> ceph_orchestrator.v1.StatelessServiceSpec
+	26, // 16: ceph_orchestrator.v1.UpdateStatelessServiceResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	26, // 17: ceph_orchestrator.v1.RemoveStatelessServiceResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	26, // 18: ceph_orchestrator.v1.ReconcileServiceResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	0,  // 19: ceph_orchestrator.v1.ServiceService.DescribeServices:input_type -> ceph_orchestrator.v1.DescribeServicesRequest
+	2,  // 20: ceph_orchestrator.v1.ServiceService.ListDaemons:input_type -> ceph_orchestrator.v1.ListDaemonsRequest
+	4,  // 21: ceph_orchestrator.v1.ServiceService.ServiceAction:input_type -> ceph_orchestrator.v1.ServiceActionRequest
+	6,  // 22: ceph_orchestrator.v1.ServiceService.DaemonAction:input_type -> ceph_orchestrator.v1.DaemonActionRequest
+	8,  // 23: ceph_orchestrator.v1.ServiceService.RemoveDaemons:input_type -> ceph_orchestrator.v1.RemoveDaemonsRequest
+	10, // 24: ceph_orchestrator.v1.ServiceService.UpdateMons:input_type -> ceph_orchestrator.v1.UpdateMonsRequest
+	12, // 25: ceph_orchestrator.v1.ServiceService.UpdateMgrs:input_type -> ceph_orchestrator.v1.UpdateMgrsRequest
+	14, // 26: ceph_orchestrator.v1.ServiceService.AddStatelessService:input_type -> ceph_orchestrator.v1.AddStatelessServiceRequest
+	16, // 27: ceph_orchestrator.v1.ServiceService.UpdateStatelessService:input_type -> ceph_orchestrator.v1.UpdateStatelessServiceRequest
+	18, // 28: ceph_orchestrator.v1.ServiceService.RemoveStatelessService:input_type -> ceph_orchestrator.v1.RemoveStatelessServiceRequest
+	20, // 29: ceph_orchestrator.v1.ServiceService.ReconcileService:input_type -> ceph_orchestrator.v1.ReconcileServiceRequest
+	1,  // 30: ceph_orchestrator.v1.ServiceService.DescribeServices:output_type -> ceph_orchestrator.v1.DescribeServicesResponse
+	3,  // 31: ceph_orchestrator.v1.ServiceService.ListDaemons:output_type -> ceph_orchestrator.v1.ListDaemonsResponse
+	5,  // 32: ceph_orchestrator.v1.ServiceService.ServiceAction:output_type -> ceph_orchestrator.v1.ServiceActionResponse
+	7,  // 33: ceph_orchestrator.v1.ServiceService.DaemonAction:output_type -> ceph_orchestrator.v1.DaemonActionResponse
+	9,  // 34: ceph_orchestrator.v1.ServiceService.RemoveDaemons:output_type -> ceph_orchestrator.v1.RemoveDaemonsResponse
+	11, // 35: ceph_orchestrator.v1.ServiceService.UpdateMons:output_type -> ceph_orchestrator.v1.UpdateMonsResponse
+	13, // 36: ceph_orchestrator.v1.ServiceService.UpdateMgrs:output_type -> ceph_orchestrator.v1.UpdateMgrsResponse
+	15, // 37: ceph_orchestrator.v1.ServiceService.AddStatelessService:output_type -> ceph_orchestrator.v1.AddStatelessServiceResponse
+	17, // 38: ceph_orchestrator.v1.ServiceService.UpdateStatelessService:output_type -> ceph_orchestrator.v1.UpdateStatelessServiceResponse
+	19, // 39: ceph_orchestrator.v1.ServiceService.RemoveStatelessService:output_type -> ceph_orchestrator.v1.RemoveStatelessServiceResponse
+	21, // 40: ceph_orchestrator.v1.ServiceService.ReconcileService:output_type -> ceph_orchestrator.v1.ReconcileServiceResponse
+	30, // [30:41] is the sub-list for method output_type
+	19, // [19:30] is the sub-list for method input_type
+	19, // [19:19] is the sub-list for extension type_name
+	19, // [19:19] is the sub-list for extension extendee
+	0,  // [0:19] is the sub-list for field type_name
 }
 
 func init() { file_ceph_orchestrator_v1_service_service_proto_init() }
@@ -1376,7 +1509,7 @@ func file_ceph_orchestrator_v1_service_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ceph_orchestrator_v1_service_service_proto_rawDesc), len(file_ceph_orchestrator_v1_service_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   20,
+			NumMessages:   22,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -29,6 +29,7 @@ const (
 	ServiceService_AddStatelessService_FullMethodName    = "/ceph_orchestrator.v1.ServiceService/AddStatelessService"
 	ServiceService_UpdateStatelessService_FullMethodName = "/ceph_orchestrator.v1.ServiceService/UpdateStatelessService"
 	ServiceService_RemoveStatelessService_FullMethodName = "/ceph_orchestrator.v1.ServiceService/RemoveStatelessService"
+	ServiceService_ReconcileService_FullMethodName       = "/ceph_orchestrator.v1.ServiceService/ReconcileService"
 )
 
 // ServiceServiceClient is the client API for ServiceService service.
@@ -69,6 +70,14 @@ type ServiceServiceClient interface {
 	// Remove a stateless service and its daemons (upstream `remove_stateless_service`,
 	// `remove_mds`, ...). NOT_FOUND when it does not exist.
 	RemoveStatelessService(ctx context.Context, in *RemoveStatelessServiceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[RemoveStatelessServiceResponse], error)
+	// Bring one service's daemons back to its stored spec now: deploy what is missing,
+	// remove what its placement no longer takes, redeploy daemons that failed, and, for an
+	// OSD service with a drive group, create OSDs on devices that became available. The
+	// reconciler starts the same operation by itself (origin RECONCILER) whenever a service
+	// drifts, unless reconciliation is paused.
+	// Errors: NOT_FOUND (no such service), FAILED_PRECONDITION (the service is unmanaged, or
+	// has no stored placement).
+	ReconcileService(ctx context.Context, in *ReconcileServiceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ReconcileServiceResponse], error)
 }
 
 type serviceServiceClient struct {
@@ -251,6 +260,25 @@ func (c *serviceServiceClient) RemoveStatelessService(ctx context.Context, in *R
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type ServiceService_RemoveStatelessServiceClient = grpc.ServerStreamingClient[RemoveStatelessServiceResponse]
 
+func (c *serviceServiceClient) ReconcileService(ctx context.Context, in *ReconcileServiceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ReconcileServiceResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &ServiceService_ServiceDesc.Streams[8], ServiceService_ReconcileService_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[ReconcileServiceRequest, ReconcileServiceResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type ServiceService_ReconcileServiceClient = grpc.ServerStreamingClient[ReconcileServiceResponse]
+
 // ServiceServiceServer is the server API for ServiceService service.
 // All implementations must embed UnimplementedServiceServiceServer
 // for forward compatibility.
@@ -289,6 +317,14 @@ type ServiceServiceServer interface {
 	// Remove a stateless service and its daemons (upstream `remove_stateless_service`,
 	// `remove_mds`, ...). NOT_FOUND when it does not exist.
 	RemoveStatelessService(*RemoveStatelessServiceRequest, grpc.ServerStreamingServer[RemoveStatelessServiceResponse]) error
+	// Bring one service's daemons back to its stored spec now: deploy what is missing,
+	// remove what its placement no longer takes, redeploy daemons that failed, and, for an
+	// OSD service with a drive group, create OSDs on devices that became available. The
+	// reconciler starts the same operation by itself (origin RECONCILER) whenever a service
+	// drifts, unless reconciliation is paused.
+	// Errors: NOT_FOUND (no such service), FAILED_PRECONDITION (the service is unmanaged, or
+	// has no stored placement).
+	ReconcileService(*ReconcileServiceRequest, grpc.ServerStreamingServer[ReconcileServiceResponse]) error
 	mustEmbedUnimplementedServiceServiceServer()
 }
 
@@ -328,6 +364,9 @@ func (UnimplementedServiceServiceServer) UpdateStatelessService(*UpdateStateless
 }
 func (UnimplementedServiceServiceServer) RemoveStatelessService(*RemoveStatelessServiceRequest, grpc.ServerStreamingServer[RemoveStatelessServiceResponse]) error {
 	return status.Error(codes.Unimplemented, "method RemoveStatelessService not implemented")
+}
+func (UnimplementedServiceServiceServer) ReconcileService(*ReconcileServiceRequest, grpc.ServerStreamingServer[ReconcileServiceResponse]) error {
+	return status.Error(codes.Unimplemented, "method ReconcileService not implemented")
 }
 func (UnimplementedServiceServiceServer) mustEmbedUnimplementedServiceServiceServer() {}
 func (UnimplementedServiceServiceServer) testEmbeddedByValue()                        {}
@@ -474,6 +513,17 @@ func _ServiceService_RemoveStatelessService_Handler(srv interface{}, stream grpc
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type ServiceService_RemoveStatelessServiceServer = grpc.ServerStreamingServer[RemoveStatelessServiceResponse]
 
+func _ServiceService_ReconcileService_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(ReconcileServiceRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(ServiceServiceServer).ReconcileService(m, &grpc.GenericServerStream[ReconcileServiceRequest, ReconcileServiceResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type ServiceService_ReconcileServiceServer = grpc.ServerStreamingServer[ReconcileServiceResponse]
+
 // ServiceService_ServiceDesc is the grpc.ServiceDesc for ServiceService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -529,6 +579,11 @@ var ServiceService_ServiceDesc = grpc.ServiceDesc{
 		{
 			StreamName:    "RemoveStatelessService",
 			Handler:       _ServiceService_RemoveStatelessService_Handler,
+			ServerStreams: true,
+		},
+		{
+			StreamName:    "ReconcileService",
+			Handler:       _ServiceService_ReconcileService_Handler,
 			ServerStreams: true,
 		},
 	},

@@ -20,7 +20,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from google.rpc import status_pb2 as google_dot_rpc_dot_status__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$ceph_orchestrator/v1/operation.proto\x12\x14\x63\x65ph_orchestrator.v1\x1a\x1f\x63\x65ph_orchestrator/v1/host.proto\x1a$ceph_orchestrator/v1/inventory.proto\x1a\x1e\x63\x65ph_orchestrator/v1/osd.proto\x1a\"ceph_orchestrator/v1/service.proto\x1a\"ceph_orchestrator/v1/upgrade.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\"\xda\x06\n\tOperation\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x1d\n\nrequest_id\x18\x02 \x01(\tR\trequestId\x12\x16\n\x06method\x18\x03 \x01(\tR\x06method\x12 \n\x0b\x64\x65scription\x18\x04 \x01(\tR\x0b\x64\x65scription\x12;\n\x05state\x18\x05 \x01(\x0e\x32%.ceph_orchestrator.v1.Operation.StateR\x05state\x12\x1e\n\npersistent\x18\x06 \x01(\x08R\npersistent\x12\x12\n\x04\x64one\x18\x07 \x01(\x08R\x04\x64one\x12\x1a\n\x08progress\x18\x08 \x01(\x01R\x08progress\x12\x18\n\x07message\x18\t \x01(\tR\x07message\x12\x14\n\x05hosts\x18\n \x03(\tR\x05hosts\x12\x39\n\x05tasks\x18\x0b \x03(\x0b\x32#.ceph_orchestrator.v1.OperationTaskR\x05tasks\x12;\n\x0b\x63reate_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampR\ncreateTime\x12;\n\x0bupdate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampR\nupdateTime\x12\x35\n\x08\x65nd_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\x12)\n\x10\x63\x61ncel_requested\x18\x0f \x01(\x08R\x0f\x63\x61ncelRequested\x12*\n\x05\x65rror\x18\x10 \x01(\x0b\x32\x12.google.rpc.StatusH\x00R\x05\x65rror\x12?\n\x06result\x18\x11 \x01(\x0b\x32%.ceph_orchestrator.v1.OperationResultH\x00R\x06result\"\x97\x01\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\x12\n\x0eSTATE_ACCEPTED\x10\x01\x12\x14\n\x10STATE_PERSISTENT\x10\x02\x12\x11\n\rSTATE_RUNNING\x10\x03\x12\x13\n\x0fSTATE_SUCCEEDED\x10\x04\x12\x10\n\x0cSTATE_FAILED\x10\x05\x12\x13\n\x0fSTATE_CANCELLED\x10\x06\x42\t\n\x07outcome\"\xe0\x01\n\rOperationTask\x12\x16\n\x06target\x18\x01 \x01(\tR\x06target\x12\x1a\n\x08hostname\x18\x02 \x01(\tR\x08hostname\x12;\n\x05state\x18\x03 \x01(\x0e\x32%.ceph_orchestrator.v1.Operation.StateR\x05state\x12\x1a\n\x08progress\x18\x04 \x01(\x01R\x08progress\x12\x18\n\x07message\x18\x05 \x01(\tR\x07message\x12(\n\x05\x65rror\x18\x06 \x01(\x0b\x32\x12.google.rpc.StatusR\x05\x65rror\"\xb6\x05\n\x0fOperationResult\x12\x30\n\x04host\x18\x01 \x01(\x0b\x32\x1a.ceph_orchestrator.v1.HostH\x00R\x04host\x12\x46\n\x0cremoved_host\x18\x02 \x01(\x0b\x32!.ceph_orchestrator.v1.RemovedHostH\x00R\x0bremovedHost\x12@\n\x07\x64\x61\x65mons\x18\x03 \x01(\x0b\x32$.ceph_orchestrator.v1.DaemonsActedOnH\x00R\x07\x64\x61\x65mons\x12\x44\n\x07service\x18\x04 \x01(\x0b\x32(.ceph_orchestrator.v1.ServiceDescriptionH\x00R\x07service\x12O\n\x0fremoved_service\x18\x05 \x01(\x0b\x32$.ceph_orchestrator.v1.RemovedServiceH\x00R\x0eremovedService\x12\x37\n\x04osds\x18\x06 \x01(\x0b\x32!.ceph_orchestrator.v1.CreatedOsdsH\x00R\x04osds\x12\x46\n\x0cosd_removals\x18\x07 \x01(\x0b\x32!.ceph_orchestrator.v1.OsdRemovalsH\x00R\x0bosdRemovals\x12L\n\rdevice_lights\x18\x08 \x01(\x0b\x32%.ceph_orchestrator.v1.DeviceLightsSetH\x00R\x0c\x64\x65viceLights\x12?\n\x07upgrade\x18\t \x01(\x0b\x32#.ceph_orchestrator.v1.UpgradeStatusH\x00R\x07upgrade\x12\x36\n\x06\x64\x65vice\x18\n \x01(\x0b\x32\x1c.ceph_orchestrator.v1.DeviceH\x00R\x06\x64\x65viceB\x08\n\x06result\")\n\x0bRemovedHost\x12\x1a\n\x08hostname\x18\x01 \x01(\tR\x08hostname\"3\n\x0e\x44\x61\x65monsActedOn\x12!\n\x0c\x64\x61\x65mon_names\x18\x01 \x03(\tR\x0b\x64\x61\x65monNames\"V\n\x0eRemovedService\x12!\n\x0cservice_name\x18\x01 \x01(\tR\x0bserviceName\x12!\n\x0c\x64\x61\x65mon_names\x18\x02 \x03(\tR\x0b\x64\x61\x65monNames\"C\n\x0b\x43reatedOsds\x12\x34\n\x04osds\x18\x01 \x03(\x0b\x32 .ceph_orchestrator.v1.CreatedOsdR\x04osds\"K\n\x0bOsdRemovals\x12<\n\x08removals\x18\x01 \x03(\x0b\x32 .ceph_orchestrator.v1.OsdRemovalR\x08removals\"-\n\x0f\x44\x65viceLightsSet\x12\x1a\n\x08messages\x18\x01 \x03(\tR\x08messagesBNZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$ceph_orchestrator/v1/operation.proto\x12\x14\x63\x65ph_orchestrator.v1\x1a\x1f\x63\x65ph_orchestrator/v1/host.proto\x1a$ceph_orchestrator/v1/inventory.proto\x1a\x1e\x63\x65ph_orchestrator/v1/osd.proto\x1a\"ceph_orchestrator/v1/service.proto\x1a\"ceph_orchestrator/v1/upgrade.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\"\xe6\x07\n\tOperation\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x1d\n\nrequest_id\x18\x02 \x01(\tR\trequestId\x12\x16\n\x06method\x18\x03 \x01(\tR\x06method\x12 \n\x0b\x64\x65scription\x18\x04 \x01(\tR\x0b\x64\x65scription\x12;\n\x05state\x18\x05 \x01(\x0e\x32%.ceph_orchestrator.v1.Operation.StateR\x05state\x12\x1e\n\npersistent\x18\x06 \x01(\x08R\npersistent\x12\x12\n\x04\x64one\x18\x07 \x01(\x08R\x04\x64one\x12\x1a\n\x08progress\x18\x08 \x01(\x01R\x08progress\x12\x18\n\x07message\x18\t \x01(\tR\x07message\x12\x14\n\x05hosts\x18\n \x03(\tR\x05hosts\x12\x39\n\x05tasks\x18\x0b \x03(\x0b\x32#.ceph_orchestrator.v1.OperationTaskR\x05tasks\x12;\n\x0b\x63reate_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampR\ncreateTime\x12;\n\x0bupdate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampR\nupdateTime\x12\x35\n\x08\x65nd_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\x12)\n\x10\x63\x61ncel_requested\x18\x0f \x01(\x08R\x0f\x63\x61ncelRequested\x12*\n\x05\x65rror\x18\x10 \x01(\x0b\x32\x12.google.rpc.StatusH\x00R\x05\x65rror\x12?\n\x06result\x18\x11 \x01(\x0b\x32%.ceph_orchestrator.v1.OperationResultH\x00R\x06result\x12>\n\x06origin\x18\x12 \x01(\x0e\x32&.ceph_orchestrator.v1.Operation.OriginR\x06origin\"\x97\x01\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\x12\n\x0eSTATE_ACCEPTED\x10\x01\x12\x14\n\x10STATE_PERSISTENT\x10\x02\x12\x11\n\rSTATE_RUNNING\x10\x03\x12\x13\n\x0fSTATE_SUCCEEDED\x10\x04\x12\x10\n\x0cSTATE_FAILED\x10\x05\x12\x13\n\x0fSTATE_CANCELLED\x10\x06\"J\n\x06Origin\x12\x16\n\x12ORIGIN_UNSPECIFIED\x10\x00\x12\x11\n\rORIGIN_CLIENT\x10\x01\x12\x15\n\x11ORIGIN_RECONCILER\x10\x02\x42\t\n\x07outcome\"\xe0\x01\n\rOperationTask\x12\x16\n\x06target\x18\x01 \x01(\tR\x06target\x12\x1a\n\x08hostname\x18\x02 \x01(\tR\x08hostname\x12;\n\x05state\x18\x03 \x01(\x0e\x32%.ceph_orchestrator.v1.Operation.StateR\x05state\x12\x1a\n\x08progress\x18\x04 \x01(\x01R\x08progress\x12\x18\n\x07message\x18\x05 \x01(\tR\x07message\x12(\n\x05\x65rror\x18\x06 \x01(\x0b\x32\x12.google.rpc.StatusR\x05\x65rror\"\xb6\x05\n\x0fOperationResult\x12\x30\n\x04host\x18\x01 \x01(\x0b\x32\x1a.ceph_orchestrator.v1.HostH\x00R\x04host\x12\x46\n\x0cremoved_host\x18\x02 \x01(\x0b\x32!.ceph_orchestrator.v1.RemovedHostH\x00R\x0bremovedHost\x12@\n\x07\x64\x61\x65mons\x18\x03 \x01(\x0b\x32$.ceph_orchestrator.v1.DaemonsActedOnH\x00R\x07\x64\x61\x65mons\x12\x44\n\x07service\x18\x04 \x01(\x0b\x32(.ceph_orchestrator.v1.ServiceDescriptionH\x00R\x07service\x12O\n\x0fremoved_service\x18\x05 \x01(\x0b\x32$.ceph_orchestrator.v1.RemovedServiceH\x00R\x0eremovedService\x12\x37\n\x04osds\x18\x06 \x01(\x0b\x32!.ceph_orchestrator.v1.CreatedOsdsH\x00R\x04osds\x12\x46\n\x0cosd_removals\x18\x07 \x01(\x0b\x32!.ceph_orchestrator.v1.OsdRemovalsH\x00R\x0bosdRemovals\x12L\n\rdevice_lights\x18\x08 \x01(\x0b\x32%.ceph_orchestrator.v1.DeviceLightsSetH\x00R\x0c\x64\x65viceLights\x12?\n\x07upgrade\x18\t \x01(\x0b\x32#.ceph_orchestrator.v1.UpgradeStatusH\x00R\x07upgrade\x12\x36\n\x06\x64\x65vice\x18\n \x01(\x0b\x32\x1c.ceph_orchestrator.v1.DeviceH\x00R\x06\x64\x65viceB\x08\n\x06result\")\n\x0bRemovedHost\x12\x1a\n\x08hostname\x18\x01 \x01(\tR\x08hostname\"3\n\x0e\x44\x61\x65monsActedOn\x12!\n\x0c\x64\x61\x65mon_names\x18\x01 \x03(\tR\x0b\x64\x61\x65monNames\"V\n\x0eRemovedService\x12!\n\x0cservice_name\x18\x01 \x01(\tR\x0bserviceName\x12!\n\x0c\x64\x61\x65mon_names\x18\x02 \x03(\tR\x0b\x64\x61\x65monNames\"C\n\x0b\x43reatedOsds\x12\x34\n\x04osds\x18\x01 \x03(\x0b\x32 .ceph_orchestrator.v1.CreatedOsdR\x04osds\"K\n\x0bOsdRemovals\x12<\n\x08removals\x18\x01 \x03(\x0b\x32 .ceph_orchestrator.v1.OsdRemovalR\x08removals\"-\n\x0f\x44\x65viceLightsSet\x12\x1a\n\x08messages\x18\x01 \x03(\tR\x08messagesBNZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ceph_orchestrator.v1.operation_pb2', globals())
@@ -29,23 +29,25 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'ZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1'
   _OPERATION._serialized_start=296
-  _OPERATION._serialized_end=1154
-  _OPERATION_STATE._serialized_start=992
-  _OPERATION_STATE._serialized_end=1143
-  _OPERATIONTASK._serialized_start=1157
-  _OPERATIONTASK._serialized_end=1381
-  _OPERATIONRESULT._serialized_start=1384
-  _OPERATIONRESULT._serialized_end=2078
-  _REMOVEDHOST._serialized_start=2080
-  _REMOVEDHOST._serialized_end=2121
-  _DAEMONSACTEDON._serialized_start=2123
-  _DAEMONSACTEDON._serialized_end=2174
-  _REMOVEDSERVICE._serialized_start=2176
-  _REMOVEDSERVICE._serialized_end=2262
-  _CREATEDOSDS._serialized_start=2264
-  _CREATEDOSDS._serialized_end=2331
-  _OSDREMOVALS._serialized_start=2333
-  _OSDREMOVALS._serialized_end=2408
-  _DEVICELIGHTSSET._serialized_start=2410
-  _DEVICELIGHTSSET._serialized_end=2455
+  _OPERATION._serialized_end=1294
+  _OPERATION_STATE._serialized_start=1056
+  _OPERATION_STATE._serialized_end=1207
+  _OPERATION_ORIGIN._serialized_start=1209
+  _OPERATION_ORIGIN._serialized_end=1283
+  _OPERATIONTASK._serialized_start=1297
+  _OPERATIONTASK._serialized_end=1521
+  _OPERATIONRESULT._serialized_start=1524
+  _OPERATIONRESULT._serialized_end=2218
+  _REMOVEDHOST._serialized_start=2220
+  _REMOVEDHOST._serialized_end=2261
+  _DAEMONSACTEDON._serialized_start=2263
+  _DAEMONSACTEDON._serialized_end=2314
+  _REMOVEDSERVICE._serialized_start=2316
+  _REMOVEDSERVICE._serialized_end=2402
+  _CREATEDOSDS._serialized_start=2404
+  _CREATEDOSDS._serialized_end=2471
+  _OSDREMOVALS._serialized_start=2473
+  _OSDREMOVALS._serialized_end=2548
+  _DEVICELIGHTSSET._serialized_start=2550
+  _DEVICELIGHTSSET._serialized_end=2595
 # @@protoc_insertion_point(module_scope)

@@ -32,7 +32,9 @@ class DeviceLightsSet(_message.Message):
     def __init__(self, messages: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Operation(_message.Message):
-    __slots__ = ["cancel_requested", "create_time", "description", "done", "end_time", "error", "hosts", "id", "message", "method", "persistent", "progress", "request_id", "result", "state", "tasks", "update_time"]
+    __slots__ = ["cancel_requested", "create_time", "description", "done", "end_time", "error", "hosts", "id", "message", "method", "origin", "persistent", "progress", "request_id", "result", "state", "tasks", "update_time"]
+    class Origin(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = []
     class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = []
     CANCEL_REQUESTED_FIELD_NUMBER: _ClassVar[int]
@@ -45,6 +47,10 @@ class Operation(_message.Message):
     ID_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
     METHOD_FIELD_NUMBER: _ClassVar[int]
+    ORIGIN_CLIENT: Operation.Origin
+    ORIGIN_FIELD_NUMBER: _ClassVar[int]
+    ORIGIN_RECONCILER: Operation.Origin
+    ORIGIN_UNSPECIFIED: Operation.Origin
     PERSISTENT_FIELD_NUMBER: _ClassVar[int]
     PROGRESS_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
@@ -69,6 +75,7 @@ class Operation(_message.Message):
     id: str
     message: str
     method: str
+    origin: Operation.Origin
     persistent: bool
     progress: float
     request_id: str
@@ -76,7 +83,7 @@ class Operation(_message.Message):
     state: Operation.State
     tasks: _containers.RepeatedCompositeFieldContainer[OperationTask]
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., request_id: _Optional[str] = ..., method: _Optional[str] = ..., description: _Optional[str] = ..., state: _Optional[_Union[Operation.State, str]] = ..., persistent: bool = ..., done: bool = ..., progress: _Optional[float] = ..., message: _Optional[str] = ..., hosts: _Optional[_Iterable[str]] = ..., tasks: _Optional[_Iterable[_Union[OperationTask, _Mapping]]] = ..., create_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., cancel_requested: bool = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ..., result: _Optional[_Union[OperationResult, _Mapping]] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., request_id: _Optional[str] = ..., method: _Optional[str] = ..., description: _Optional[str] = ..., state: _Optional[_Union[Operation.State, str]] = ..., persistent: bool = ..., done: bool = ..., progress: _Optional[float] = ..., message: _Optional[str] = ..., hosts: _Optional[_Iterable[str]] = ..., tasks: _Optional[_Iterable[_Union[OperationTask, _Mapping]]] = ..., create_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., cancel_requested: bool = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ..., result: _Optional[_Union[OperationResult, _Mapping]] = ..., origin: _Optional[_Union[Operation.Origin, str]] = ...) -> None: ...
 
 class OperationResult(_message.Message):
     __slots__ = ["daemons", "device", "device_lights", "host", "osd_removals", "osds", "removed_host", "removed_service", "service", "upgrade"]

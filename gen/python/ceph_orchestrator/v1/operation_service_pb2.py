@@ -15,7 +15,7 @@ from ceph_orchestrator.v1 import operation_pb2 as ceph__orchestrator_dot_v1_dot_
 from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n,ceph_orchestrator/v1/operation_service.proto\x12\x14\x63\x65ph_orchestrator.v1\x1a$ceph_orchestrator/v1/operation.proto\x1a\x1egoogle/protobuf/duration.proto\"%\n\x13GetOperationRequest\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\"U\n\x14GetOperationResponse\x12=\n\toperation\x18\x01 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.OperationR\toperation\"\xc6\x01\n\x15ListOperationsRequest\x12=\n\x06states\x18\x01 \x03(\x0e\x32%.ceph_orchestrator.v1.Operation.StateR\x06states\x12\x16\n\x06method\x18\x02 \x01(\tR\x06method\x12\x1a\n\x08hostname\x18\x03 \x01(\tR\x08hostname\x12\x1b\n\tpage_size\x18\x04 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x05 \x01(\tR\tpageToken\"\xa0\x01\n\x16ListOperationsResponse\x12?\n\noperations\x18\x01 \x03(\x0b\x32\x1f.ceph_orchestrator.v1.OperationR\noperations\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n\ntotal_size\x18\x03 \x01(\x05R\ttotalSize\"\'\n\x15WatchOperationRequest\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\"W\n\x16WatchOperationResponse\x12=\n\toperation\x18\x01 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.OperationR\toperation\"^\n\x15WaitOperationsRequest\x12\x10\n\x03ids\x18\x01 \x03(\tR\x03ids\x12\x33\n\x07timeout\x18\x02 \x01(\x0b\x32\x19.google.protobuf.DurationR\x07timeout\"t\n\x16WaitOperationsResponse\x12?\n\noperations\x18\x01 \x03(\x0b\x32\x1f.ceph_orchestrator.v1.OperationR\noperations\x12\x19\n\x08\x61ll_done\x18\x02 \x01(\x08R\x07\x61llDone\"(\n\x16\x43\x61ncelOperationRequest\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\"X\n\x17\x43\x61ncelOperationResponse\x12=\n\toperation\x18\x01 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.OperationR\toperation2\xb2\x04\n\x10OperationService\x12\x65\n\x0cGetOperation\x12).ceph_orchestrator.v1.GetOperationRequest\x1a*.ceph_orchestrator.v1.GetOperationResponse\x12k\n\x0eListOperations\x12+.ceph_orchestrator.v1.ListOperationsRequest\x1a,.ceph_orchestrator.v1.ListOperationsResponse\x12m\n\x0eWatchOperation\x12+.ceph_orchestrator.v1.WatchOperationRequest\x1a,.ceph_orchestrator.v1.WatchOperationResponse0\x01\x12k\n\x0eWaitOperations\x12+.ceph_orchestrator.v1.WaitOperationsRequest\x1a,.ceph_orchestrator.v1.WaitOperationsResponse\x12n\n\x0f\x43\x61ncelOperation\x12,.ceph_orchestrator.v1.CancelOperationRequest\x1a-.ceph_orchestrator.v1.CancelOperationResponseBNZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n,ceph_orchestrator/v1/operation_service.proto\x12\x14\x63\x65ph_orchestrator.v1\x1a$ceph_orchestrator/v1/operation.proto\x1a\x1egoogle/protobuf/duration.proto\"%\n\x13GetOperationRequest\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\"U\n\x14GetOperationResponse\x12=\n\toperation\x18\x01 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.OperationR\toperation\"\x86\x02\n\x15ListOperationsRequest\x12=\n\x06states\x18\x01 \x03(\x0e\x32%.ceph_orchestrator.v1.Operation.StateR\x06states\x12\x16\n\x06method\x18\x02 \x01(\tR\x06method\x12\x1a\n\x08hostname\x18\x03 \x01(\tR\x08hostname\x12\x1b\n\tpage_size\x18\x04 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x05 \x01(\tR\tpageToken\x12>\n\x06origin\x18\x06 \x01(\x0e\x32&.ceph_orchestrator.v1.Operation.OriginR\x06origin\"\xa0\x01\n\x16ListOperationsResponse\x12?\n\noperations\x18\x01 \x03(\x0b\x32\x1f.ceph_orchestrator.v1.OperationR\noperations\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n\ntotal_size\x18\x03 \x01(\x05R\ttotalSize\"\'\n\x15WatchOperationRequest\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\"W\n\x16WatchOperationResponse\x12=\n\toperation\x18\x01 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.OperationR\toperation\"^\n\x15WaitOperationsRequest\x12\x10\n\x03ids\x18\x01 \x03(\tR\x03ids\x12\x33\n\x07timeout\x18\x02 \x01(\x0b\x32\x19.google.protobuf.DurationR\x07timeout\"t\n\x16WaitOperationsResponse\x12?\n\noperations\x18\x01 \x03(\x0b\x32\x1f.ceph_orchestrator.v1.OperationR\noperations\x12\x19\n\x08\x61ll_done\x18\x02 \x01(\x08R\x07\x61llDone\"(\n\x16\x43\x61ncelOperationRequest\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\"X\n\x17\x43\x61ncelOperationResponse\x12=\n\toperation\x18\x01 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.OperationR\toperation2\xb2\x04\n\x10OperationService\x12\x65\n\x0cGetOperation\x12).ceph_orchestrator.v1.GetOperationRequest\x1a*.ceph_orchestrator.v1.GetOperationResponse\x12k\n\x0eListOperations\x12+.ceph_orchestrator.v1.ListOperationsRequest\x1a,.ceph_orchestrator.v1.ListOperationsResponse\x12m\n\x0eWatchOperation\x12+.ceph_orchestrator.v1.WatchOperationRequest\x1a,.ceph_orchestrator.v1.WatchOperationResponse0\x01\x12k\n\x0eWaitOperations\x12+.ceph_orchestrator.v1.WaitOperationsRequest\x1a,.ceph_orchestrator.v1.WaitOperationsResponse\x12n\n\x0f\x43\x61ncelOperation\x12,.ceph_orchestrator.v1.CancelOperationRequest\x1a-.ceph_orchestrator.v1.CancelOperationResponseBNZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ceph_orchestrator.v1.operation_service_pb2', globals())
@@ -28,21 +28,21 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _GETOPERATIONRESPONSE._serialized_start=179
   _GETOPERATIONRESPONSE._serialized_end=264
   _LISTOPERATIONSREQUEST._serialized_start=267
-  _LISTOPERATIONSREQUEST._serialized_end=465
-  _LISTOPERATIONSRESPONSE._serialized_start=468
-  _LISTOPERATIONSRESPONSE._serialized_end=628
-  _WATCHOPERATIONREQUEST._serialized_start=630
-  _WATCHOPERATIONREQUEST._serialized_end=669
-  _WATCHOPERATIONRESPONSE._serialized_start=671
-  _WATCHOPERATIONRESPONSE._serialized_end=758
-  _WAITOPERATIONSREQUEST._serialized_start=760
-  _WAITOPERATIONSREQUEST._serialized_end=854
-  _WAITOPERATIONSRESPONSE._serialized_start=856
-  _WAITOPERATIONSRESPONSE._serialized_end=972
-  _CANCELOPERATIONREQUEST._serialized_start=974
-  _CANCELOPERATIONREQUEST._serialized_end=1014
-  _CANCELOPERATIONRESPONSE._serialized_start=1016
-  _CANCELOPERATIONRESPONSE._serialized_end=1104
-  _OPERATIONSERVICE._serialized_start=1107
-  _OPERATIONSERVICE._serialized_end=1669
+  _LISTOPERATIONSREQUEST._serialized_end=529
+  _LISTOPERATIONSRESPONSE._serialized_start=532
+  _LISTOPERATIONSRESPONSE._serialized_end=692
+  _WATCHOPERATIONREQUEST._serialized_start=694
+  _WATCHOPERATIONREQUEST._serialized_end=733
+  _WATCHOPERATIONRESPONSE._serialized_start=735
+  _WATCHOPERATIONRESPONSE._serialized_end=822
+  _WAITOPERATIONSREQUEST._serialized_start=824
+  _WAITOPERATIONSREQUEST._serialized_end=918
+  _WAITOPERATIONSRESPONSE._serialized_start=920
+  _WAITOPERATIONSRESPONSE._serialized_end=1036
+  _CANCELOPERATIONREQUEST._serialized_start=1038
+  _CANCELOPERATIONREQUEST._serialized_end=1078
+  _CANCELOPERATIONRESPONSE._serialized_start=1080
+  _CANCELOPERATIONRESPONSE._serialized_end=1168
+  _OPERATIONSERVICE._serialized_start=1171
+  _OPERATIONSERVICE._serialized_end=1733
 # @@protoc_insertion_point(module_scope)

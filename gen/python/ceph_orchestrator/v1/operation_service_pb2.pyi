@@ -32,18 +32,20 @@ class GetOperationResponse(_message.Message):
     def __init__(self, operation: _Optional[_Union[_operation_pb2.Operation, _Mapping]] = ...) -> None: ...
 
 class ListOperationsRequest(_message.Message):
-    __slots__ = ["hostname", "method", "page_size", "page_token", "states"]
+    __slots__ = ["hostname", "method", "origin", "page_size", "page_token", "states"]
     HOSTNAME_FIELD_NUMBER: _ClassVar[int]
     METHOD_FIELD_NUMBER: _ClassVar[int]
+    ORIGIN_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     STATES_FIELD_NUMBER: _ClassVar[int]
     hostname: str
     method: str
+    origin: _operation_pb2.Operation.Origin
     page_size: int
     page_token: str
     states: _containers.RepeatedScalarFieldContainer[_operation_pb2.Operation.State]
-    def __init__(self, states: _Optional[_Iterable[_Union[_operation_pb2.Operation.State, str]]] = ..., method: _Optional[str] = ..., hostname: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    def __init__(self, states: _Optional[_Iterable[_Union[_operation_pb2.Operation.State, str]]] = ..., method: _Optional[str] = ..., hostname: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., origin: _Optional[_Union[_operation_pb2.Operation.Origin, str]] = ...) -> None: ...
 
 class ListOperationsResponse(_message.Message):
     __slots__ = ["next_page_token", "operations", "total_size"]

@@ -24,7 +24,7 @@ class GetStatusRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class GetStatusResponse(_message.Message):
-    __slots__ = ["available", "backend", "details", "reason"]
+    __slots__ = ["available", "backend", "details", "paused", "reason"]
     class DetailsEntry(_message.Message):
         __slots__ = ["key", "value"]
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -35,12 +35,34 @@ class GetStatusResponse(_message.Message):
     AVAILABLE_FIELD_NUMBER: _ClassVar[int]
     BACKEND_FIELD_NUMBER: _ClassVar[int]
     DETAILS_FIELD_NUMBER: _ClassVar[int]
+    PAUSED_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     available: bool
     backend: str
     details: _containers.ScalarMap[str, str]
+    paused: bool
     reason: str
-    def __init__(self, available: bool = ..., reason: _Optional[str] = ..., backend: _Optional[str] = ..., details: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    def __init__(self, available: bool = ..., reason: _Optional[str] = ..., backend: _Optional[str] = ..., details: _Optional[_Mapping[str, str]] = ..., paused: bool = ...) -> None: ...
+
+class PauseReconciliationRequest(_message.Message):
+    __slots__ = []
+    def __init__(self) -> None: ...
+
+class PauseReconciliationResponse(_message.Message):
+    __slots__ = ["paused"]
+    PAUSED_FIELD_NUMBER: _ClassVar[int]
+    paused: bool
+    def __init__(self, paused: bool = ...) -> None: ...
+
+class ResumeReconciliationRequest(_message.Message):
+    __slots__ = []
+    def __init__(self) -> None: ...
+
+class ResumeReconciliationResponse(_message.Message):
+    __slots__ = ["paused"]
+    PAUSED_FIELD_NUMBER: _ClassVar[int]
+    paused: bool
+    def __init__(self, paused: bool = ...) -> None: ...
 
 class RpcCapability(_message.Message):
     __slots__ = ["method", "supported", "unsupported_options"]

@@ -58,6 +58,16 @@ class OrchestratorServiceStub(object):
                 request_serializer=ceph__orchestrator_dot_v1_dot_orchestrator__service__pb2.GetCapabilitiesRequest.SerializeToString,
                 response_deserializer=ceph__orchestrator_dot_v1_dot_orchestrator__service__pb2.GetCapabilitiesResponse.FromString,
                 )
+        self.PauseReconciliation = channel.unary_unary(
+                '/ceph_orchestrator.v1.OrchestratorService/PauseReconciliation',
+                request_serializer=ceph__orchestrator_dot_v1_dot_orchestrator__service__pb2.PauseReconciliationRequest.SerializeToString,
+                response_deserializer=ceph__orchestrator_dot_v1_dot_orchestrator__service__pb2.PauseReconciliationResponse.FromString,
+                )
+        self.ResumeReconciliation = channel.unary_unary(
+                '/ceph_orchestrator.v1.OrchestratorService/ResumeReconciliation',
+                request_serializer=ceph__orchestrator_dot_v1_dot_orchestrator__service__pb2.ResumeReconciliationRequest.SerializeToString,
+                response_deserializer=ceph__orchestrator_dot_v1_dot_orchestrator__service__pb2.ResumeReconciliationResponse.FromString,
+                )
 
 
 class OrchestratorServiceServicer(object):
@@ -112,6 +122,22 @@ class OrchestratorServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def PauseReconciliation(self, request, context):
+        """Stop the reconciler (upstream's `ceph orch pause`): it starts no operation until
+        ResumeReconciliation. Operations already running go on; requests are still served.
+        The pause survives a restart.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResumeReconciliation(self, request, context):
+        """Restart the reconciler (upstream's `ceph orch resume`); it looks at every service at once.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_OrchestratorServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -124,6 +150,16 @@ def add_OrchestratorServiceServicer_to_server(servicer, server):
                     servicer.GetCapabilities,
                     request_deserializer=ceph__orchestrator_dot_v1_dot_orchestrator__service__pb2.GetCapabilitiesRequest.FromString,
                     response_serializer=ceph__orchestrator_dot_v1_dot_orchestrator__service__pb2.GetCapabilitiesResponse.SerializeToString,
+            ),
+            'PauseReconciliation': grpc.unary_unary_rpc_method_handler(
+                    servicer.PauseReconciliation,
+                    request_deserializer=ceph__orchestrator_dot_v1_dot_orchestrator__service__pb2.PauseReconciliationRequest.FromString,
+                    response_serializer=ceph__orchestrator_dot_v1_dot_orchestrator__service__pb2.PauseReconciliationResponse.SerializeToString,
+            ),
+            'ResumeReconciliation': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResumeReconciliation,
+                    request_deserializer=ceph__orchestrator_dot_v1_dot_orchestrator__service__pb2.ResumeReconciliationRequest.FromString,
+                    response_serializer=ceph__orchestrator_dot_v1_dot_orchestrator__service__pb2.ResumeReconciliationResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -200,5 +236,39 @@ class OrchestratorService(object):
         return grpc.experimental.unary_unary(request, target, '/ceph_orchestrator.v1.OrchestratorService/GetCapabilities',
             ceph__orchestrator_dot_v1_dot_orchestrator__service__pb2.GetCapabilitiesRequest.SerializeToString,
             ceph__orchestrator_dot_v1_dot_orchestrator__service__pb2.GetCapabilitiesResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def PauseReconciliation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/ceph_orchestrator.v1.OrchestratorService/PauseReconciliation',
+            ceph__orchestrator_dot_v1_dot_orchestrator__service__pb2.PauseReconciliationRequest.SerializeToString,
+            ceph__orchestrator_dot_v1_dot_orchestrator__service__pb2.PauseReconciliationResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ResumeReconciliation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/ceph_orchestrator.v1.OrchestratorService/ResumeReconciliation',
+            ceph__orchestrator_dot_v1_dot_orchestrator__service__pb2.ResumeReconciliationRequest.SerializeToString,
+            ceph__orchestrator_dot_v1_dot_orchestrator__service__pb2.ResumeReconciliationResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

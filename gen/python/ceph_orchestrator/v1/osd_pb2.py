@@ -14,7 +14,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x63\x65ph_orchestrator/v1/osd.proto\x12\x14\x63\x65ph_orchestrator.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x95\x07\n\x0e\x44riveGroupSpec\x12\x1d\n\nservice_id\x18\x01 \x01(\tR\tserviceId\x12!\n\x0chost_pattern\x18\x02 \x01(\tR\x0bhostPattern\x12H\n\x0c\x64\x61ta_devices\x18\x03 \x01(\x0b\x32%.ceph_orchestrator.v1.DeviceSelectionR\x0b\x64\x61taDevices\x12\x44\n\ndb_devices\x18\x04 \x01(\x0b\x32%.ceph_orchestrator.v1.DeviceSelectionR\tdbDevices\x12\x46\n\x0bwal_devices\x18\x05 \x01(\x0b\x32%.ceph_orchestrator.v1.DeviceSelectionR\nwalDevices\x12N\n\x0fjournal_devices\x18\x06 \x01(\x0b\x32%.ceph_orchestrator.v1.DeviceSelectionR\x0ejournalDevices\x12)\n\x10\x64\x61ta_directories\x18\x07 \x03(\tR\x0f\x64\x61taDirectories\x12&\n\x0fosds_per_device\x18\x08 \x01(\x05R\rosdsPerDevice\x12R\n\x0bobjectstore\x18\t \x01(\x0e\x32\x30.ceph_orchestrator.v1.DriveGroupSpec.ObjectstoreR\x0bobjectstore\x12\x1c\n\tencrypted\x18\n \x01(\x08R\tencrypted\x12\x19\n\x08\x64\x62_slots\x18\x0b \x01(\x05R\x07\x64\x62Slots\x12\x1b\n\twal_slots\x18\x0c \x01(\x05R\x08walSlots\x12Y\n\rosd_id_claims\x18\r \x03(\x0b\x32\x35.ceph_orchestrator.v1.DriveGroupSpec.OsdIdClaimsEntryR\x0bosdIdClaims\x1a_\n\x10OsdIdClaimsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x35\n\x05value\x18\x02 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.OsdIdListR\x05value:\x02\x38\x01\"`\n\x0bObjectstore\x12\x1b\n\x17OBJECTSTORE_UNSPECIFIED\x10\x00\x12\x19\n\x15OBJECTSTORE_BLUESTORE\x10\x01\x12\x19\n\x15OBJECTSTORE_FILESTORE\x10\x02\"$\n\tOsdIdList\x12\x17\n\x07osd_ids\x18\x01 \x03(\x05R\x06osdIds\"\xb2\x01\n\x0f\x44\x65viceSelection\x12\x14\n\x05paths\x18\x01 \x03(\tR\x05paths\x12\x19\n\x08id_model\x18\x02 \x01(\tR\x07idModel\x12\x12\n\x04size\x18\x03 \x01(\tR\x04size\x12#\n\nrotational\x18\x04 \x01(\x08H\x00R\nrotational\x88\x01\x01\x12\x14\n\x05\x63ount\x18\x05 \x01(\x05R\x05\x63ount\x12\x10\n\x03\x61ll\x18\x06 \x01(\x08R\x03\x61llB\r\n\x0b_rotational\"y\n\x0bOsdHostPlan\x12\x1a\n\x08hostname\x18\x01 \x01(\tR\x08hostname\x12\x34\n\x04osds\x18\x02 \x03(\x0b\x32 .ceph_orchestrator.v1.PlannedOsdR\x04osds\x12\x18\n\x07message\x18\x03 \x01(\tR\x07message\"\x92\x01\n\nPlannedOsd\x12\x12\n\x04\x64\x61ta\x18\x01 \x01(\tR\x04\x64\x61ta\x12\x0e\n\x02\x64\x62\x18\x02 \x01(\tR\x02\x64\x62\x12\x10\n\x03wal\x18\x03 \x01(\tR\x03wal\x12\x18\n\x07journal\x18\x04 \x01(\tR\x07journal\x12\x15\n\x06osd_id\x18\x05 \x01(\x05R\x05osdId\x12\x1d\n\nsize_bytes\x18\x06 \x01(\x03R\tsizeBytes\"u\n\nCreatedOsd\x12\x15\n\x06osd_id\x18\x01 \x01(\x05R\x05osdId\x12\x1a\n\x08hostname\x18\x02 \x01(\tR\x08hostname\x12\x12\n\x04\x64\x61ta\x18\x03 \x01(\tR\x04\x64\x61ta\x12\x0e\n\x02\x64\x62\x18\x04 \x01(\tR\x02\x64\x62\x12\x10\n\x03wal\x18\x05 \x01(\tR\x03wal\"\xce\x03\n\nOsdRemoval\x12\x15\n\x06osd_id\x18\x01 \x01(\x05R\x05osdId\x12\x1a\n\x08hostname\x18\x02 \x01(\tR\x08hostname\x12<\n\x05state\x18\x03 \x01(\x0e\x32&.ceph_orchestrator.v1.OsdRemoval.StateR\x05state\x12\x18\n\x07replace\x18\x04 \x01(\x08R\x07replace\x12\x14\n\x05\x66orce\x18\x05 \x01(\x08R\x05\x66orce\x12\x19\n\x08pg_count\x18\x06 \x01(\x05R\x07pgCount\x12\x34\n\x07started\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07started\x12\x18\n\x07message\x18\x08 \x01(\tR\x07message\x12!\n\x0coperation_id\x18\t \x01(\tR\x0boperationId\"\x90\x01\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\x11\n\rSTATE_PENDING\x10\x01\x12\x12\n\x0eSTATE_DRAINING\x10\x02\x12\x12\n\x0eSTATE_STOPPING\x10\x03\x12\x0e\n\nSTATE_DONE\x10\x04\x12\x10\n\x0cSTATE_FAILED\x10\x05\x12\x13\n\x0fSTATE_CANCELLED\x10\x06\x42NZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x63\x65ph_orchestrator/v1/osd.proto\x12\x14\x63\x65ph_orchestrator.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb3\x07\n\x0e\x44riveGroupSpec\x12\x1d\n\nservice_id\x18\x01 \x01(\tR\tserviceId\x12!\n\x0chost_pattern\x18\x02 \x01(\tR\x0bhostPattern\x12H\n\x0c\x64\x61ta_devices\x18\x03 \x01(\x0b\x32%.ceph_orchestrator.v1.DeviceSelectionR\x0b\x64\x61taDevices\x12\x44\n\ndb_devices\x18\x04 \x01(\x0b\x32%.ceph_orchestrator.v1.DeviceSelectionR\tdbDevices\x12\x46\n\x0bwal_devices\x18\x05 \x01(\x0b\x32%.ceph_orchestrator.v1.DeviceSelectionR\nwalDevices\x12N\n\x0fjournal_devices\x18\x06 \x01(\x0b\x32%.ceph_orchestrator.v1.DeviceSelectionR\x0ejournalDevices\x12)\n\x10\x64\x61ta_directories\x18\x07 \x03(\tR\x0f\x64\x61taDirectories\x12&\n\x0fosds_per_device\x18\x08 \x01(\x05R\rosdsPerDevice\x12R\n\x0bobjectstore\x18\t \x01(\x0e\x32\x30.ceph_orchestrator.v1.DriveGroupSpec.ObjectstoreR\x0bobjectstore\x12\x1c\n\tencrypted\x18\n \x01(\x08R\tencrypted\x12\x19\n\x08\x64\x62_slots\x18\x0b \x01(\x05R\x07\x64\x62Slots\x12\x1b\n\twal_slots\x18\x0c \x01(\x05R\x08walSlots\x12Y\n\rosd_id_claims\x18\r \x03(\x0b\x32\x35.ceph_orchestrator.v1.DriveGroupSpec.OsdIdClaimsEntryR\x0bosdIdClaims\x12\x1c\n\tunmanaged\x18\x0e \x01(\x08R\tunmanaged\x1a_\n\x10OsdIdClaimsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x35\n\x05value\x18\x02 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.OsdIdListR\x05value:\x02\x38\x01\"`\n\x0bObjectstore\x12\x1b\n\x17OBJECTSTORE_UNSPECIFIED\x10\x00\x12\x19\n\x15OBJECTSTORE_BLUESTORE\x10\x01\x12\x19\n\x15OBJECTSTORE_FILESTORE\x10\x02\"$\n\tOsdIdList\x12\x17\n\x07osd_ids\x18\x01 \x03(\x05R\x06osdIds\"\xb2\x01\n\x0f\x44\x65viceSelection\x12\x14\n\x05paths\x18\x01 \x03(\tR\x05paths\x12\x19\n\x08id_model\x18\x02 \x01(\tR\x07idModel\x12\x12\n\x04size\x18\x03 \x01(\tR\x04size\x12#\n\nrotational\x18\x04 \x01(\x08H\x00R\nrotational\x88\x01\x01\x12\x14\n\x05\x63ount\x18\x05 \x01(\x05R\x05\x63ount\x12\x10\n\x03\x61ll\x18\x06 \x01(\x08R\x03\x61llB\r\n\x0b_rotational\"y\n\x0bOsdHostPlan\x12\x1a\n\x08hostname\x18\x01 \x01(\tR\x08hostname\x12\x34\n\x04osds\x18\x02 \x03(\x0b\x32 .ceph_orchestrator.v1.PlannedOsdR\x04osds\x12\x18\n\x07message\x18\x03 \x01(\tR\x07message\"\x92\x01\n\nPlannedOsd\x12\x12\n\x04\x64\x61ta\x18\x01 \x01(\tR\x04\x64\x61ta\x12\x0e\n\x02\x64\x62\x18\x02 \x01(\tR\x02\x64\x62\x12\x10\n\x03wal\x18\x03 \x01(\tR\x03wal\x12\x18\n\x07journal\x18\x04 \x01(\tR\x07journal\x12\x15\n\x06osd_id\x18\x05 \x01(\x05R\x05osdId\x12\x1d\n\nsize_bytes\x18\x06 \x01(\x03R\tsizeBytes\"u\n\nCreatedOsd\x12\x15\n\x06osd_id\x18\x01 \x01(\x05R\x05osdId\x12\x1a\n\x08hostname\x18\x02 \x01(\tR\x08hostname\x12\x12\n\x04\x64\x61ta\x18\x03 \x01(\tR\x04\x64\x61ta\x12\x0e\n\x02\x64\x62\x18\x04 \x01(\tR\x02\x64\x62\x12\x10\n\x03wal\x18\x05 \x01(\tR\x03wal\"\xce\x03\n\nOsdRemoval\x12\x15\n\x06osd_id\x18\x01 \x01(\x05R\x05osdId\x12\x1a\n\x08hostname\x18\x02 \x01(\tR\x08hostname\x12<\n\x05state\x18\x03 \x01(\x0e\x32&.ceph_orchestrator.v1.OsdRemoval.StateR\x05state\x12\x18\n\x07replace\x18\x04 \x01(\x08R\x07replace\x12\x14\n\x05\x66orce\x18\x05 \x01(\x08R\x05\x66orce\x12\x19\n\x08pg_count\x18\x06 \x01(\x05R\x07pgCount\x12\x34\n\x07started\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07started\x12\x18\n\x07message\x18\x08 \x01(\tR\x07message\x12!\n\x0coperation_id\x18\t \x01(\tR\x0boperationId\"\x90\x01\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\x11\n\rSTATE_PENDING\x10\x01\x12\x12\n\x0eSTATE_DRAINING\x10\x02\x12\x12\n\x0eSTATE_STOPPING\x10\x03\x12\x0e\n\nSTATE_DONE\x10\x04\x12\x10\n\x0cSTATE_FAILED\x10\x05\x12\x13\n\x0fSTATE_CANCELLED\x10\x06\x42NZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ceph_orchestrator.v1.osd_pb2', globals())
@@ -25,23 +25,23 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _DRIVEGROUPSPEC_OSDIDCLAIMSENTRY._options = None
   _DRIVEGROUPSPEC_OSDIDCLAIMSENTRY._serialized_options = b'8\001'
   _DRIVEGROUPSPEC._serialized_start=90
-  _DRIVEGROUPSPEC._serialized_end=1007
-  _DRIVEGROUPSPEC_OSDIDCLAIMSENTRY._serialized_start=814
-  _DRIVEGROUPSPEC_OSDIDCLAIMSENTRY._serialized_end=909
-  _DRIVEGROUPSPEC_OBJECTSTORE._serialized_start=911
-  _DRIVEGROUPSPEC_OBJECTSTORE._serialized_end=1007
-  _OSDIDLIST._serialized_start=1009
-  _OSDIDLIST._serialized_end=1045
-  _DEVICESELECTION._serialized_start=1048
-  _DEVICESELECTION._serialized_end=1226
-  _OSDHOSTPLAN._serialized_start=1228
-  _OSDHOSTPLAN._serialized_end=1349
-  _PLANNEDOSD._serialized_start=1352
-  _PLANNEDOSD._serialized_end=1498
-  _CREATEDOSD._serialized_start=1500
-  _CREATEDOSD._serialized_end=1617
-  _OSDREMOVAL._serialized_start=1620
-  _OSDREMOVAL._serialized_end=2082
-  _OSDREMOVAL_STATE._serialized_start=1938
-  _OSDREMOVAL_STATE._serialized_end=2082
+  _DRIVEGROUPSPEC._serialized_end=1037
+  _DRIVEGROUPSPEC_OSDIDCLAIMSENTRY._serialized_start=844
+  _DRIVEGROUPSPEC_OSDIDCLAIMSENTRY._serialized_end=939
+  _DRIVEGROUPSPEC_OBJECTSTORE._serialized_start=941
+  _DRIVEGROUPSPEC_OBJECTSTORE._serialized_end=1037
+  _OSDIDLIST._serialized_start=1039
+  _OSDIDLIST._serialized_end=1075
+  _DEVICESELECTION._serialized_start=1078
+  _DEVICESELECTION._serialized_end=1256
+  _OSDHOSTPLAN._serialized_start=1258
+  _OSDHOSTPLAN._serialized_end=1379
+  _PLANNEDOSD._serialized_start=1382
+  _PLANNEDOSD._serialized_end=1528
+  _CREATEDOSD._serialized_start=1530
+  _CREATEDOSD._serialized_end=1647
+  _OSDREMOVAL._serialized_start=1650
+  _OSDREMOVAL._serialized_end=2112
+  _OSDREMOVAL_STATE._serialized_start=1968
+  _OSDREMOVAL_STATE._serialized_end=2112
 # @@protoc_insertion_point(module_scope)

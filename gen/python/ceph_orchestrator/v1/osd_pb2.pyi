@@ -38,7 +38,7 @@ class DeviceSelection(_message.Message):
     def __init__(self, paths: _Optional[_Iterable[str]] = ..., id_model: _Optional[str] = ..., size: _Optional[str] = ..., rotational: bool = ..., count: _Optional[int] = ..., all: bool = ...) -> None: ...
 
 class DriveGroupSpec(_message.Message):
-    __slots__ = ["data_devices", "data_directories", "db_devices", "db_slots", "encrypted", "host_pattern", "journal_devices", "objectstore", "osd_id_claims", "osds_per_device", "service_id", "wal_devices", "wal_slots"]
+    __slots__ = ["data_devices", "data_directories", "db_devices", "db_slots", "encrypted", "host_pattern", "journal_devices", "objectstore", "osd_id_claims", "osds_per_device", "service_id", "unmanaged", "wal_devices", "wal_slots"]
     class Objectstore(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = []
     class OsdIdClaimsEntry(_message.Message):
@@ -62,6 +62,7 @@ class DriveGroupSpec(_message.Message):
     OSDS_PER_DEVICE_FIELD_NUMBER: _ClassVar[int]
     OSD_ID_CLAIMS_FIELD_NUMBER: _ClassVar[int]
     SERVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    UNMANAGED_FIELD_NUMBER: _ClassVar[int]
     WAL_DEVICES_FIELD_NUMBER: _ClassVar[int]
     WAL_SLOTS_FIELD_NUMBER: _ClassVar[int]
     data_devices: DeviceSelection
@@ -75,9 +76,10 @@ class DriveGroupSpec(_message.Message):
     osd_id_claims: _containers.MessageMap[str, OsdIdList]
     osds_per_device: int
     service_id: str
+    unmanaged: bool
     wal_devices: DeviceSelection
     wal_slots: int
-    def __init__(self, service_id: _Optional[str] = ..., host_pattern: _Optional[str] = ..., data_devices: _Optional[_Union[DeviceSelection, _Mapping]] = ..., db_devices: _Optional[_Union[DeviceSelection, _Mapping]] = ..., wal_devices: _Optional[_Union[DeviceSelection, _Mapping]] = ..., journal_devices: _Optional[_Union[DeviceSelection, _Mapping]] = ..., data_directories: _Optional[_Iterable[str]] = ..., osds_per_device: _Optional[int] = ..., objectstore: _Optional[_Union[DriveGroupSpec.Objectstore, str]] = ..., encrypted: bool = ..., db_slots: _Optional[int] = ..., wal_slots: _Optional[int] = ..., osd_id_claims: _Optional[_Mapping[str, OsdIdList]] = ...) -> None: ...
+    def __init__(self, service_id: _Optional[str] = ..., host_pattern: _Optional[str] = ..., data_devices: _Optional[_Union[DeviceSelection, _Mapping]] = ..., db_devices: _Optional[_Union[DeviceSelection, _Mapping]] = ..., wal_devices: _Optional[_Union[DeviceSelection, _Mapping]] = ..., journal_devices: _Optional[_Union[DeviceSelection, _Mapping]] = ..., data_directories: _Optional[_Iterable[str]] = ..., osds_per_device: _Optional[int] = ..., objectstore: _Optional[_Union[DriveGroupSpec.Objectstore, str]] = ..., encrypted: bool = ..., db_slots: _Optional[int] = ..., wal_slots: _Optional[int] = ..., osd_id_claims: _Optional[_Mapping[str, OsdIdList]] = ..., unmanaged: bool = ...) -> None: ...
 
 class OsdHostPlan(_message.Message):
     __slots__ = ["hostname", "message", "osds"]

@@ -1,4 +1,5 @@
 from ceph_orchestrator.v1 import options_pb2 as _options_pb2
+from ceph_orchestrator.v1 import osd_pb2 as _osd_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -135,8 +136,9 @@ class RgwSpec(_message.Message):
     def __init__(self, rgw_realm: _Optional[str] = ..., rgw_zone: _Optional[str] = ..., rgw_zonegroup: _Optional[str] = ..., rgw_frontend_port: _Optional[int] = ..., ssl: bool = ..., rgw_multisite: bool = ..., rgw_zonemaster: bool = ..., rgw_zonesecondary: bool = ..., rgw_multisite_proto: _Optional[str] = ..., rgw_zone_user: _Optional[str] = ..., system_access_key: _Optional[str] = ..., system_secret_key: _Optional[str] = ...) -> None: ...
 
 class ServiceDescription(_message.Message):
-    __slots__ = ["created", "iscsi", "last_refresh", "nfs", "placement", "rados_config_location", "rgw", "running", "service_id", "service_name", "service_type", "service_url", "size"]
+    __slots__ = ["created", "drive_group", "iscsi", "last_refresh", "nfs", "placement", "rados_config_location", "rgw", "running", "service_id", "service_name", "service_type", "service_url", "size", "unmanaged"]
     CREATED_FIELD_NUMBER: _ClassVar[int]
+    DRIVE_GROUP_FIELD_NUMBER: _ClassVar[int]
     ISCSI_FIELD_NUMBER: _ClassVar[int]
     LAST_REFRESH_FIELD_NUMBER: _ClassVar[int]
     NFS_FIELD_NUMBER: _ClassVar[int]
@@ -149,7 +151,9 @@ class ServiceDescription(_message.Message):
     SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
     SERVICE_URL_FIELD_NUMBER: _ClassVar[int]
     SIZE_FIELD_NUMBER: _ClassVar[int]
+    UNMANAGED_FIELD_NUMBER: _ClassVar[int]
     created: _timestamp_pb2.Timestamp
+    drive_group: _osd_pb2.DriveGroupSpec
     iscsi: IscsiSpec
     last_refresh: _timestamp_pb2.Timestamp
     nfs: NfsSpec
@@ -162,23 +166,26 @@ class ServiceDescription(_message.Message):
     service_type: ServiceType
     service_url: str
     size: int
-    def __init__(self, service_type: _Optional[_Union[ServiceType, str]] = ..., service_id: _Optional[str] = ..., service_name: _Optional[str] = ..., placement: _Optional[_Union[Placement, _Mapping]] = ..., running: _Optional[int] = ..., size: _Optional[int] = ..., last_refresh: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., created: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., rados_config_location: _Optional[str] = ..., service_url: _Optional[str] = ..., rgw: _Optional[_Union[RgwSpec, _Mapping]] = ..., nfs: _Optional[_Union[NfsSpec, _Mapping]] = ..., iscsi: _Optional[_Union[IscsiSpec, _Mapping]] = ...) -> None: ...
+    unmanaged: bool
+    def __init__(self, service_type: _Optional[_Union[ServiceType, str]] = ..., service_id: _Optional[str] = ..., service_name: _Optional[str] = ..., placement: _Optional[_Union[Placement, _Mapping]] = ..., running: _Optional[int] = ..., size: _Optional[int] = ..., last_refresh: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., created: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., rados_config_location: _Optional[str] = ..., service_url: _Optional[str] = ..., rgw: _Optional[_Union[RgwSpec, _Mapping]] = ..., nfs: _Optional[_Union[NfsSpec, _Mapping]] = ..., iscsi: _Optional[_Union[IscsiSpec, _Mapping]] = ..., drive_group: _Optional[_Union[_osd_pb2.DriveGroupSpec, _Mapping]] = ..., unmanaged: bool = ...) -> None: ...
 
 class StatelessServiceSpec(_message.Message):
-    __slots__ = ["iscsi", "nfs", "placement", "rgw", "service_id", "service_type"]
+    __slots__ = ["iscsi", "nfs", "placement", "rgw", "service_id", "service_type", "unmanaged"]
     ISCSI_FIELD_NUMBER: _ClassVar[int]
     NFS_FIELD_NUMBER: _ClassVar[int]
     PLACEMENT_FIELD_NUMBER: _ClassVar[int]
     RGW_FIELD_NUMBER: _ClassVar[int]
     SERVICE_ID_FIELD_NUMBER: _ClassVar[int]
     SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    UNMANAGED_FIELD_NUMBER: _ClassVar[int]
     iscsi: IscsiSpec
     nfs: NfsSpec
     placement: Placement
     rgw: RgwSpec
     service_id: str
     service_type: ServiceType
-    def __init__(self, service_type: _Optional[_Union[ServiceType, str]] = ..., service_id: _Optional[str] = ..., placement: _Optional[_Union[Placement, _Mapping]] = ..., rgw: _Optional[_Union[RgwSpec, _Mapping]] = ..., nfs: _Optional[_Union[NfsSpec, _Mapping]] = ..., iscsi: _Optional[_Union[IscsiSpec, _Mapping]] = ...) -> None: ...
+    unmanaged: bool
+    def __init__(self, service_type: _Optional[_Union[ServiceType, str]] = ..., service_id: _Optional[str] = ..., placement: _Optional[_Union[Placement, _Mapping]] = ..., rgw: _Optional[_Union[RgwSpec, _Mapping]] = ..., nfs: _Optional[_Union[NfsSpec, _Mapping]] = ..., iscsi: _Optional[_Union[IscsiSpec, _Mapping]] = ..., unmanaged: bool = ...) -> None: ...
 
 class ServiceType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

@@ -91,6 +91,20 @@ class ListDaemonsResponse(_message.Message):
     total_size: int
     def __init__(self, daemons: _Optional[_Iterable[_Union[_service_pb2.DaemonDescription, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
 
+class ReconcileServiceRequest(_message.Message):
+    __slots__ = ["request_id", "service_name"]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_NAME_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    service_name: str
+    def __init__(self, service_name: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class ReconcileServiceResponse(_message.Message):
+    __slots__ = ["operation"]
+    OPERATION_FIELD_NUMBER: _ClassVar[int]
+    operation: _operation_pb2.Operation
+    def __init__(self, operation: _Optional[_Union[_operation_pb2.Operation, _Mapping]] = ...) -> None: ...
+
 class RemoveDaemonsRequest(_message.Message):
     __slots__ = ["daemon_names", "force", "request_id"]
     DAEMON_NAMES_FIELD_NUMBER: _ClassVar[int]
@@ -138,12 +152,14 @@ class ServiceActionResponse(_message.Message):
     def __init__(self, operation: _Optional[_Union[_operation_pb2.Operation, _Mapping]] = ...) -> None: ...
 
 class UpdateMgrsRequest(_message.Message):
-    __slots__ = ["placement", "request_id"]
+    __slots__ = ["placement", "request_id", "unmanaged"]
     PLACEMENT_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    UNMANAGED_FIELD_NUMBER: _ClassVar[int]
     placement: _service_pb2.Placement
     request_id: str
-    def __init__(self, placement: _Optional[_Union[_service_pb2.Placement, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+    unmanaged: bool
+    def __init__(self, placement: _Optional[_Union[_service_pb2.Placement, _Mapping]] = ..., request_id: _Optional[str] = ..., unmanaged: bool = ...) -> None: ...
 
 class UpdateMgrsResponse(_message.Message):
     __slots__ = ["operation"]
@@ -152,12 +168,14 @@ class UpdateMgrsResponse(_message.Message):
     def __init__(self, operation: _Optional[_Union[_operation_pb2.Operation, _Mapping]] = ...) -> None: ...
 
 class UpdateMonsRequest(_message.Message):
-    __slots__ = ["placement", "request_id"]
+    __slots__ = ["placement", "request_id", "unmanaged"]
     PLACEMENT_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    UNMANAGED_FIELD_NUMBER: _ClassVar[int]
     placement: _service_pb2.Placement
     request_id: str
-    def __init__(self, placement: _Optional[_Union[_service_pb2.Placement, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+    unmanaged: bool
+    def __init__(self, placement: _Optional[_Union[_service_pb2.Placement, _Mapping]] = ..., request_id: _Optional[str] = ..., unmanaged: bool = ...) -> None: ...
 
 class UpdateMonsResponse(_message.Message):
     __slots__ = ["operation"]

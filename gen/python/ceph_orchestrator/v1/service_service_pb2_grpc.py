@@ -67,6 +67,11 @@ class ServiceServiceStub(object):
                 request_serializer=ceph__orchestrator_dot_v1_dot_service__service__pb2.RemoveStatelessServiceRequest.SerializeToString,
                 response_deserializer=ceph__orchestrator_dot_v1_dot_service__service__pb2.RemoveStatelessServiceResponse.FromString,
                 )
+        self.ReconcileService = channel.unary_stream(
+                '/ceph_orchestrator.v1.ServiceService/ReconcileService',
+                request_serializer=ceph__orchestrator_dot_v1_dot_service__service__pb2.ReconcileServiceRequest.SerializeToString,
+                response_deserializer=ceph__orchestrator_dot_v1_dot_service__service__pb2.ReconcileServiceResponse.FromString,
+                )
 
 
 class ServiceServiceServicer(object):
@@ -155,6 +160,19 @@ class ServiceServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReconcileService(self, request, context):
+        """Bring one service's daemons back to its stored spec now: deploy what is missing,
+        remove what its placement no longer takes, redeploy daemons that failed, and, for an
+        OSD service with a drive group, create OSDs on devices that became available. The
+        reconciler starts the same operation by itself (origin RECONCILER) whenever a service
+        drifts, unless reconciliation is paused.
+        Errors: NOT_FOUND (no such service), FAILED_PRECONDITION (the service is unmanaged, or
+        has no stored placement).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ServiceServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -207,6 +225,11 @@ def add_ServiceServiceServicer_to_server(servicer, server):
                     servicer.RemoveStatelessService,
                     request_deserializer=ceph__orchestrator_dot_v1_dot_service__service__pb2.RemoveStatelessServiceRequest.FromString,
                     response_serializer=ceph__orchestrator_dot_v1_dot_service__service__pb2.RemoveStatelessServiceResponse.SerializeToString,
+            ),
+            'ReconcileService': grpc.unary_stream_rpc_method_handler(
+                    servicer.ReconcileService,
+                    request_deserializer=ceph__orchestrator_dot_v1_dot_service__service__pb2.ReconcileServiceRequest.FromString,
+                    response_serializer=ceph__orchestrator_dot_v1_dot_service__service__pb2.ReconcileServiceResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -388,5 +411,22 @@ class ServiceService(object):
         return grpc.experimental.unary_stream(request, target, '/ceph_orchestrator.v1.ServiceService/RemoveStatelessService',
             ceph__orchestrator_dot_v1_dot_service__service__pb2.RemoveStatelessServiceRequest.SerializeToString,
             ceph__orchestrator_dot_v1_dot_service__service__pb2.RemoveStatelessServiceResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ReconcileService(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(request, target, '/ceph_orchestrator.v1.ServiceService/ReconcileService',
+            ceph__orchestrator_dot_v1_dot_service__service__pb2.ReconcileServiceRequest.SerializeToString,
+            ceph__orchestrator_dot_v1_dot_service__service__pb2.ReconcileServiceResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

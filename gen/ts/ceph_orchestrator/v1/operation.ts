@@ -79,6 +79,8 @@ export interface Operation {
     /** Its typed result, when it succeeded. */
     { $case: "result"; value: OperationResult }
     | undefined;
+  /** Who started the operation. */
+  origin: Operation_Origin;
 }
 
 /** The stage of an operation. */
@@ -147,6 +149,49 @@ export function operation_StateToJSON(object: Operation_State): string {
     case Operation_State.STATE_CANCELLED:
       return "STATE_CANCELLED";
     case Operation_State.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** Who started the operation. */
+export enum Operation_Origin {
+  /** ORIGIN_UNSPECIFIED - Not set (an operation journaled before origins were recorded: a client's). */
+  ORIGIN_UNSPECIFIED = 0,
+  /** ORIGIN_CLIENT - A client's request. */
+  ORIGIN_CLIENT = 1,
+  /** ORIGIN_RECONCILER - The reconciler, keeping the cluster matching the stored service specs. */
+  ORIGIN_RECONCILER = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function operation_OriginFromJSON(object: any): Operation_Origin {
+  switch (object) {
+    case 0:
+    case "ORIGIN_UNSPECIFIED":
+      return Operation_Origin.ORIGIN_UNSPECIFIED;
+    case 1:
+    case "ORIGIN_CLIENT":
+      return Operation_Origin.ORIGIN_CLIENT;
+    case 2:
+    case "ORIGIN_RECONCILER":
+      return Operation_Origin.ORIGIN_RECONCILER;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return Operation_Origin.UNRECOGNIZED;
+  }
+}
+
+export function operation_OriginToJSON(object: Operation_Origin): string {
+  switch (object) {
+    case Operation_Origin.ORIGIN_UNSPECIFIED:
+      return "ORIGIN_UNSPECIFIED";
+    case Operation_Origin.ORIGIN_CLIENT:
+      return "ORIGIN_CLIENT";
+    case Operation_Origin.ORIGIN_RECONCILER:
+      return "ORIGIN_RECONCILER";
+    case Operation_Origin.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
   }
@@ -261,6 +306,7 @@ function createBaseOperation(): Operation {
     endTime: undefined,
     cancelRequested: false,
     outcome: undefined,
+    origin: 0,
   };
 }
 
@@ -318,6 +364,9 @@ export const Operation: MessageFns<Operation> = {
       case "result":
         OperationResult.encode(message.outcome.value, writer.uint32(138).fork()).join();
         break;
+    }
+    if (message.origin !== 0) {
+      writer.uint32(144).int32(message.origin);
     }
     return writer;
   },
@@ -471,6 +520,14 @@ export const Operation: MessageFns<Operation> = {
             message.outcome = { $case: "result", value: OperationResult.decode(reader, reader.uint32()) };
             continue;
           }
+          case 18: {
+            if (tag !== 144) {
+              break;
+            }
+
+            message.origin = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -525,6 +582,7 @@ export const Operation: MessageFns<Operation> = {
         : isSet(object.result)
         ? { $case: "result", value: OperationResult.fromJSON(object.result) }
         : undefined,
+      origin: isSet(object.origin) ? operation_OriginFromJSON(object.origin) : 0,
     };
   },
 
@@ -580,6 +638,9 @@ export const Operation: MessageFns<Operation> = {
     } else if (message.outcome?.$case === "result") {
       obj.result = OperationResult.toJSON(message.outcome.value);
     }
+    if (message.origin !== 0) {
+      obj.origin = operation_OriginToJSON(message.origin);
+    }
     return obj;
   },
 
@@ -623,6 +684,7 @@ export const Operation: MessageFns<Operation> = {
         break;
       }
     }
+    message.origin = object.origin ?? 0;
     return message;
   },
 };

@@ -21,7 +21,15 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Duration } from "../../google/protobuf/duration.js";
-import { Operation, Operation_State, operation_StateFromJSON, operation_StateToJSON } from "./operation.js";
+import {
+  Operation,
+  Operation_Origin,
+  operation_OriginFromJSON,
+  operation_OriginToJSON,
+  Operation_State,
+  operation_StateFromJSON,
+  operation_StateToJSON,
+} from "./operation.js";
 
 export const protobufPackage = "ceph_orchestrator.v1";
 
@@ -51,6 +59,8 @@ export interface ListOperationsRequest {
   pageSize: number;
   /** The `next_page_token` of the previous page, or empty for the first page. */
   pageToken: string;
+  /** Only operations of this origin; UNSPECIFIED means every origin. */
+  origin: Operation_Origin;
 }
 
 /** A page of operations. */
@@ -245,7 +255,7 @@ export const GetOperationResponse: MessageFns<GetOperationResponse> = {
 };
 
 function createBaseListOperationsRequest(): ListOperationsRequest {
-  return { states: [], method: "", hostname: "", pageSize: 0, pageToken: "" };
+  return { states: [], method: "", hostname: "", pageSize: 0, pageToken: "", origin: 0 };
 }
 
 export const ListOperationsRequest: MessageFns<ListOperationsRequest> = {
@@ -268,6 +278,9 @@ export const ListOperationsRequest: MessageFns<ListOperationsRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(42).string(message.pageToken);
+    }
+    if (message.origin !== 0) {
+      writer.uint32(48).int32(message.origin);
     }
     return writer;
   },
@@ -335,6 +348,14 @@ export const ListOperationsRequest: MessageFns<ListOperationsRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.origin = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -362,6 +383,7 @@ export const ListOperationsRequest: MessageFns<ListOperationsRequest> = {
         : isSet(object.page_token)
         ? globalThis.String(object.page_token)
         : "",
+      origin: isSet(object.origin) ? operation_OriginFromJSON(object.origin) : 0,
     };
   },
 
@@ -382,6 +404,9 @@ export const ListOperationsRequest: MessageFns<ListOperationsRequest> = {
     if (message.pageToken !== "") {
       obj.pageToken = message.pageToken;
     }
+    if (message.origin !== 0) {
+      obj.origin = operation_OriginToJSON(message.origin);
+    }
     return obj;
   },
 
@@ -395,6 +420,7 @@ export const ListOperationsRequest: MessageFns<ListOperationsRequest> = {
     message.hostname = object.hostname ?? "";
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
+    message.origin = object.origin ?? 0;
     return message;
   },
 };

@@ -37,6 +37,8 @@ export interface GetStatusResponse {
   backend: string;
   /** Backend-specific facts, e.g. the cluster's fsid or the number of reachable hosts. */
   details: { [key: string]: string };
+  /** Whether reconciliation is paused (PauseReconciliation). */
+  paused: boolean;
 }
 
 export interface GetStatusResponse_DetailsEntry {
@@ -69,6 +71,26 @@ export interface RpcCapability {
    * "spec.encrypted". Setting one answers INVALID_ARGUMENT (UNSUPPORTED_OPTION).
    */
   unsupportedOptions: string[];
+}
+
+/** Intentionally empty. */
+export interface PauseReconciliationRequest {
+}
+
+/** Reconciliation is paused. */
+export interface PauseReconciliationResponse {
+  /** Always true. */
+  paused: boolean;
+}
+
+/** Intentionally empty. */
+export interface ResumeReconciliationRequest {
+}
+
+/** Reconciliation runs. */
+export interface ResumeReconciliationResponse {
+  /** Always false. */
+  paused: boolean;
 }
 
 function createBaseGetStatusRequest(): GetStatusRequest {
@@ -124,7 +146,7 @@ export const GetStatusRequest: MessageFns<GetStatusRequest> = {
 };
 
 function createBaseGetStatusResponse(): GetStatusResponse {
-  return { available: false, reason: "", backend: "", details: {} };
+  return { available: false, reason: "", backend: "", details: {}, paused: false };
 }
 
 export const GetStatusResponse: MessageFns<GetStatusResponse> = {
@@ -141,6 +163,9 @@ export const GetStatusResponse: MessageFns<GetStatusResponse> = {
     globalThis.Object.entries(message.details).forEach(([key, value]: [string, string]) => {
       GetStatusResponse_DetailsEntry.encode({ key: key as any, value }, writer.uint32(34).fork()).join();
     });
+    if (message.paused !== false) {
+      writer.uint32(40).bool(message.paused);
+    }
     return writer;
   },
 
@@ -192,6 +217,14 @@ export const GetStatusResponse: MessageFns<GetStatusResponse> = {
             }
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.paused = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -223,6 +256,7 @@ export const GetStatusResponse: MessageFns<GetStatusResponse> = {
           {},
         )
         : {},
+      paused: isSet(object.paused) ? globalThis.Boolean(object.paused) : false,
     };
   },
 
@@ -246,6 +280,9 @@ export const GetStatusResponse: MessageFns<GetStatusResponse> = {
         });
       }
     }
+    if (message.paused !== false) {
+      obj.paused = message.paused;
+    }
     return obj;
   },
 
@@ -266,6 +303,7 @@ export const GetStatusResponse: MessageFns<GetStatusResponse> = {
       },
       {},
     );
+    message.paused = object.paused ?? false;
     return message;
   },
 };
@@ -615,6 +653,244 @@ export const RpcCapability: MessageFns<RpcCapability> = {
   },
 };
 
+function createBasePauseReconciliationRequest(): PauseReconciliationRequest {
+  return {};
+}
+
+export const PauseReconciliationRequest: MessageFns<PauseReconciliationRequest> = {
+  encode(_: PauseReconciliationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PauseReconciliationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePauseReconciliationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): PauseReconciliationRequest {
+    return {};
+  },
+
+  toJSON(_: PauseReconciliationRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PauseReconciliationRequest>, I>>(base?: I): PauseReconciliationRequest {
+    return PauseReconciliationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PauseReconciliationRequest>, I>>(_: I): PauseReconciliationRequest {
+    const message = createBasePauseReconciliationRequest();
+    return message;
+  },
+};
+
+function createBasePauseReconciliationResponse(): PauseReconciliationResponse {
+  return { paused: false };
+}
+
+export const PauseReconciliationResponse: MessageFns<PauseReconciliationResponse> = {
+  encode(message: PauseReconciliationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.paused !== false) {
+      writer.uint32(8).bool(message.paused);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PauseReconciliationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePauseReconciliationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.paused = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PauseReconciliationResponse {
+    return { paused: isSet(object.paused) ? globalThis.Boolean(object.paused) : false };
+  },
+
+  toJSON(message: PauseReconciliationResponse): unknown {
+    const obj: any = {};
+    if (message.paused !== false) {
+      obj.paused = message.paused;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PauseReconciliationResponse>, I>>(base?: I): PauseReconciliationResponse {
+    return PauseReconciliationResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PauseReconciliationResponse>, I>>(object: I): PauseReconciliationResponse {
+    const message = createBasePauseReconciliationResponse();
+    message.paused = object.paused ?? false;
+    return message;
+  },
+};
+
+function createBaseResumeReconciliationRequest(): ResumeReconciliationRequest {
+  return {};
+}
+
+export const ResumeReconciliationRequest: MessageFns<ResumeReconciliationRequest> = {
+  encode(_: ResumeReconciliationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResumeReconciliationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResumeReconciliationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ResumeReconciliationRequest {
+    return {};
+  },
+
+  toJSON(_: ResumeReconciliationRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResumeReconciliationRequest>, I>>(base?: I): ResumeReconciliationRequest {
+    return ResumeReconciliationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResumeReconciliationRequest>, I>>(_: I): ResumeReconciliationRequest {
+    const message = createBaseResumeReconciliationRequest();
+    return message;
+  },
+};
+
+function createBaseResumeReconciliationResponse(): ResumeReconciliationResponse {
+  return { paused: false };
+}
+
+export const ResumeReconciliationResponse: MessageFns<ResumeReconciliationResponse> = {
+  encode(message: ResumeReconciliationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.paused !== false) {
+      writer.uint32(8).bool(message.paused);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResumeReconciliationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResumeReconciliationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.paused = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResumeReconciliationResponse {
+    return { paused: isSet(object.paused) ? globalThis.Boolean(object.paused) : false };
+  },
+
+  toJSON(message: ResumeReconciliationResponse): unknown {
+    const obj: any = {};
+    if (message.paused !== false) {
+      obj.paused = message.paused;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResumeReconciliationResponse>, I>>(base?: I): ResumeReconciliationResponse {
+    return ResumeReconciliationResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResumeReconciliationResponse>, I>>(object: I): ResumeReconciliationResponse {
+    const message = createBaseResumeReconciliationResponse();
+    message.paused = object.paused ?? false;
+    return message;
+  },
+};
+
 /**
  * The orchestrator itself: whether its backend works, and what the backend can do.
  *
@@ -678,6 +954,34 @@ export const OrchestratorServiceService = {
       Buffer.from(GetCapabilitiesResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetCapabilitiesResponse => GetCapabilitiesResponse.decode(value),
   },
+  /**
+   * Stop the reconciler (upstream's `ceph orch pause`): it starts no operation until
+   * ResumeReconciliation. Operations already running go on; requests are still served.
+   * The pause survives a restart.
+   */
+  pauseReconciliation: {
+    path: "/ceph_orchestrator.v1.OrchestratorService/PauseReconciliation" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PauseReconciliationRequest): Buffer =>
+      Buffer.from(PauseReconciliationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PauseReconciliationRequest => PauseReconciliationRequest.decode(value),
+    responseSerialize: (value: PauseReconciliationResponse): Buffer =>
+      Buffer.from(PauseReconciliationResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PauseReconciliationResponse => PauseReconciliationResponse.decode(value),
+  },
+  /** Restart the reconciler (upstream's `ceph orch resume`); it looks at every service at once. */
+  resumeReconciliation: {
+    path: "/ceph_orchestrator.v1.OrchestratorService/ResumeReconciliation" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ResumeReconciliationRequest): Buffer =>
+      Buffer.from(ResumeReconciliationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ResumeReconciliationRequest => ResumeReconciliationRequest.decode(value),
+    responseSerialize: (value: ResumeReconciliationResponse): Buffer =>
+      Buffer.from(ResumeReconciliationResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ResumeReconciliationResponse => ResumeReconciliationResponse.decode(value),
+  },
 } as const;
 
 export interface OrchestratorServiceServer extends UntypedServiceImplementation {
@@ -688,6 +992,14 @@ export interface OrchestratorServiceServer extends UntypedServiceImplementation 
    * an RPC not listed as supported answers UNIMPLEMENTED).
    */
   getCapabilities: handleUnaryCall<GetCapabilitiesRequest, GetCapabilitiesResponse>;
+  /**
+   * Stop the reconciler (upstream's `ceph orch pause`): it starts no operation until
+   * ResumeReconciliation. Operations already running go on; requests are still served.
+   * The pause survives a restart.
+   */
+  pauseReconciliation: handleUnaryCall<PauseReconciliationRequest, PauseReconciliationResponse>;
+  /** Restart the reconciler (upstream's `ceph orch resume`); it looks at every service at once. */
+  resumeReconciliation: handleUnaryCall<ResumeReconciliationRequest, ResumeReconciliationResponse>;
 }
 
 export interface OrchestratorServiceClient extends Client {
@@ -725,6 +1037,42 @@ export interface OrchestratorServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetCapabilitiesResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Stop the reconciler (upstream's `ceph orch pause`): it starts no operation until
+   * ResumeReconciliation. Operations already running go on; requests are still served.
+   * The pause survives a restart.
+   */
+  pauseReconciliation(
+    request: PauseReconciliationRequest,
+    callback: (error: ServiceError | null, response: PauseReconciliationResponse) => void,
+  ): ClientUnaryCall;
+  pauseReconciliation(
+    request: PauseReconciliationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PauseReconciliationResponse) => void,
+  ): ClientUnaryCall;
+  pauseReconciliation(
+    request: PauseReconciliationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PauseReconciliationResponse) => void,
+  ): ClientUnaryCall;
+  /** Restart the reconciler (upstream's `ceph orch resume`); it looks at every service at once. */
+  resumeReconciliation(
+    request: ResumeReconciliationRequest,
+    callback: (error: ServiceError | null, response: ResumeReconciliationResponse) => void,
+  ): ClientUnaryCall;
+  resumeReconciliation(
+    request: ResumeReconciliationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ResumeReconciliationResponse) => void,
+  ): ClientUnaryCall;
+  resumeReconciliation(
+    request: ResumeReconciliationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ResumeReconciliationResponse) => void,
   ): ClientUnaryCall;
 }
 

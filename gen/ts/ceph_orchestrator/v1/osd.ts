@@ -65,6 +65,12 @@ export interface DriveGroupSpec {
    * ids of its destroyed OSDs (`osd rm --replace`), lowest first, as cephadm does.
    */
   osdIdClaims: { [key: string]: OsdIdList };
+  /**
+   * OPTIONAL. Record the drive group as the OSD service's spec but create no OSDs, now or
+   * later (upstream's `unmanaged`). A managed drive group also takes devices that become
+   * available later.
+   */
+  unmanaged: boolean;
 }
 
 /** The object store of the OSDs. */
@@ -295,6 +301,7 @@ function createBaseDriveGroupSpec(): DriveGroupSpec {
     dbSlots: 0,
     walSlots: 0,
     osdIdClaims: {},
+    unmanaged: false,
   };
 }
 
@@ -339,6 +346,9 @@ export const DriveGroupSpec: MessageFns<DriveGroupSpec> = {
     globalThis.Object.entries(message.osdIdClaims).forEach(([key, value]: [string, OsdIdList]) => {
       DriveGroupSpec_OsdIdClaimsEntry.encode({ key: key as any, value }, writer.uint32(106).fork()).join();
     });
+    if (message.unmanaged !== false) {
+      writer.uint32(112).bool(message.unmanaged);
+    }
     return writer;
   },
 
@@ -462,6 +472,14 @@ export const DriveGroupSpec: MessageFns<DriveGroupSpec> = {
             }
             continue;
           }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.unmanaged = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -555,6 +573,7 @@ export const DriveGroupSpec: MessageFns<DriveGroupSpec> = {
           {},
         )
         : {},
+      unmanaged: isSet(object.unmanaged) ? globalThis.Boolean(object.unmanaged) : false,
     };
   },
 
@@ -605,6 +624,9 @@ export const DriveGroupSpec: MessageFns<DriveGroupSpec> = {
         });
       }
     }
+    if (message.unmanaged !== false) {
+      obj.unmanaged = message.unmanaged;
+    }
     return obj;
   },
 
@@ -642,6 +664,7 @@ export const DriveGroupSpec: MessageFns<DriveGroupSpec> = {
       },
       {},
     );
+    message.unmanaged = object.unmanaged ?? false;
     return message;
   },
 };

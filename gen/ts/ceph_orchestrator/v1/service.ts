@@ -7,6 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
+import { DriveGroupSpec } from "./osd.js";
 
 export const protobufPackage = "ceph_orchestrator.v1";
 
@@ -239,7 +240,18 @@ export interface ServiceDescription {
     | //
     /** For iSCSI services. */
     { $case: "iscsi"; value: IscsiSpec }
+    | //
+    /**
+     * For OSD services: the drive group the reconciler applies to devices as they become
+     * available.
+     */
+    { $case: "driveGroup"; value: DriveGroupSpec }
     | undefined;
+  /**
+   * The reconciler leaves an unmanaged service alone: it neither deploys nor removes its
+   * daemons.
+   */
+  unmanaged: boolean;
 }
 
 /** One daemon: upstream's DaemonDescription. */
@@ -369,6 +381,11 @@ export interface StatelessServiceSpec {
     /** For iSCSI. */
     { $case: "iscsi"; value: IscsiSpec }
     | undefined;
+  /**
+   * OPTIONAL. Record the spec but leave the daemons alone: the reconciler deploys and
+   * removes nothing for an unmanaged service (upstream's `unmanaged: true`).
+   */
+  unmanaged: boolean;
 }
 
 /** The settings of an RGW service (upstream's RGWSpec). */
@@ -656,6 +673,7 @@ function createBaseServiceDescription(): ServiceDescription {
     radosConfigLocation: "",
     serviceUrl: "",
     details: undefined,
+    unmanaged: false,
   };
 }
 
@@ -701,6 +719,12 @@ export const ServiceDescription: MessageFns<ServiceDescription> = {
       case "iscsi":
         IscsiSpec.encode(message.details.value, writer.uint32(106).fork()).join();
         break;
+      case "driveGroup":
+        DriveGroupSpec.encode(message.details.value, writer.uint32(122).fork()).join();
+        break;
+    }
+    if (message.unmanaged !== false) {
+      writer.uint32(112).bool(message.unmanaged);
     }
     return writer;
   },
@@ -822,6 +846,22 @@ export const ServiceDescription: MessageFns<ServiceDescription> = {
             message.details = { $case: "iscsi", value: IscsiSpec.decode(reader, reader.uint32()) };
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.details = { $case: "driveGroup", value: DriveGroupSpec.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.unmanaged = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -876,7 +916,12 @@ export const ServiceDescription: MessageFns<ServiceDescription> = {
         ? { $case: "nfs", value: NfsSpec.fromJSON(object.nfs) }
         : isSet(object.iscsi)
         ? { $case: "iscsi", value: IscsiSpec.fromJSON(object.iscsi) }
+        : isSet(object.driveGroup)
+        ? { $case: "driveGroup", value: DriveGroupSpec.fromJSON(object.driveGroup) }
+        : isSet(object.drive_group)
+        ? { $case: "driveGroup", value: DriveGroupSpec.fromJSON(object.drive_group) }
         : undefined,
+      unmanaged: isSet(object.unmanaged) ? globalThis.Boolean(object.unmanaged) : false,
     };
   },
 
@@ -918,6 +963,11 @@ export const ServiceDescription: MessageFns<ServiceDescription> = {
       obj.nfs = NfsSpec.toJSON(message.details.value);
     } else if (message.details?.$case === "iscsi") {
       obj.iscsi = IscsiSpec.toJSON(message.details.value);
+    } else if (message.details?.$case === "driveGroup") {
+      obj.driveGroup = DriveGroupSpec.toJSON(message.details.value);
+    }
+    if (message.unmanaged !== false) {
+      obj.unmanaged = message.unmanaged;
     }
     return obj;
   },
@@ -962,7 +1012,14 @@ export const ServiceDescription: MessageFns<ServiceDescription> = {
         }
         break;
       }
+      case "driveGroup": {
+        if (object.details?.value !== undefined && object.details?.value !== null) {
+          message.details = { $case: "driveGroup", value: DriveGroupSpec.fromPartial(object.details.value) };
+        }
+        break;
+      }
     }
+    message.unmanaged = object.unmanaged ?? false;
     return message;
   },
 };
@@ -1277,7 +1334,7 @@ export const DaemonDescription: MessageFns<DaemonDescription> = {
 };
 
 function createBaseStatelessServiceSpec(): StatelessServiceSpec {
-  return { serviceType: 0, serviceId: "", placement: undefined, details: undefined };
+  return { serviceType: 0, serviceId: "", placement: undefined, details: undefined, unmanaged: false };
 }
 
 export const StatelessServiceSpec: MessageFns<StatelessServiceSpec> = {
@@ -1301,6 +1358,9 @@ export const StatelessServiceSpec: MessageFns<StatelessServiceSpec> = {
       case "iscsi":
         IscsiSpec.encode(message.details.value, writer.uint32(50).fork()).join();
         break;
+    }
+    if (message.unmanaged !== false) {
+      writer.uint32(56).bool(message.unmanaged);
     }
     return writer;
   },
@@ -1366,6 +1426,14 @@ export const StatelessServiceSpec: MessageFns<StatelessServiceSpec> = {
             message.details = { $case: "iscsi", value: IscsiSpec.decode(reader, reader.uint32()) };
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.unmanaged = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1398,6 +1466,7 @@ export const StatelessServiceSpec: MessageFns<StatelessServiceSpec> = {
         : isSet(object.iscsi)
         ? { $case: "iscsi", value: IscsiSpec.fromJSON(object.iscsi) }
         : undefined,
+      unmanaged: isSet(object.unmanaged) ? globalThis.Boolean(object.unmanaged) : false,
     };
   },
 
@@ -1418,6 +1487,9 @@ export const StatelessServiceSpec: MessageFns<StatelessServiceSpec> = {
       obj.nfs = NfsSpec.toJSON(message.details.value);
     } else if (message.details?.$case === "iscsi") {
       obj.iscsi = IscsiSpec.toJSON(message.details.value);
+    }
+    if (message.unmanaged !== false) {
+      obj.unmanaged = message.unmanaged;
     }
     return obj;
   },
@@ -1452,6 +1524,7 @@ export const StatelessServiceSpec: MessageFns<StatelessServiceSpec> = {
         break;
       }
     }
+    message.unmanaged = object.unmanaged ?? false;
     return message;
   },
 };

@@ -151,6 +151,8 @@ export interface UpdateMonsRequest {
     | undefined;
   /** OPTIONAL. As in AddHostRequest. */
   requestId: string;
+  /** OPTIONAL. Record the placement but leave the daemons alone (upstream's `unmanaged`). */
+  unmanaged: boolean;
 }
 
 /** The state of an UpdateMons operation. */
@@ -167,6 +169,8 @@ export interface UpdateMgrsRequest {
     | undefined;
   /** OPTIONAL. As in AddHostRequest. */
   requestId: string;
+  /** OPTIONAL. Record the placement but leave the daemons alone (upstream's `unmanaged`). */
+  unmanaged: boolean;
 }
 
 /** The state of an UpdateMgrs operation. */
@@ -217,6 +221,20 @@ export interface RemoveStatelessServiceRequest {
 
 /** The state of a RemoveStatelessService operation. */
 export interface RemoveStatelessServiceResponse {
+  /** The operation's full current state. */
+  operation?: Operation | undefined;
+}
+
+/** Reconcile one service. */
+export interface ReconcileServiceRequest {
+  /** REQUIRED. The service's name, e.g. "mds.cephfs". */
+  serviceName: string;
+  /** OPTIONAL. As in AddHostRequest. */
+  requestId: string;
+}
+
+/** The state of a ReconcileService operation. */
+export interface ReconcileServiceResponse {
   /** The operation's full current state. */
   operation?: Operation | undefined;
 }
@@ -1328,7 +1346,7 @@ export const RemoveDaemonsResponse: MessageFns<RemoveDaemonsResponse> = {
 };
 
 function createBaseUpdateMonsRequest(): UpdateMonsRequest {
-  return { placement: undefined, requestId: "" };
+  return { placement: undefined, requestId: "", unmanaged: false };
 }
 
 export const UpdateMonsRequest: MessageFns<UpdateMonsRequest> = {
@@ -1338,6 +1356,9 @@ export const UpdateMonsRequest: MessageFns<UpdateMonsRequest> = {
     }
     if (message.requestId !== "") {
       writer.uint32(18).string(message.requestId);
+    }
+    if (message.unmanaged !== false) {
+      writer.uint32(24).bool(message.unmanaged);
     }
     return writer;
   },
@@ -1371,6 +1392,14 @@ export const UpdateMonsRequest: MessageFns<UpdateMonsRequest> = {
             message.requestId = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.unmanaged = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1391,6 +1420,7 @@ export const UpdateMonsRequest: MessageFns<UpdateMonsRequest> = {
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      unmanaged: isSet(object.unmanaged) ? globalThis.Boolean(object.unmanaged) : false,
     };
   },
 
@@ -1401,6 +1431,9 @@ export const UpdateMonsRequest: MessageFns<UpdateMonsRequest> = {
     }
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
+    }
+    if (message.unmanaged !== false) {
+      obj.unmanaged = message.unmanaged;
     }
     return obj;
   },
@@ -1414,6 +1447,7 @@ export const UpdateMonsRequest: MessageFns<UpdateMonsRequest> = {
       ? Placement.fromPartial(object.placement)
       : undefined;
     message.requestId = object.requestId ?? "";
+    message.unmanaged = object.unmanaged ?? false;
     return message;
   },
 };
@@ -1488,7 +1522,7 @@ export const UpdateMonsResponse: MessageFns<UpdateMonsResponse> = {
 };
 
 function createBaseUpdateMgrsRequest(): UpdateMgrsRequest {
-  return { placement: undefined, requestId: "" };
+  return { placement: undefined, requestId: "", unmanaged: false };
 }
 
 export const UpdateMgrsRequest: MessageFns<UpdateMgrsRequest> = {
@@ -1498,6 +1532,9 @@ export const UpdateMgrsRequest: MessageFns<UpdateMgrsRequest> = {
     }
     if (message.requestId !== "") {
       writer.uint32(18).string(message.requestId);
+    }
+    if (message.unmanaged !== false) {
+      writer.uint32(24).bool(message.unmanaged);
     }
     return writer;
   },
@@ -1531,6 +1568,14 @@ export const UpdateMgrsRequest: MessageFns<UpdateMgrsRequest> = {
             message.requestId = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.unmanaged = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1551,6 +1596,7 @@ export const UpdateMgrsRequest: MessageFns<UpdateMgrsRequest> = {
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      unmanaged: isSet(object.unmanaged) ? globalThis.Boolean(object.unmanaged) : false,
     };
   },
 
@@ -1561,6 +1607,9 @@ export const UpdateMgrsRequest: MessageFns<UpdateMgrsRequest> = {
     }
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
+    }
+    if (message.unmanaged !== false) {
+      obj.unmanaged = message.unmanaged;
     }
     return obj;
   },
@@ -1574,6 +1623,7 @@ export const UpdateMgrsRequest: MessageFns<UpdateMgrsRequest> = {
       ? Placement.fromPartial(object.placement)
       : undefined;
     message.requestId = object.requestId ?? "";
+    message.unmanaged = object.unmanaged ?? false;
     return message;
   },
 };
@@ -2137,6 +2187,168 @@ export const RemoveStatelessServiceResponse: MessageFns<RemoveStatelessServiceRe
   },
 };
 
+function createBaseReconcileServiceRequest(): ReconcileServiceRequest {
+  return { serviceName: "", requestId: "" };
+}
+
+export const ReconcileServiceRequest: MessageFns<ReconcileServiceRequest> = {
+  encode(message: ReconcileServiceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.serviceName !== "") {
+      writer.uint32(10).string(message.serviceName);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(18).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReconcileServiceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReconcileServiceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.serviceName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReconcileServiceRequest {
+    return {
+      serviceName: isSet(object.serviceName)
+        ? globalThis.String(object.serviceName)
+        : isSet(object.service_name)
+        ? globalThis.String(object.service_name)
+        : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ReconcileServiceRequest): unknown {
+    const obj: any = {};
+    if (message.serviceName !== "") {
+      obj.serviceName = message.serviceName;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReconcileServiceRequest>, I>>(base?: I): ReconcileServiceRequest {
+    return ReconcileServiceRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReconcileServiceRequest>, I>>(object: I): ReconcileServiceRequest {
+    const message = createBaseReconcileServiceRequest();
+    message.serviceName = object.serviceName ?? "";
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseReconcileServiceResponse(): ReconcileServiceResponse {
+  return { operation: undefined };
+}
+
+export const ReconcileServiceResponse: MessageFns<ReconcileServiceResponse> = {
+  encode(message: ReconcileServiceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operation !== undefined) {
+      Operation.encode(message.operation, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReconcileServiceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReconcileServiceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operation = Operation.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReconcileServiceResponse {
+    return { operation: isSet(object.operation) ? Operation.fromJSON(object.operation) : undefined };
+  },
+
+  toJSON(message: ReconcileServiceResponse): unknown {
+    const obj: any = {};
+    if (message.operation !== undefined) {
+      obj.operation = Operation.toJSON(message.operation);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReconcileServiceResponse>, I>>(base?: I): ReconcileServiceResponse {
+    return ReconcileServiceResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReconcileServiceResponse>, I>>(object: I): ReconcileServiceResponse {
+    const message = createBaseReconcileServiceResponse();
+    message.operation = (object.operation !== undefined && object.operation !== null)
+      ? Operation.fromPartial(object.operation)
+      : undefined;
+    return message;
+  },
+};
+
 /**
  * Ceph services and their daemons: describing them, acting on them, placing mons and mgrs,
  * and adding, updating and removing the stateless services (MDS, RGW, NFS, iSCSI,
@@ -2281,6 +2493,26 @@ export const ServiceServiceService = {
     responseDeserialize: (value: Buffer): RemoveStatelessServiceResponse =>
       RemoveStatelessServiceResponse.decode(value),
   },
+  /**
+   * Bring one service's daemons back to its stored spec now: deploy what is missing,
+   * remove what its placement no longer takes, redeploy daemons that failed, and, for an
+   * OSD service with a drive group, create OSDs on devices that became available. The
+   * reconciler starts the same operation by itself (origin RECONCILER) whenever a service
+   * drifts, unless reconciliation is paused.
+   * Errors: NOT_FOUND (no such service), FAILED_PRECONDITION (the service is unmanaged, or
+   * has no stored placement).
+   */
+  reconcileService: {
+    path: "/ceph_orchestrator.v1.ServiceService/ReconcileService" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: ReconcileServiceRequest): Buffer =>
+      Buffer.from(ReconcileServiceRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReconcileServiceRequest => ReconcileServiceRequest.decode(value),
+    responseSerialize: (value: ReconcileServiceResponse): Buffer =>
+      Buffer.from(ReconcileServiceResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReconcileServiceResponse => ReconcileServiceResponse.decode(value),
+  },
 } as const;
 
 export interface ServiceServiceServer extends UntypedServiceImplementation {
@@ -2328,6 +2560,16 @@ export interface ServiceServiceServer extends UntypedServiceImplementation {
    * `remove_mds`, ...). NOT_FOUND when it does not exist.
    */
   removeStatelessService: handleServerStreamingCall<RemoveStatelessServiceRequest, RemoveStatelessServiceResponse>;
+  /**
+   * Bring one service's daemons back to its stored spec now: deploy what is missing,
+   * remove what its placement no longer takes, redeploy daemons that failed, and, for an
+   * OSD service with a drive group, create OSDs on devices that became available. The
+   * reconciler starts the same operation by itself (origin RECONCILER) whenever a service
+   * drifts, unless reconciliation is paused.
+   * Errors: NOT_FOUND (no such service), FAILED_PRECONDITION (the service is unmanaged, or
+   * has no stored placement).
+   */
+  reconcileService: handleServerStreamingCall<ReconcileServiceRequest, ReconcileServiceResponse>;
 }
 
 export interface ServiceServiceClient extends Client {
@@ -2461,6 +2703,24 @@ export interface ServiceServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<RemoveStatelessServiceResponse>;
+  /**
+   * Bring one service's daemons back to its stored spec now: deploy what is missing,
+   * remove what its placement no longer takes, redeploy daemons that failed, and, for an
+   * OSD service with a drive group, create OSDs on devices that became available. The
+   * reconciler starts the same operation by itself (origin RECONCILER) whenever a service
+   * drifts, unless reconciliation is paused.
+   * Errors: NOT_FOUND (no such service), FAILED_PRECONDITION (the service is unmanaged, or
+   * has no stored placement).
+   */
+  reconcileService(
+    request: ReconcileServiceRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<ReconcileServiceResponse>;
+  reconcileService(
+    request: ReconcileServiceRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<ReconcileServiceResponse>;
 }
 
 export const ServiceServiceClient = makeGenericClientConstructor(
