@@ -91,6 +91,14 @@ export class SimBackend implements Backend {
     return saveState(this.cluster);
   }
 
+  okToStop(daemons: readonly DaemonDescription[]): Promise<string[]> {
+    return Promise.resolve(this.daemons.okToStop(daemons));
+  }
+
+  setHostMaintenance(ctx: StepContext, hostname: string, on: boolean): Promise<Host> {
+    return this.hosts.setHostMaintenance(ctx, hostname, on);
+  }
+
   // --- Events outside the orchestrator (tests and demos) ---
 
   /** A daemon's process dies by itself, as a real one can: it shows as failed (STATUS_ERROR) until it is started again. */

@@ -8,6 +8,7 @@ import {
   type DaemonDescription,
   DaemonDescription_Status as Status,
   ServiceAction,
+  ServiceType,
 } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import { type Faults, checkSignal } from "./faults.js";
 import { type SimDaemon, frozen } from "./model.js";
@@ -167,6 +168,36 @@ export class SimDaemons {
           throw new Error(`sim: no such daemon action ${action}`);
       }
     });
+  }
+
+  /**
+   * The cluster's ok-to-stop checks as a 3-replica cluster would answer them: mons keep a
+   * majority, at least 2 OSDs stay up (min_size), and each file system keeps an MDS.
+   */
+  okToStop(daemons: readonly DaemonDescription[]): string[] {
+    this.faults.ensureUp();
+    const stopping = new Set(daemons.map((d) => d.daemonName));
+    const all = [...this.cluster.daemons.values()];
+    const upAfter = (type: ServiceType, serviceName?: string) =>
+      all.filter((d) => d.type === type && (!serviceName || d.serviceName === serviceName) && d.status === Status.STATUS_RUNNING && !stopping.has(d.name));
+    const named = (type: ServiceType, serviceName?: string) =>
+      all.filter((d) => d.type === type && (!serviceName || d.serviceName === serviceName) && stopping.has(d.name)).map((d) => d.name);
+    const reasons: string[] = [];
+    const mons = all.filter((d) => d.type === ServiceType.SERVICE_TYPE_MON).length;
+    const stoppingMons = named(ServiceType.SERVICE_TYPE_MON);
+    if (stoppingMons.length > 0 && upAfter(ServiceType.SERVICE_TYPE_MON).length * 2 <= mons) {
+      reasons.push(`${stoppingMons.join(", ")}: ${upAfter(ServiceType.SERVICE_TYPE_MON).length} of ${mons} mons would be left, no quorum`);
+    }
+    const stoppingOsds = named(ServiceType.SERVICE_TYPE_OSD);
+    if (stoppingOsds.length > 0 && upAfter(ServiceType.SERVICE_TYPE_OSD).length < 2) {
+      reasons.push(`${stoppingOsds.join(", ")}: fewer than 2 OSDs would stay up; placement groups would become inactive`);
+    }
+    for (const service of new Set(all.filter((d) => d.type === ServiceType.SERVICE_TYPE_MDS && stopping.has(d.name)).map((d) => d.serviceName))) {
+      if (upAfter(ServiceType.SERVICE_TYPE_MDS, service).length === 0) {
+        reasons.push(`${named(ServiceType.SERVICE_TYPE_MDS, service).join(", ")}: the last MDS of ${service}; its file system would go offline`);
+      }
+    }
+    return reasons;
   }
 
   /** The daemon's process dies by itself, outside the orchestrator: the daemon shows as failed. */

@@ -93,6 +93,19 @@ export class SimHosts {
     });
   }
 
+  async setHostMaintenance(ctx: StepContext, hostname: string, on: boolean): Promise<Host> {
+    return this.cluster.step(async () => {
+      this.faults.ensureUp();
+      checkSignal(ctx.signal);
+      const host = this.cluster.host(hostname);
+      if (on) host.maintenance = true;
+      else delete host.maintenance;
+      this.cluster.hostChanged();
+      ctx.log.info({ hostname, maintenance: on }, "sim: host maintenance changed");
+      return this.hostOut(host);
+    });
+  }
+
   /** The host is reached at `addr` from now on; an address another host has answers as that host, and is refused. */
   async setHostAddr(ctx: StepContext, hostname: string, addr: string): Promise<Host> {
     return this.cluster.step(async () => {
@@ -157,8 +170,8 @@ export class SimHosts {
       hostname: h.hostname,
       addr: h.addr,
       labels: [...h.labels],
-      status: down ? Host_Status.STATUS_OFFLINE : Host_Status.STATUS_ONLINE,
-      statusMessage: down ? `host ${h.hostname} is unreachable (connection timed out)` : "",
+      status: down ? Host_Status.STATUS_OFFLINE : h.maintenance ? Host_Status.STATUS_MAINTENANCE : Host_Status.STATUS_ONLINE,
+      statusMessage: down ? `host ${h.hostname} is unreachable (connection timed out)` : h.maintenance ? "in maintenance" : "",
     };
   }
 

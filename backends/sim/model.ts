@@ -15,6 +15,8 @@ export interface SimHost {
   devices: SimDevice[];
   /** When the devices were last scanned. */
   refreshedAt: number;
+  /** In maintenance (its OSDs noout); absent when not. */
+  maintenance?: true;
 }
 
 /** A machine outside the cluster: its disks wait there until AddHost. */

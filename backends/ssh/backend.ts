@@ -5,13 +5,14 @@
 // otherwise supervised processes (pid files, log files); both report the same status lines.
 // Everything the orchestrator decides (placement, device selection, order) stays in src/domain.
 // This file only composes the parts: hosts.ts, inventory.ts, services.ts, daemons.ts (with
-// mon.ts, mgr.ts, mds.ts and rgw.ts) and osds.ts, on the core of core.ts.
+// mon.ts, mgr.ts, mds.ts and rgw.ts), osds.ts and maintenance.ts, on the core of core.ts.
 import type { Logger } from "pino";
 import type { Backend, BackendStore } from "../../src/backend/backend.js";
 import type { SshConfig } from "./config.js";
 import { createCore } from "./core.js";
 import { Daemons } from "./daemons.js";
 import { Hosts } from "./hosts.js";
+import { Maintenance } from "./maintenance.js";
 import { Osds } from "./osds.js";
 import { Services } from "./services.js";
 
@@ -45,6 +46,7 @@ export function createSshBackend(config: SshConfig, log: Logger): SshBackend {
   const services = new Services(state, core.view);
   const osds = new Osds(core);
   const daemons = new Daemons(core, osds);
+  const maintenance = new Maintenance(core, hosts, osds);
   return {
     name: "ssh",
     version: "0.1.0",
@@ -65,6 +67,7 @@ export function createSshBackend(config: SshConfig, log: Logger): SshBackend {
     removeHost: (_ctx, hostname) => hosts.remove(hostname),
     setHostLabels: async (_ctx, hostname, labels) => hosts.setLabels(hostname, labels),
     setHostAddr: (ctx, hostname, addr) => hosts.setAddr(ctx, hostname, addr),
+    setHostMaintenance: (ctx, hostname, on) => maintenance.set(ctx, hostname, on),
     getInventory: (hostnames, refresh) => inventory.get(hostnames, refresh),
 
     listServices: () => services.list(),
@@ -74,6 +77,7 @@ export function createSshBackend(config: SshConfig, log: Logger): SshBackend {
     deployDaemon: (ctx, d) => daemons.deploy(ctx, d),
     removeDaemon: (ctx, daemon) => daemons.remove(ctx, daemon),
     daemonAction: (ctx, daemon, action) => daemons.action(ctx, daemon, action),
+    okToStop: (daemonList) => maintenance.okToStop(daemonList),
 
     listOsds: () => osds.list(),
     zapDevice: (ctx, hostname, path) => osds.zapDevice(ctx, hostname, path),

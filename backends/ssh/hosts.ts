@@ -123,15 +123,15 @@ export class Hosts {
     return this.describe(h);
   }
 
-  private describe(h: HostRecord): Host {
+  describe(h: HostRecord): Host {
     const p = this.core.remote.probe(h.hostname);
     const offline = p !== undefined && !p.reachable;
     return {
       hostname: h.hostname,
       addr: h.addr,
       labels: [...h.labels],
-      status: offline ? Host_Status.STATUS_OFFLINE : Host_Status.STATUS_ONLINE,
-      statusMessage: offline ? p.message : "",
+      status: offline ? Host_Status.STATUS_OFFLINE : h.maintenance ? Host_Status.STATUS_MAINTENANCE : Host_Status.STATUS_ONLINE,
+      statusMessage: offline ? p.message : h.maintenance ? "in maintenance" : "",
     };
   }
 }

@@ -10,6 +10,8 @@ export interface HostRecord {
   hostname: string;
   addr: string;
   labels: string[];
+  /** In maintenance (noout set for its OSDs); absent when not. */
+  maintenance?: true;
 }
 
 /** A daemon unit of a host, as orchctl reports it. */

@@ -92,6 +92,12 @@ export interface Backend {
   setHostLabels?(ctx: StepContext, hostname: string, labels: string[]): Promise<Host>;
   /** Reach the host at `addr` from now on; fails (and keeps the old address) unless it answers there as itself. */
   setHostAddr?(ctx: StepContext, hostname: string, addr: string): Promise<Host>;
+  /**
+   * Record that a host is in maintenance (listHosts then reports STATUS_MAINTENANCE) or no
+   * longer is, and keep its OSDs from being marked out meanwhile (noout for them) or let them
+   * be again. The domain stops the host's daemons after entering and starts them before exiting.
+   */
+  setHostMaintenance?(ctx: StepContext, hostname: string, on: boolean): Promise<Host>;
 
   // Inventory. `hostnames` empty means every host. `refresh` rescans before answering.
   getInventory?(hostnames: string[], refresh: boolean): Promise<InventoryHost[]>;
@@ -116,6 +122,11 @@ export interface Backend {
   removeDaemon?(ctx: StepContext, daemon: DaemonDescription): Promise<void>;
   /** Start, stop, restart, reload or redeploy one daemon. */
   daemonAction?(ctx: StepContext, daemon: DaemonDescription, action: ServiceAction): Promise<void>;
+  /**
+   * Why stopping these daemons (all at once) now would make data unavailable or lose a
+   * quorum, one reason each, as the cluster's `ok-to-stop` checks say; empty when it is safe.
+   */
+  okToStop?(daemons: readonly DaemonDescription[]): Promise<string[]>;
 
   // OSDs
   /** Every OSD in the OSD map, destroyed ones included. */

@@ -16,6 +16,7 @@ import type { OperationRun, WritePlan } from "../operations/engine.js";
 import { nowTimestamp, timestampMs } from "../backend/timestamps.js";
 import { type Deps, settleAll, stepContext, writePlan } from "./context.js";
 import { matchHosts, planOsds, validateDriveGroup } from "./drive-group.js";
+import { schedulable } from "./placement.js";
 import { CancelledError, NotFoundError, ValidationError } from "./errors.js";
 import { Violations, validateRequestId } from "./fields.js";
 import { serviceName, typeName } from "../backend/ceph-names.js";
@@ -79,7 +80,7 @@ async function validateDriveGroupSpec(deps: Deps, spec: DriveGroupSpec | undefin
 export async function planDriveGroup(deps: Deps, spec: DriveGroupSpec): Promise<OsdHostPlan[]> {
   const hosts = matchHosts(
     spec.hostPattern,
-    (await deps.backend.listHosts()).map((h) => h.hostname),
+    (await deps.backend.listHosts()).filter(schedulable).map((h) => h.hostname),
   );
   const claims = { ...(await destroyedByHost(deps)), ...spec.osdIdClaims };
   return planOsds({ ...spec, osdIdClaims: claims }, await deps.backend.getInventory!(hosts, false));
@@ -282,7 +283,7 @@ function alreadyRemoved(osdId: number, operationId: string, opts: { replace: boo
 }
 
 /** Out, wait until safe to destroy (unless forced), stop, then purge or destroy. */
-async function removeOne(
+export async function removeOne(
   deps: Deps,
   run: OperationRun,
   daemon: DaemonDescription,

@@ -74,21 +74,25 @@ function byHostname(a: { hostname: string }, b: { hostname: string }): number {
   return a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : 0;
 }
 
-function usable(h: Host): boolean {
-  return h.status !== Host_Status.STATUS_OFFLINE && h.status !== Host_Status.STATUS_MAINTENANCE;
+/** The label that keeps every placement off a host (upstream's; DrainHost sets it). */
+export const NO_SCHEDULE_LABEL = "_no_schedule";
+
+/** Whether new daemons may go to the host: online, not in maintenance, not labelled `_no_schedule`. */
+export function schedulable(h: Host): boolean {
+  return h.status !== Host_Status.STATUS_OFFLINE && h.status !== Host_Status.STATUS_MAINTENANCE && !h.labels.includes(NO_SCHEDULE_LABEL);
 }
 
 /**
  * The hosts a service's daemons should run on. Candidates are `hosts` (unknown ones are
  * skipped; validatePlacement reports them), else the hosts with `label` (narrowed by
  * `host_pattern` when both are set), else the hosts matching `host_pattern`, else every host;
- * offline hosts and hosts in maintenance are left out. A count of 0 takes every candidate.
+ * hosts that are not schedulable (offline, in maintenance, `_no_schedule`) are left out. A count of 0 takes every candidate.
  * Otherwise candidates that already run one of `existing` (the service's daemons) come first,
  * so a re-apply keeps daemons where they are, then the rest by hostname; fewer than `count`
  * come back when there are fewer candidates. The result is in that order.
  */
 export function resolvePlacement(p: Placement, hosts: readonly Host[], existing: readonly DaemonDescription[]): HostPlacement[] {
-  const byName = new Map(hosts.filter(usable).map((h) => [h.hostname, h]));
+  const byName = new Map(hosts.filter(schedulable).map((h) => [h.hostname, h]));
   let candidates: HostPlacement[];
   if (p.hosts.length > 0) {
     const seen = new Set<string>();

@@ -41,7 +41,7 @@ export interface Drift {
 /** Services whose daemons go one at a time, to keep mon quorum and a mgr. */
 const ONE_AT_A_TIME: ReadonlySet<ServiceType> = new Set([ServiceType.SERVICE_TYPE_MON, ServiceType.SERVICE_TYPE_MGR]);
 
-/** A host whose daemons can be changed now. Daemons on the others are left as they are. */
+/** A host whose daemons can be changed now (a `_no_schedule` one can). Daemons on the others are left as they are. */
 function reachable(h: Host | undefined): boolean {
   return h !== undefined && h.status !== Host_Status.STATUS_OFFLINE && h.status !== Host_Status.STATUS_MAINTENANCE;
 }

@@ -13,6 +13,7 @@ import { ServiceServiceService } from "../../gen/ts/ceph_orchestrator/v1/service
 import { UpgradeServiceService } from "../../gen/ts/ceph_orchestrator/v1/upgrade_service.js";
 import { API_PACKAGE } from "../contract/descriptors.js";
 import * as actions from "./daemon-actions.js";
+import * as maintenance from "./host-maintenance.js";
 import * as hosts from "./hosts.js";
 import * as inventory from "./inventory.js";
 import * as operations from "./operations.js";
@@ -67,6 +68,10 @@ const host: ServiceEntries<typeof HostServiceService> = {
   listHosts: read("reader", ["listHosts"], hosts.listHosts),
   addHostLabel: write("admin", ["setHostLabels"], hosts.addHostLabel),
   removeHostLabel: write("admin", ["setHostLabels"], hosts.removeHostLabel),
+  hostOkToStop: read("reader", ["listHosts", "listDaemons", "okToStop"], maintenance.hostOkToStop),
+  enterHostMaintenance: write("admin", ["listDaemons", "okToStop", "setHostMaintenance", "daemonAction"], maintenance.enterHostMaintenance),
+  exitHostMaintenance: write("admin", ["listDaemons", "setHostMaintenance", "daemonAction"], maintenance.exitHostMaintenance),
+  drainHost: write("admin", ["listDaemons", "okToStop", "setHostLabels", "removeDaemon", ...REMOVE_OSD], maintenance.drainHost),
 };
 
 const inv: ServiceEntries<typeof InventoryServiceService> = {

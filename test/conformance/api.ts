@@ -13,6 +13,11 @@ import {
   RemoveHostLabelRequest,
   RemoveHostRequest,
   UpdateHostAddrRequest,
+  HostOkToStopRequest,
+  type HostOkToStopResponse,
+  EnterHostMaintenanceRequest,
+  ExitHostMaintenanceRequest,
+  DrainHostRequest,
 } from "../../gen/ts/ceph_orchestrator/v1/host_service.js";
 import {
   BlinkDeviceLightRequest,
@@ -169,6 +174,18 @@ export class Api {
   }
   removeHostLabel(r: DeepPartial<RemoveHostLabelRequest>, o?: CallOpts): OpStream {
     return stream(this.c.hosts, this.c.hosts.removeHostLabel, RemoveHostLabelRequest.fromPartial(r), o);
+  }
+  hostOkToStop(r: DeepPartial<HostOkToStopRequest>, o?: CallOpts): Promise<HostOkToStopResponse> {
+    return unary(this.c.hosts, this.c.hosts.hostOkToStop, HostOkToStopRequest.fromPartial(r), o);
+  }
+  enterHostMaintenance(r: DeepPartial<EnterHostMaintenanceRequest>, o?: CallOpts): OpStream {
+    return stream(this.c.hosts, this.c.hosts.enterHostMaintenance, EnterHostMaintenanceRequest.fromPartial(r), o);
+  }
+  exitHostMaintenance(r: DeepPartial<ExitHostMaintenanceRequest>, o?: CallOpts): OpStream {
+    return stream(this.c.hosts, this.c.hosts.exitHostMaintenance, ExitHostMaintenanceRequest.fromPartial(r), o);
+  }
+  drainHost(r: DeepPartial<DrainHostRequest>, o?: CallOpts): OpStream {
+    return stream(this.c.hosts, this.c.hosts.drainHost, DrainHostRequest.fromPartial(r), o);
   }
 
   // InventoryService
@@ -501,6 +518,10 @@ const REQUEST_TYPES: Record<RpcName, MessageFns> = {
   "HostService.ListHosts": ListHostsRequest,
   "HostService.AddHostLabel": AddHostLabelRequest,
   "HostService.RemoveHostLabel": RemoveHostLabelRequest,
+  "HostService.HostOkToStop": HostOkToStopRequest,
+  "HostService.EnterHostMaintenance": EnterHostMaintenanceRequest,
+  "HostService.ExitHostMaintenance": ExitHostMaintenanceRequest,
+  "HostService.DrainHost": DrainHostRequest,
   "InventoryService.GetInventory": GetInventoryRequest,
   "InventoryService.BlinkDeviceLight": BlinkDeviceLightRequest,
   "InventoryService.ZapDevice": ZapDeviceRequest,
@@ -554,6 +575,10 @@ export function requestsNamingNothing(host: string): Record<RpcName, unknown> {
     "HostService.ListHosts": {},
     "HostService.AddHostLabel": { hostname: `${absent}-host`, label: "conformance" },
     "HostService.RemoveHostLabel": { hostname: `${absent}-host`, label: "conformance" },
+    "HostService.HostOkToStop": { hostname: `${absent}-host` },
+    "HostService.EnterHostMaintenance": { hostname: `${absent}-host` },
+    "HostService.ExitHostMaintenance": { hostname: `${absent}-host` },
+    "HostService.DrainHost": { hostname: `${absent}-host` },
     "InventoryService.GetInventory": {},
     "InventoryService.BlinkDeviceLight": { light: LightType.LIGHT_TYPE_IDENT, on: true, locations: [{ hostname: `${absent}-host`, path: `/dev/${absent}` }] },
     "InventoryService.ZapDevice": { hostname: `${absent}-host`, path: `/dev/${absent}` },

@@ -322,6 +322,12 @@ export function defineConformanceSuite(name: string, start: () => Promise<Confor
             expect(stateName(clash.state), clash.message).toBe("STATE_FAILED");
             expect((await api.listHosts()).hosts.find((h) => h.hostname === spare.hostname)?.addr).toBe(listed!.addr);
           }
+          if (supported("HostService.DrainHost")) {
+            // Drained: labelled so that no placement picks it; it runs nothing to remove.
+            const drained = await succeed(api.drainHost({ hostname: spare.hostname }));
+            expect(drained.op.outcome?.$case === "result" && drained.op.outcome.value.result).toEqual({ $case: "daemons", value: { daemonNames: [] } });
+            expect((await api.listHosts()).hosts.find((h) => h.hostname === spare.hostname)!.labels).toContain("_no_schedule");
+          }
 
           const removed = await succeed(api.removeHost({ hostname: spare.hostname }));
           if (removed.op.outcome?.$case === "result" && removed.op.outcome.value.result?.$case === "removedHost") {
@@ -334,6 +340,36 @@ export function defineConformanceSuite(name: string, start: () => Promise<Confor
           const still = (await api.listHosts()).hosts.some((h) => h.hostname === spare.hostname);
           if (still) await opsOf(api.removeHost({ hostname: spare.hostname, force: true })).catch(() => undefined);
         }
+      });
+
+      it("maintenance: entered only when HostOkToStop says it is safe (else refused, nothing changes); stops the host's daemons; exit starts them", { timeout }, async (ctx) => {
+        needs(ctx, "HostService.HostOkToStop", "HostService.EnterHostMaintenance", "HostService.ExitHostMaintenance", "ServiceService.ListDaemons");
+        const host = facts.hosts.at(-1)!;
+        const onHost = async () => (await api.listDaemons({ hostname: host, pageSize: 1000 })).daemons;
+        const before = await onHost();
+        const check = await api.hostOkToStop({ hostname: host });
+        expect(check.daemonNames).toEqual(before.map((d) => d.daemonName).sort());
+        expect(check.ok).toBe(check.reasons.length === 0);
+        if (!check.ok) {
+          const e = await refusal(api.enterHostMaintenance({ hostname: host }));
+          expectError(e, grpc.status.FAILED_PRECONDITION, "FAILED_PRECONDITION");
+          expect(e.message).toContain(check.reasons[0]!);
+          expect((await api.listHosts()).hosts.find((h) => h.hostname === host)!.status).toBe(Host_Status.STATUS_ONLINE);
+          return;
+        }
+        const running = before.filter((d) => d.status === DS.STATUS_RUNNING).map((d) => d.daemonName).sort();
+        try {
+          const entered = await succeed(api.enterHostMaintenance({ hostname: host }));
+          expect(entered.op.outcome?.$case === "result" && entered.op.outcome.value.result?.$case === "host" && entered.op.outcome.value.result.value.status).toBe(
+            Host_Status.STATUS_MAINTENANCE,
+          );
+          expect((await api.listHosts()).hosts.find((h) => h.hostname === host)!.status).toBe(Host_Status.STATUS_MAINTENANCE);
+          expect((await onHost()).filter((d) => d.status !== DS.STATUS_STOPPED).map((d) => d.daemonName)).toEqual([]);
+        } finally {
+          await succeed(api.exitHostMaintenance({ hostname: host }));
+        }
+        expect((await api.listHosts()).hosts.find((h) => h.hostname === host)!.status).toBe(Host_Status.STATUS_ONLINE);
+        expect((await onHost()).filter((d) => d.status === DS.STATUS_RUNNING).map((d) => d.daemonName).sort()).toEqual(running);
       });
 
       it("RemoveHost of a host with daemons, without force, is FAILED_PRECONDITION and changes nothing", async (ctx) => {

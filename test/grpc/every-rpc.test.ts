@@ -86,6 +86,15 @@ describe("every RPC, in one cluster life cycle", () => {
     expect((await api.listHosts({ label: "mds" })).hosts.map((h) => h.hostname)).toEqual(["node-4"]);
   });
 
+  it("HostService: HostOkToStop, EnterHostMaintenance, ExitHostMaintenance, DrainHost", async () => {
+    expect(await api.hostOkToStop({ hostname: "node-3" })).toMatchObject({ ok: true });
+    await write(api.enterHostMaintenance({ hostname: "node-3" }));
+    await write(api.exitHostMaintenance({ hostname: "node-3" }));
+    await write(api.addHost({ host: { hostname: "node-5" } }));
+    await write(api.drainHost({ hostname: "node-5" }));
+    await write(api.removeHost({ hostname: "node-5" }));
+  });
+
   it("InventoryService: GetInventory, BlinkDeviceLight, ZapDevice", async () => {
     const inv = await api.getInventory({ hostnames: ["node-4"], refresh: true });
     expect(inv.hosts[0]!.devices.map((d) => d.path)).toContain("/dev/sdb");

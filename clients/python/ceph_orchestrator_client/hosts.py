@@ -1,8 +1,9 @@
-"""HostService calls: add and remove hosts, list them, label them."""
+"""HostService calls: add and remove hosts, list them, label them, take them out of service
+(ok-to-stop, maintenance, drain)."""
 
 from __future__ import annotations
 
-from typing import Iterable, List, Optional, Union
+from typing import Iterable, List, Optional, Tuple, Union
 
 from ceph_orchestrator.v1 import host_pb2, host_service_pb2, operation_pb2
 
@@ -52,3 +53,32 @@ class HostCalls(OperationCalls):
                                                       request_id=ensure_request_id(request_id))
         return self._write("HostService", "RemoveHostLabel", req, host_service_pb2.RemoveHostLabelResponse,
                            "host", host_pb2.Host)
+
+    def host_ok_to_stop(self, hostname: str) -> Tuple[bool, List[str]]:
+        """Whether every daemon on the host may stop now (upstream ``host_ok_to_stop``):
+        ``(ok, reasons)``, a reason per check that failed."""
+        resp = self._unary("HostService", "HostOkToStop", host_service_pb2.HostOkToStopRequest(hostname=hostname),
+                           host_service_pb2.HostOkToStopResponse)
+        return bool(resp.ok), list(resp.reasons)
+
+    def enter_host_maintenance(self, hostname: str, force: bool = False,
+                               request_id: Optional[str] = None) -> Completion[host_pb2.Host]:
+        """Stop every daemon on the host and mark it in maintenance; refused when it is not
+        ok to stop, unless ``force``. Result: the host."""
+        req = host_service_pb2.EnterHostMaintenanceRequest(hostname=hostname, force=force,
+                                                           request_id=ensure_request_id(request_id))
+        return self._write("HostService", "EnterHostMaintenance", req, host_service_pb2.EnterHostMaintenanceResponse,
+                           "host", host_pb2.Host)
+
+    def exit_host_maintenance(self, hostname: str, request_id: Optional[str] = None) -> Completion[host_pb2.Host]:
+        """Start the host's daemons again and end its maintenance. Result: the host."""
+        req = host_service_pb2.ExitHostMaintenanceRequest(hostname=hostname, request_id=ensure_request_id(request_id))
+        return self._write("HostService", "ExitHostMaintenance", req, host_service_pb2.ExitHostMaintenanceResponse,
+                           "host", host_pb2.Host)
+
+    def drain_host(self, hostname: str, request_id: Optional[str] = None) -> Completion[operation_pb2.DaemonsActedOn]:
+        """Label the host ``_no_schedule`` and remove every daemon on it (its OSDs drained
+        first). Result: the daemons removed."""
+        req = host_service_pb2.DrainHostRequest(hostname=hostname, request_id=ensure_request_id(request_id))
+        return self._write("HostService", "DrainHost", req, host_service_pb2.DrainHostResponse,
+                           "daemons", operation_pb2.DaemonsActedOn)

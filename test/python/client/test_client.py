@@ -474,6 +474,26 @@ def test_operations(client: OrchestratorClient) -> None:
     done(client.remove_host_label("node-2", "ops"))
 
 
+def test_maintenance_and_drain(client: OrchestratorClient) -> None:
+    assert client.host_ok_to_stop("node-3") == (True, [])
+    entered = done(client.enter_host_maintenance("node-3"))
+    assert entered.result.status == host_pb2.Host.STATUS_MAINTENANCE
+    assert {d.status for d in client.list_daemons(host="node-3")} == {service_pb2.DaemonDescription.STATUS_STOPPED}
+    ok, reasons = client.host_ok_to_stop("node-2")
+    assert not ok and any("no quorum" in r for r in reasons)
+    with pytest.raises(OrchestratorError) as info:
+        client.enter_host_maintenance("node-2")
+    assert info.value.code == StatusCode.FAILED_PRECONDITION and "no quorum" in str(info.value)
+    exited = done(client.exit_host_maintenance("node-3"))
+    assert exited.result.status == host_pb2.Host.STATUS_ONLINE
+    assert {d.status for d in client.list_daemons(host="node-3")} == {service_pb2.DaemonDescription.STATUS_RUNNING}
+    done(client.add_host("node-4"))
+    drained = done(client.drain_host("node-4"))
+    assert list(drained.result.daemon_names) == []
+    assert "_no_schedule" in [h for h in client.get_hosts() if h.hostname == "node-4"][0].labels
+    done(client.remove_host("node-4"))
+
+
 def test_reconciliation(client: OrchestratorClient) -> None:
     client.pause()
     assert client.available()[2]["paused"] is True

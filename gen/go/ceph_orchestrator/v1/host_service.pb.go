@@ -692,6 +692,428 @@ func (x *RemoveHostLabelResponse) GetOperation() *Operation {
 	return nil
 }
 
+// Ask whether a host's daemons may be stopped.
+type HostOkToStopRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// REQUIRED. The host's name.
+	Hostname      string `protobuf:"bytes,1,opt,name=hostname,proto3" json:"hostname,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *HostOkToStopRequest) Reset() {
+	*x = HostOkToStopRequest{}
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HostOkToStopRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HostOkToStopRequest) ProtoMessage() {}
+
+func (x *HostOkToStopRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HostOkToStopRequest.ProtoReflect.Descriptor instead.
+func (*HostOkToStopRequest) Descriptor() ([]byte, []int) {
+	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *HostOkToStopRequest) GetHostname() string {
+	if x != nil {
+		return x.Hostname
+	}
+	return ""
+}
+
+// Whether a host's daemons may be stopped.
+type HostOkToStopResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// True when every check passed.
+	Ok bool `protobuf:"varint,1,opt,name=ok,proto3" json:"ok,omitempty"`
+	// Why not, one reason per line (e.g. "mon.a: stopping it would lose quorum"); empty when ok.
+	Reasons []string `protobuf:"bytes,2,rep,name=reasons,proto3" json:"reasons,omitempty"`
+	// The daemons the checks looked at, by name.
+	DaemonNames   []string `protobuf:"bytes,3,rep,name=daemon_names,json=daemonNames,proto3" json:"daemon_names,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *HostOkToStopResponse) Reset() {
+	*x = HostOkToStopResponse{}
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HostOkToStopResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HostOkToStopResponse) ProtoMessage() {}
+
+func (x *HostOkToStopResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HostOkToStopResponse.ProtoReflect.Descriptor instead.
+func (*HostOkToStopResponse) Descriptor() ([]byte, []int) {
+	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *HostOkToStopResponse) GetOk() bool {
+	if x != nil {
+		return x.Ok
+	}
+	return false
+}
+
+func (x *HostOkToStopResponse) GetReasons() []string {
+	if x != nil {
+		return x.Reasons
+	}
+	return nil
+}
+
+func (x *HostOkToStopResponse) GetDaemonNames() []string {
+	if x != nil {
+		return x.DaemonNames
+	}
+	return nil
+}
+
+// Put a host in maintenance.
+type EnterHostMaintenanceRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// REQUIRED. The host's name.
+	Hostname string `protobuf:"bytes,1,opt,name=hostname,proto3" json:"hostname,omitempty"`
+	// Enter even though HostOkToStop says it is not safe.
+	Force bool `protobuf:"varint,2,opt,name=force,proto3" json:"force,omitempty"`
+	// OPTIONAL. As in AddHostRequest.
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EnterHostMaintenanceRequest) Reset() {
+	*x = EnterHostMaintenanceRequest{}
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EnterHostMaintenanceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EnterHostMaintenanceRequest) ProtoMessage() {}
+
+func (x *EnterHostMaintenanceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EnterHostMaintenanceRequest.ProtoReflect.Descriptor instead.
+func (*EnterHostMaintenanceRequest) Descriptor() ([]byte, []int) {
+	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *EnterHostMaintenanceRequest) GetHostname() string {
+	if x != nil {
+		return x.Hostname
+	}
+	return ""
+}
+
+func (x *EnterHostMaintenanceRequest) GetForce() bool {
+	if x != nil {
+		return x.Force
+	}
+	return false
+}
+
+func (x *EnterHostMaintenanceRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// The state of an EnterHostMaintenance operation.
+type EnterHostMaintenanceResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The operation's full current state.
+	Operation     *Operation `protobuf:"bytes,1,opt,name=operation,proto3" json:"operation,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EnterHostMaintenanceResponse) Reset() {
+	*x = EnterHostMaintenanceResponse{}
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EnterHostMaintenanceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EnterHostMaintenanceResponse) ProtoMessage() {}
+
+func (x *EnterHostMaintenanceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EnterHostMaintenanceResponse.ProtoReflect.Descriptor instead.
+func (*EnterHostMaintenanceResponse) Descriptor() ([]byte, []int) {
+	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *EnterHostMaintenanceResponse) GetOperation() *Operation {
+	if x != nil {
+		return x.Operation
+	}
+	return nil
+}
+
+// Take a host out of maintenance.
+type ExitHostMaintenanceRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// REQUIRED. The host's name.
+	Hostname string `protobuf:"bytes,1,opt,name=hostname,proto3" json:"hostname,omitempty"`
+	// OPTIONAL. As in AddHostRequest.
+	RequestId     string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExitHostMaintenanceRequest) Reset() {
+	*x = ExitHostMaintenanceRequest{}
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExitHostMaintenanceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExitHostMaintenanceRequest) ProtoMessage() {}
+
+func (x *ExitHostMaintenanceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExitHostMaintenanceRequest.ProtoReflect.Descriptor instead.
+func (*ExitHostMaintenanceRequest) Descriptor() ([]byte, []int) {
+	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *ExitHostMaintenanceRequest) GetHostname() string {
+	if x != nil {
+		return x.Hostname
+	}
+	return ""
+}
+
+func (x *ExitHostMaintenanceRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// The state of an ExitHostMaintenance operation.
+type ExitHostMaintenanceResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The operation's full current state.
+	Operation     *Operation `protobuf:"bytes,1,opt,name=operation,proto3" json:"operation,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExitHostMaintenanceResponse) Reset() {
+	*x = ExitHostMaintenanceResponse{}
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExitHostMaintenanceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExitHostMaintenanceResponse) ProtoMessage() {}
+
+func (x *ExitHostMaintenanceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExitHostMaintenanceResponse.ProtoReflect.Descriptor instead.
+func (*ExitHostMaintenanceResponse) Descriptor() ([]byte, []int) {
+	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *ExitHostMaintenanceResponse) GetOperation() *Operation {
+	if x != nil {
+		return x.Operation
+	}
+	return nil
+}
+
+// Empty a host.
+type DrainHostRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// REQUIRED. The host's name.
+	Hostname string `protobuf:"bytes,1,opt,name=hostname,proto3" json:"hostname,omitempty"`
+	// OPTIONAL. As in AddHostRequest.
+	RequestId     string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DrainHostRequest) Reset() {
+	*x = DrainHostRequest{}
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DrainHostRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DrainHostRequest) ProtoMessage() {}
+
+func (x *DrainHostRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DrainHostRequest.ProtoReflect.Descriptor instead.
+func (*DrainHostRequest) Descriptor() ([]byte, []int) {
+	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *DrainHostRequest) GetHostname() string {
+	if x != nil {
+		return x.Hostname
+	}
+	return ""
+}
+
+func (x *DrainHostRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// The state of a DrainHost operation.
+type DrainHostResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The operation's full current state.
+	Operation     *Operation `protobuf:"bytes,1,opt,name=operation,proto3" json:"operation,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DrainHostResponse) Reset() {
+	*x = DrainHostResponse{}
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DrainHostResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DrainHostResponse) ProtoMessage() {}
+
+func (x *DrainHostResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ceph_orchestrator_v1_host_service_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DrainHostResponse.ProtoReflect.Descriptor instead.
+func (*DrainHostResponse) Descriptor() ([]byte, []int) {
+	return file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *DrainHostResponse) GetOperation() *Operation {
+	if x != nil {
+		return x.Operation
+	}
+	return nil
+}
+
 var File_ceph_orchestrator_v1_host_service_proto protoreflect.FileDescriptor
 
 const file_ceph_orchestrator_v1_host_service_proto_rawDesc = "" +
@@ -740,7 +1162,32 @@ const file_ceph_orchestrator_v1_host_service_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tR\trequestId\"X\n" +
 	"\x17RemoveHostLabelResponse\x12=\n" +
-	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation2\xf2\x04\n" +
+	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation\"1\n" +
+	"\x13HostOkToStopRequest\x12\x1a\n" +
+	"\bhostname\x18\x01 \x01(\tR\bhostname\"c\n" +
+	"\x14HostOkToStopResponse\x12\x0e\n" +
+	"\x02ok\x18\x01 \x01(\bR\x02ok\x12\x18\n" +
+	"\areasons\x18\x02 \x03(\tR\areasons\x12!\n" +
+	"\fdaemon_names\x18\x03 \x03(\tR\vdaemonNames\"n\n" +
+	"\x1bEnterHostMaintenanceRequest\x12\x1a\n" +
+	"\bhostname\x18\x01 \x01(\tR\bhostname\x12\x14\n" +
+	"\x05force\x18\x02 \x01(\bR\x05force\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"]\n" +
+	"\x1cEnterHostMaintenanceResponse\x12=\n" +
+	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation\"W\n" +
+	"\x1aExitHostMaintenanceRequest\x12\x1a\n" +
+	"\bhostname\x18\x01 \x01(\tR\bhostname\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\"\\\n" +
+	"\x1bExitHostMaintenanceResponse\x12=\n" +
+	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation\"M\n" +
+	"\x10DrainHostRequest\x12\x1a\n" +
+	"\bhostname\x18\x01 \x01(\tR\bhostname\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\"R\n" +
+	"\x11DrainHostResponse\x12=\n" +
+	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation2\xb8\b\n" +
 	"\vHostService\x12X\n" +
 	"\aAddHost\x12$.ceph_orchestrator.v1.AddHostRequest\x1a%.ceph_orchestrator.v1.AddHostResponse0\x01\x12m\n" +
 	"\x0eUpdateHostAddr\x12+.ceph_orchestrator.v1.UpdateHostAddrRequest\x1a,.ceph_orchestrator.v1.UpdateHostAddrResponse0\x01\x12a\n" +
@@ -748,7 +1195,11 @@ const file_ceph_orchestrator_v1_host_service_proto_rawDesc = "" +
 	"RemoveHost\x12'.ceph_orchestrator.v1.RemoveHostRequest\x1a(.ceph_orchestrator.v1.RemoveHostResponse0\x01\x12\\\n" +
 	"\tListHosts\x12&.ceph_orchestrator.v1.ListHostsRequest\x1a'.ceph_orchestrator.v1.ListHostsResponse\x12g\n" +
 	"\fAddHostLabel\x12).ceph_orchestrator.v1.AddHostLabelRequest\x1a*.ceph_orchestrator.v1.AddHostLabelResponse0\x01\x12p\n" +
-	"\x0fRemoveHostLabel\x12,.ceph_orchestrator.v1.RemoveHostLabelRequest\x1a-.ceph_orchestrator.v1.RemoveHostLabelResponse0\x01BNZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3"
+	"\x0fRemoveHostLabel\x12,.ceph_orchestrator.v1.RemoveHostLabelRequest\x1a-.ceph_orchestrator.v1.RemoveHostLabelResponse0\x01\x12e\n" +
+	"\fHostOkToStop\x12).ceph_orchestrator.v1.HostOkToStopRequest\x1a*.ceph_orchestrator.v1.HostOkToStopResponse\x12\x7f\n" +
+	"\x14EnterHostMaintenance\x121.ceph_orchestrator.v1.EnterHostMaintenanceRequest\x1a2.ceph_orchestrator.v1.EnterHostMaintenanceResponse0\x01\x12|\n" +
+	"\x13ExitHostMaintenance\x120.ceph_orchestrator.v1.ExitHostMaintenanceRequest\x1a1.ceph_orchestrator.v1.ExitHostMaintenanceResponse0\x01\x12^\n" +
+	"\tDrainHost\x12&.ceph_orchestrator.v1.DrainHostRequest\x1a'.ceph_orchestrator.v1.DrainHostResponse0\x01BNZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3"
 
 var (
 	file_ceph_orchestrator_v1_host_service_proto_rawDescOnce sync.Once
@@ -762,48 +1213,67 @@ func file_ceph_orchestrator_v1_host_service_proto_rawDescGZIP() []byte {
 	return file_ceph_orchestrator_v1_host_service_proto_rawDescData
 }
 
-var file_ceph_orchestrator_v1_host_service_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_ceph_orchestrator_v1_host_service_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_ceph_orchestrator_v1_host_service_proto_goTypes = []any{
-	(*AddHostRequest)(nil),          // 0: ceph_orchestrator.v1.AddHostRequest
-	(*AddHostResponse)(nil),         // 1: ceph_orchestrator.v1.AddHostResponse
-	(*UpdateHostAddrRequest)(nil),   // 2: ceph_orchestrator.v1.UpdateHostAddrRequest
-	(*UpdateHostAddrResponse)(nil),  // 3: ceph_orchestrator.v1.UpdateHostAddrResponse
-	(*RemoveHostRequest)(nil),       // 4: ceph_orchestrator.v1.RemoveHostRequest
-	(*RemoveHostResponse)(nil),      // 5: ceph_orchestrator.v1.RemoveHostResponse
-	(*ListHostsRequest)(nil),        // 6: ceph_orchestrator.v1.ListHostsRequest
-	(*ListHostsResponse)(nil),       // 7: ceph_orchestrator.v1.ListHostsResponse
-	(*AddHostLabelRequest)(nil),     // 8: ceph_orchestrator.v1.AddHostLabelRequest
-	(*AddHostLabelResponse)(nil),    // 9: ceph_orchestrator.v1.AddHostLabelResponse
-	(*RemoveHostLabelRequest)(nil),  // 10: ceph_orchestrator.v1.RemoveHostLabelRequest
-	(*RemoveHostLabelResponse)(nil), // 11: ceph_orchestrator.v1.RemoveHostLabelResponse
-	(*Host)(nil),                    // 12: ceph_orchestrator.v1.Host
-	(*Operation)(nil),               // 13: ceph_orchestrator.v1.Operation
+	(*AddHostRequest)(nil),               // 0: ceph_orchestrator.v1.AddHostRequest
+	(*AddHostResponse)(nil),              // 1: ceph_orchestrator.v1.AddHostResponse
+	(*UpdateHostAddrRequest)(nil),        // 2: ceph_orchestrator.v1.UpdateHostAddrRequest
+	(*UpdateHostAddrResponse)(nil),       // 3: ceph_orchestrator.v1.UpdateHostAddrResponse
+	(*RemoveHostRequest)(nil),            // 4: ceph_orchestrator.v1.RemoveHostRequest
+	(*RemoveHostResponse)(nil),           // 5: ceph_orchestrator.v1.RemoveHostResponse
+	(*ListHostsRequest)(nil),             // 6: ceph_orchestrator.v1.ListHostsRequest
+	(*ListHostsResponse)(nil),            // 7: ceph_orchestrator.v1.ListHostsResponse
+	(*AddHostLabelRequest)(nil),          // 8: ceph_orchestrator.v1.AddHostLabelRequest
+	(*AddHostLabelResponse)(nil),         // 9: ceph_orchestrator.v1.AddHostLabelResponse
+	(*RemoveHostLabelRequest)(nil),       // 10: ceph_orchestrator.v1.RemoveHostLabelRequest
+	(*RemoveHostLabelResponse)(nil),      // 11: ceph_orchestrator.v1.RemoveHostLabelResponse
+	(*HostOkToStopRequest)(nil),          // 12: ceph_orchestrator.v1.HostOkToStopRequest
+	(*HostOkToStopResponse)(nil),         // 13: ceph_orchestrator.v1.HostOkToStopResponse
+	(*EnterHostMaintenanceRequest)(nil),  // 14: ceph_orchestrator.v1.EnterHostMaintenanceRequest
+	(*EnterHostMaintenanceResponse)(nil), // 15: ceph_orchestrator.v1.EnterHostMaintenanceResponse
+	(*ExitHostMaintenanceRequest)(nil),   // 16: ceph_orchestrator.v1.ExitHostMaintenanceRequest
+	(*ExitHostMaintenanceResponse)(nil),  // 17: ceph_orchestrator.v1.ExitHostMaintenanceResponse
+	(*DrainHostRequest)(nil),             // 18: ceph_orchestrator.v1.DrainHostRequest
+	(*DrainHostResponse)(nil),            // 19: ceph_orchestrator.v1.DrainHostResponse
+	(*Host)(nil),                         // 20: ceph_orchestrator.v1.Host
+	(*Operation)(nil),                    // 21: ceph_orchestrator.v1.Operation
 }
 var file_ceph_orchestrator_v1_host_service_proto_depIdxs = []int32{
-	12, // 0: ceph_orchestrator.v1.AddHostRequest.host:type_name -> ceph_orchestrator.v1.Host
-	13, // 1: ceph_orchestrator.v1.AddHostResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	13, // 2: ceph_orchestrator.v1.UpdateHostAddrResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	13, // 3: ceph_orchestrator.v1.RemoveHostResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	12, // 4: ceph_orchestrator.v1.ListHostsResponse.hosts:type_name -> ceph_orchestrator.v1.Host
-	13, // 5: ceph_orchestrator.v1.AddHostLabelResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	13, // 6: ceph_orchestrator.v1.RemoveHostLabelResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	0,  // 7: ceph_orchestrator.v1.HostService.AddHost:input_type -> ceph_orchestrator.v1.AddHostRequest
-	2,  // 8: ceph_orchestrator.v1.HostService.UpdateHostAddr:input_type -> ceph_orchestrator.v1.UpdateHostAddrRequest
-	4,  // 9: ceph_orchestrator.v1.HostService.RemoveHost:input_type -> ceph_orchestrator.v1.RemoveHostRequest
-	6,  // 10: ceph_orchestrator.v1.HostService.ListHosts:input_type -> ceph_orchestrator.v1.ListHostsRequest
-	8,  // 11: ceph_orchestrator.v1.HostService.AddHostLabel:input_type -> ceph_orchestrator.v1.AddHostLabelRequest
-	10, // 12: ceph_orchestrator.v1.HostService.RemoveHostLabel:input_type -> ceph_orchestrator.v1.RemoveHostLabelRequest
-	1,  // 13: ceph_orchestrator.v1.HostService.AddHost:output_type -> ceph_orchestrator.v1.AddHostResponse
-	3,  // 14: ceph_orchestrator.v1.HostService.UpdateHostAddr:output_type -> ceph_orchestrator.v1.UpdateHostAddrResponse
-	5,  // 15: ceph_orchestrator.v1.HostService.RemoveHost:output_type -> ceph_orchestrator.v1.RemoveHostResponse
-	7,  // 16: ceph_orchestrator.v1.HostService.ListHosts:output_type -> ceph_orchestrator.v1.ListHostsResponse
-	9,  // 17: ceph_orchestrator.v1.HostService.AddHostLabel:output_type -> ceph_orchestrator.v1.AddHostLabelResponse
-	11, // 18: ceph_orchestrator.v1.HostService.RemoveHostLabel:output_type -> ceph_orchestrator.v1.RemoveHostLabelResponse
-	13, // [13:19] is the sub-list for method output_type
-	7,  // [7:13] is the sub-list for method input_type
-	7,  // [7:7] is the sub-list for extension type_name
-	7,  // [7:7] is the sub-list for extension extendee
-	0,  // [0:7] is the sub-list for field type_name
+	20, // 0: ceph_orchestrator.v1.AddHostRequest.host:type_name -> ceph_orchestrator.v1.Host
+	21, // 1: ceph_orchestrator.v1.AddHostResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	21, // 2: ceph_orchestrator.v1.UpdateHostAddrResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	21, // 3: ceph_orchestrator.v1.RemoveHostResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	20, // 4: ceph_orchestrator.v1.ListHostsResponse.hosts:type_name -> ceph_orchestrator.v1.Host
+	21, // 5: ceph_orchestrator.v1.AddHostLabelResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	21, // 6: ceph_orchestrator.v1.RemoveHostLabelResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	21, // 7: ceph_orchestrator.v1.EnterHostMaintenanceResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	21, // 8: ceph_orchestrator.v1.ExitHostMaintenanceResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	21, // 9: ceph_orchestrator.v1.DrainHostResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	0,  // 10: ceph_orchestrator.v1.HostService.AddHost:input_type -> ceph_orchestrator.v1.AddHostRequest
+	2,  // 11: ceph_orchestrator.v1.HostService.UpdateHostAddr:input_type -> ceph_orchestrator.v1.UpdateHostAddrRequest
+	4,  // 12: ceph_orchestrator.v1.HostService.RemoveHost:input_type -> ceph_orchestrator.v1.RemoveHostRequest
+	6,  // 13: ceph_orchestrator.v1.HostService.ListHosts:input_type -> ceph_orchestrator.v1.ListHostsRequest
+	8,  // 14: ceph_orchestrator.v1.HostService.AddHostLabel:input_type -> ceph_orchestrator.v1.AddHostLabelRequest
+	10, // 15: ceph_orchestrator.v1.HostService.RemoveHostLabel:input_type -> ceph_orchestrator.v1.RemoveHostLabelRequest
+	12, // 16: ceph_orchestrator.v1.HostService.HostOkToStop:input_type -> ceph_orchestrator.v1.HostOkToStopRequest
+	14, // 17: ceph_orchestrator.v1.HostService.EnterHostMaintenance:input_type -> ceph_orchestrator.v1.EnterHostMaintenanceRequest
+	16, // 18: ceph_orchestrator.v1.HostService.ExitHostMaintenance:input_type -> ceph_orchestrator.v1.ExitHostMaintenanceRequest
+	18, // 19: ceph_orchestrator.v1.HostService.DrainHost:input_type -> ceph_orchestrator.v1.DrainHostRequest
+	1,  // 20: ceph_orchestrator.v1.HostService.AddHost:output_type -> ceph_orchestrator.v1.AddHostResponse
+	3,  // 21: ceph_orchestrator.v1.HostService.UpdateHostAddr:output_type -> ceph_orchestrator.v1.UpdateHostAddrResponse
+	5,  // 22: ceph_orchestrator.v1.HostService.RemoveHost:output_type -> ceph_orchestrator.v1.RemoveHostResponse
+	7,  // 23: ceph_orchestrator.v1.HostService.ListHosts:output_type -> ceph_orchestrator.v1.ListHostsResponse
+	9,  // 24: ceph_orchestrator.v1.HostService.AddHostLabel:output_type -> ceph_orchestrator.v1.AddHostLabelResponse
+	11, // 25: ceph_orchestrator.v1.HostService.RemoveHostLabel:output_type -> ceph_orchestrator.v1.RemoveHostLabelResponse
+	13, // 26: ceph_orchestrator.v1.HostService.HostOkToStop:output_type -> ceph_orchestrator.v1.HostOkToStopResponse
+	15, // 27: ceph_orchestrator.v1.HostService.EnterHostMaintenance:output_type -> ceph_orchestrator.v1.EnterHostMaintenanceResponse
+	17, // 28: ceph_orchestrator.v1.HostService.ExitHostMaintenance:output_type -> ceph_orchestrator.v1.ExitHostMaintenanceResponse
+	19, // 29: ceph_orchestrator.v1.HostService.DrainHost:output_type -> ceph_orchestrator.v1.DrainHostResponse
+	20, // [20:30] is the sub-list for method output_type
+	10, // [10:20] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_ceph_orchestrator_v1_host_service_proto_init() }
@@ -819,7 +1289,7 @@ func file_ceph_orchestrator_v1_host_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ceph_orchestrator_v1_host_service_proto_rawDesc), len(file_ceph_orchestrator_v1_host_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   12,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

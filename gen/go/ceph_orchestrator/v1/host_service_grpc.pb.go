@@ -19,12 +19,16 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	HostService_AddHost_FullMethodName         = "/ceph_orchestrator.v1.HostService/AddHost"
-	HostService_UpdateHostAddr_FullMethodName  = "/ceph_orchestrator.v1.HostService/UpdateHostAddr"
-	HostService_RemoveHost_FullMethodName      = "/ceph_orchestrator.v1.HostService/RemoveHost"
-	HostService_ListHosts_FullMethodName       = "/ceph_orchestrator.v1.HostService/ListHosts"
-	HostService_AddHostLabel_FullMethodName    = "/ceph_orchestrator.v1.HostService/AddHostLabel"
-	HostService_RemoveHostLabel_FullMethodName = "/ceph_orchestrator.v1.HostService/RemoveHostLabel"
+	HostService_AddHost_FullMethodName              = "/ceph_orchestrator.v1.HostService/AddHost"
+	HostService_UpdateHostAddr_FullMethodName       = "/ceph_orchestrator.v1.HostService/UpdateHostAddr"
+	HostService_RemoveHost_FullMethodName           = "/ceph_orchestrator.v1.HostService/RemoveHost"
+	HostService_ListHosts_FullMethodName            = "/ceph_orchestrator.v1.HostService/ListHosts"
+	HostService_AddHostLabel_FullMethodName         = "/ceph_orchestrator.v1.HostService/AddHostLabel"
+	HostService_RemoveHostLabel_FullMethodName      = "/ceph_orchestrator.v1.HostService/RemoveHostLabel"
+	HostService_HostOkToStop_FullMethodName         = "/ceph_orchestrator.v1.HostService/HostOkToStop"
+	HostService_EnterHostMaintenance_FullMethodName = "/ceph_orchestrator.v1.HostService/EnterHostMaintenance"
+	HostService_ExitHostMaintenance_FullMethodName  = "/ceph_orchestrator.v1.HostService/ExitHostMaintenance"
+	HostService_DrainHost_FullMethodName            = "/ceph_orchestrator.v1.HostService/DrainHost"
 )
 
 // HostServiceClient is the client API for HostService service.
@@ -51,6 +55,26 @@ type HostServiceClient interface {
 	// Remove a label from a host (upstream `remove_host_label`). Removing a label the host
 	// lacks succeeds.
 	RemoveHostLabel(ctx context.Context, in *RemoveHostLabelRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[RemoveHostLabelResponse], error)
+	// Whether every Ceph daemon on a host may be stopped now without making data
+	// unavailable or losing a quorum (upstream `host_ok_to_stop`, `ceph orch host ok-to-stop`):
+	// the cluster's own checks (`ceph mon|osd|mds ok-to-stop`) plus the orchestrator's (not
+	// the last running mgr). An absent host is NOT_FOUND.
+	HostOkToStop(ctx context.Context, in *HostOkToStopRequest, opts ...grpc.CallOption) (*HostOkToStopResponse, error)
+	// Put a host in maintenance (upstream `enter_host_maintenance`, `ceph orch host
+	// maintenance enter`): its OSDs are kept from being marked out (noout), every Ceph daemon
+	// on it is stopped, and it is listed STATUS_MAINTENANCE; the reconciler leaves it alone.
+	// Refused with FAILED_PRECONDITION naming the reasons when HostOkToStop says it is not
+	// safe, unless `force`. A host in maintenance already changes nothing. Result: the host.
+	EnterHostMaintenance(ctx context.Context, in *EnterHostMaintenanceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[EnterHostMaintenanceResponse], error)
+	// Take a host out of maintenance (upstream `exit_host_maintenance`): its daemons are
+	// started again and noout is lifted for its OSDs. A host not in maintenance changes
+	// nothing. Result: the host.
+	ExitHostMaintenance(ctx context.Context, in *ExitHostMaintenanceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ExitHostMaintenanceResponse], error)
+	// Empty a host (upstream `drain_host`, `ceph orch host drain`): it gets the label
+	// `_no_schedule` (placement then never picks it), every daemon on it is removed, its OSDs
+	// through the OSD removal queue (drained first, then purged). Services placed by count
+	// get their daemons elsewhere from the reconciler. Result: the daemons removed.
+	DrainHost(ctx context.Context, in *DrainHostRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[DrainHostResponse], error)
 }
 
 type hostServiceClient struct {
@@ -166,6 +190,73 @@ func (c *hostServiceClient) RemoveHostLabel(ctx context.Context, in *RemoveHostL
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type HostService_RemoveHostLabelClient = grpc.ServerStreamingClient[RemoveHostLabelResponse]
 
+func (c *hostServiceClient) HostOkToStop(ctx context.Context, in *HostOkToStopRequest, opts ...grpc.CallOption) (*HostOkToStopResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(HostOkToStopResponse)
+	err := c.cc.Invoke(ctx, HostService_HostOkToStop_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *hostServiceClient) EnterHostMaintenance(ctx context.Context, in *EnterHostMaintenanceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[EnterHostMaintenanceResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &HostService_ServiceDesc.Streams[5], HostService_EnterHostMaintenance_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[EnterHostMaintenanceRequest, EnterHostMaintenanceResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type HostService_EnterHostMaintenanceClient = grpc.ServerStreamingClient[EnterHostMaintenanceResponse]
+
+func (c *hostServiceClient) ExitHostMaintenance(ctx context.Context, in *ExitHostMaintenanceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ExitHostMaintenanceResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &HostService_ServiceDesc.Streams[6], HostService_ExitHostMaintenance_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[ExitHostMaintenanceRequest, ExitHostMaintenanceResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type HostService_ExitHostMaintenanceClient = grpc.ServerStreamingClient[ExitHostMaintenanceResponse]
+
+func (c *hostServiceClient) DrainHost(ctx context.Context, in *DrainHostRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[DrainHostResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &HostService_ServiceDesc.Streams[7], HostService_DrainHost_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[DrainHostRequest, DrainHostResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type HostService_DrainHostClient = grpc.ServerStreamingClient[DrainHostResponse]
+
 // HostServiceServer is the server API for HostService service.
 // All implementations must embed UnimplementedHostServiceServer
 // for forward compatibility.
@@ -190,6 +281,26 @@ type HostServiceServer interface {
 	// Remove a label from a host (upstream `remove_host_label`). Removing a label the host
 	// lacks succeeds.
 	RemoveHostLabel(*RemoveHostLabelRequest, grpc.ServerStreamingServer[RemoveHostLabelResponse]) error
+	// Whether every Ceph daemon on a host may be stopped now without making data
+	// unavailable or losing a quorum (upstream `host_ok_to_stop`, `ceph orch host ok-to-stop`):
+	// the cluster's own checks (`ceph mon|osd|mds ok-to-stop`) plus the orchestrator's (not
+	// the last running mgr). An absent host is NOT_FOUND.
+	HostOkToStop(context.Context, *HostOkToStopRequest) (*HostOkToStopResponse, error)
+	// Put a host in maintenance (upstream `enter_host_maintenance`, `ceph orch host
+	// maintenance enter`): its OSDs are kept from being marked out (noout), every Ceph daemon
+	// on it is stopped, and it is listed STATUS_MAINTENANCE; the reconciler leaves it alone.
+	// Refused with FAILED_PRECONDITION naming the reasons when HostOkToStop says it is not
+	// safe, unless `force`. A host in maintenance already changes nothing. Result: the host.
+	EnterHostMaintenance(*EnterHostMaintenanceRequest, grpc.ServerStreamingServer[EnterHostMaintenanceResponse]) error
+	// Take a host out of maintenance (upstream `exit_host_maintenance`): its daemons are
+	// started again and noout is lifted for its OSDs. A host not in maintenance changes
+	// nothing. Result: the host.
+	ExitHostMaintenance(*ExitHostMaintenanceRequest, grpc.ServerStreamingServer[ExitHostMaintenanceResponse]) error
+	// Empty a host (upstream `drain_host`, `ceph orch host drain`): it gets the label
+	// `_no_schedule` (placement then never picks it), every daemon on it is removed, its OSDs
+	// through the OSD removal queue (drained first, then purged). Services placed by count
+	// get their daemons elsewhere from the reconciler. Result: the daemons removed.
+	DrainHost(*DrainHostRequest, grpc.ServerStreamingServer[DrainHostResponse]) error
 	mustEmbedUnimplementedHostServiceServer()
 }
 
@@ -217,6 +328,18 @@ func (UnimplementedHostServiceServer) AddHostLabel(*AddHostLabelRequest, grpc.Se
 }
 func (UnimplementedHostServiceServer) RemoveHostLabel(*RemoveHostLabelRequest, grpc.ServerStreamingServer[RemoveHostLabelResponse]) error {
 	return status.Error(codes.Unimplemented, "method RemoveHostLabel not implemented")
+}
+func (UnimplementedHostServiceServer) HostOkToStop(context.Context, *HostOkToStopRequest) (*HostOkToStopResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method HostOkToStop not implemented")
+}
+func (UnimplementedHostServiceServer) EnterHostMaintenance(*EnterHostMaintenanceRequest, grpc.ServerStreamingServer[EnterHostMaintenanceResponse]) error {
+	return status.Error(codes.Unimplemented, "method EnterHostMaintenance not implemented")
+}
+func (UnimplementedHostServiceServer) ExitHostMaintenance(*ExitHostMaintenanceRequest, grpc.ServerStreamingServer[ExitHostMaintenanceResponse]) error {
+	return status.Error(codes.Unimplemented, "method ExitHostMaintenance not implemented")
+}
+func (UnimplementedHostServiceServer) DrainHost(*DrainHostRequest, grpc.ServerStreamingServer[DrainHostResponse]) error {
+	return status.Error(codes.Unimplemented, "method DrainHost not implemented")
 }
 func (UnimplementedHostServiceServer) mustEmbedUnimplementedHostServiceServer() {}
 func (UnimplementedHostServiceServer) testEmbeddedByValue()                     {}
@@ -312,6 +435,57 @@ func _HostService_RemoveHostLabel_Handler(srv interface{}, stream grpc.ServerStr
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type HostService_RemoveHostLabelServer = grpc.ServerStreamingServer[RemoveHostLabelResponse]
 
+func _HostService_HostOkToStop_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(HostOkToStopRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HostServiceServer).HostOkToStop(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: HostService_HostOkToStop_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HostServiceServer).HostOkToStop(ctx, req.(*HostOkToStopRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _HostService_EnterHostMaintenance_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(EnterHostMaintenanceRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(HostServiceServer).EnterHostMaintenance(m, &grpc.GenericServerStream[EnterHostMaintenanceRequest, EnterHostMaintenanceResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type HostService_EnterHostMaintenanceServer = grpc.ServerStreamingServer[EnterHostMaintenanceResponse]
+
+func _HostService_ExitHostMaintenance_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(ExitHostMaintenanceRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(HostServiceServer).ExitHostMaintenance(m, &grpc.GenericServerStream[ExitHostMaintenanceRequest, ExitHostMaintenanceResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type HostService_ExitHostMaintenanceServer = grpc.ServerStreamingServer[ExitHostMaintenanceResponse]
+
+func _HostService_DrainHost_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(DrainHostRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(HostServiceServer).DrainHost(m, &grpc.GenericServerStream[DrainHostRequest, DrainHostResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type HostService_DrainHostServer = grpc.ServerStreamingServer[DrainHostResponse]
+
 // HostService_ServiceDesc is the grpc.ServiceDesc for HostService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -322,6 +496,10 @@ var HostService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListHosts",
 			Handler:    _HostService_ListHosts_Handler,
+		},
+		{
+			MethodName: "HostOkToStop",
+			Handler:    _HostService_HostOkToStop_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
@@ -348,6 +526,21 @@ var HostService_ServiceDesc = grpc.ServiceDesc{
 		{
 			StreamName:    "RemoveHostLabel",
 			Handler:       _HostService_RemoveHostLabel_Handler,
+			ServerStreams: true,
+		},
+		{
+			StreamName:    "EnterHostMaintenance",
+			Handler:       _HostService_EnterHostMaintenance_Handler,
+			ServerStreams: true,
+		},
+		{
+			StreamName:    "ExitHostMaintenance",
+			Handler:       _HostService_ExitHostMaintenance_Handler,
+			ServerStreams: true,
+		},
+		{
+			StreamName:    "DrainHost",
+			Handler:       _HostService_DrainHost_Handler,
 			ServerStreams: true,
 		},
 	},

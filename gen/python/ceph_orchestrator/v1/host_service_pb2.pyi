@@ -37,6 +37,66 @@ class AddHostResponse(_message.Message):
     operation: _operation_pb2.Operation
     def __init__(self, operation: _Optional[_Union[_operation_pb2.Operation, _Mapping]] = ...) -> None: ...
 
+class DrainHostRequest(_message.Message):
+    __slots__ = ["hostname", "request_id"]
+    HOSTNAME_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    hostname: str
+    request_id: str
+    def __init__(self, hostname: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class DrainHostResponse(_message.Message):
+    __slots__ = ["operation"]
+    OPERATION_FIELD_NUMBER: _ClassVar[int]
+    operation: _operation_pb2.Operation
+    def __init__(self, operation: _Optional[_Union[_operation_pb2.Operation, _Mapping]] = ...) -> None: ...
+
+class EnterHostMaintenanceRequest(_message.Message):
+    __slots__ = ["force", "hostname", "request_id"]
+    FORCE_FIELD_NUMBER: _ClassVar[int]
+    HOSTNAME_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    force: bool
+    hostname: str
+    request_id: str
+    def __init__(self, hostname: _Optional[str] = ..., force: bool = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class EnterHostMaintenanceResponse(_message.Message):
+    __slots__ = ["operation"]
+    OPERATION_FIELD_NUMBER: _ClassVar[int]
+    operation: _operation_pb2.Operation
+    def __init__(self, operation: _Optional[_Union[_operation_pb2.Operation, _Mapping]] = ...) -> None: ...
+
+class ExitHostMaintenanceRequest(_message.Message):
+    __slots__ = ["hostname", "request_id"]
+    HOSTNAME_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    hostname: str
+    request_id: str
+    def __init__(self, hostname: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class ExitHostMaintenanceResponse(_message.Message):
+    __slots__ = ["operation"]
+    OPERATION_FIELD_NUMBER: _ClassVar[int]
+    operation: _operation_pb2.Operation
+    def __init__(self, operation: _Optional[_Union[_operation_pb2.Operation, _Mapping]] = ...) -> None: ...
+
+class HostOkToStopRequest(_message.Message):
+    __slots__ = ["hostname"]
+    HOSTNAME_FIELD_NUMBER: _ClassVar[int]
+    hostname: str
+    def __init__(self, hostname: _Optional[str] = ...) -> None: ...
+
+class HostOkToStopResponse(_message.Message):
+    __slots__ = ["daemon_names", "ok", "reasons"]
+    DAEMON_NAMES_FIELD_NUMBER: _ClassVar[int]
+    OK_FIELD_NUMBER: _ClassVar[int]
+    REASONS_FIELD_NUMBER: _ClassVar[int]
+    daemon_names: _containers.RepeatedScalarFieldContainer[str]
+    ok: bool
+    reasons: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, ok: bool = ..., reasons: _Optional[_Iterable[str]] = ..., daemon_names: _Optional[_Iterable[str]] = ...) -> None: ...
+
 class ListHostsRequest(_message.Message):
     __slots__ = ["label", "page_size", "page_token"]
     LABEL_FIELD_NUMBER: _ClassVar[int]

@@ -45,6 +45,26 @@ class HostServiceStub(object):
                 request_serializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.RemoveHostLabelRequest.SerializeToString,
                 response_deserializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.RemoveHostLabelResponse.FromString,
                 )
+        self.HostOkToStop = channel.unary_unary(
+                '/ceph_orchestrator.v1.HostService/HostOkToStop',
+                request_serializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.HostOkToStopRequest.SerializeToString,
+                response_deserializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.HostOkToStopResponse.FromString,
+                )
+        self.EnterHostMaintenance = channel.unary_stream(
+                '/ceph_orchestrator.v1.HostService/EnterHostMaintenance',
+                request_serializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.EnterHostMaintenanceRequest.SerializeToString,
+                response_deserializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.EnterHostMaintenanceResponse.FromString,
+                )
+        self.ExitHostMaintenance = channel.unary_stream(
+                '/ceph_orchestrator.v1.HostService/ExitHostMaintenance',
+                request_serializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.ExitHostMaintenanceRequest.SerializeToString,
+                response_deserializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.ExitHostMaintenanceResponse.FromString,
+                )
+        self.DrainHost = channel.unary_stream(
+                '/ceph_orchestrator.v1.HostService/DrainHost',
+                request_serializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.DrainHostRequest.SerializeToString,
+                response_deserializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.DrainHostResponse.FromString,
+                )
 
 
 class HostServiceServicer(object):
@@ -99,6 +119,46 @@ class HostServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def HostOkToStop(self, request, context):
+        """Whether every Ceph daemon on a host may be stopped now without making data
+        unavailable or losing a quorum (upstream `host_ok_to_stop`, `ceph orch host ok-to-stop`):
+        the cluster's own checks (`ceph mon|osd|mds ok-to-stop`) plus the orchestrator's (not
+        the last running mgr). An absent host is NOT_FOUND.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EnterHostMaintenance(self, request, context):
+        """Put a host in maintenance (upstream `enter_host_maintenance`, `ceph orch host
+        maintenance enter`): its OSDs are kept from being marked out (noout), every Ceph daemon
+        on it is stopped, and it is listed STATUS_MAINTENANCE; the reconciler leaves it alone.
+        Refused with FAILED_PRECONDITION naming the reasons when HostOkToStop says it is not
+        safe, unless `force`. A host in maintenance already changes nothing. Result: the host.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExitHostMaintenance(self, request, context):
+        """Take a host out of maintenance (upstream `exit_host_maintenance`): its daemons are
+        started again and noout is lifted for its OSDs. A host not in maintenance changes
+        nothing. Result: the host.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DrainHost(self, request, context):
+        """Empty a host (upstream `drain_host`, `ceph orch host drain`): it gets the label
+        `_no_schedule` (placement then never picks it), every daemon on it is removed, its OSDs
+        through the OSD removal queue (drained first, then purged). Services placed by count
+        get their daemons elsewhere from the reconciler. Result: the daemons removed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_HostServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -131,6 +191,26 @@ def add_HostServiceServicer_to_server(servicer, server):
                     servicer.RemoveHostLabel,
                     request_deserializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.RemoveHostLabelRequest.FromString,
                     response_serializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.RemoveHostLabelResponse.SerializeToString,
+            ),
+            'HostOkToStop': grpc.unary_unary_rpc_method_handler(
+                    servicer.HostOkToStop,
+                    request_deserializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.HostOkToStopRequest.FromString,
+                    response_serializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.HostOkToStopResponse.SerializeToString,
+            ),
+            'EnterHostMaintenance': grpc.unary_stream_rpc_method_handler(
+                    servicer.EnterHostMaintenance,
+                    request_deserializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.EnterHostMaintenanceRequest.FromString,
+                    response_serializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.EnterHostMaintenanceResponse.SerializeToString,
+            ),
+            'ExitHostMaintenance': grpc.unary_stream_rpc_method_handler(
+                    servicer.ExitHostMaintenance,
+                    request_deserializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.ExitHostMaintenanceRequest.FromString,
+                    response_serializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.ExitHostMaintenanceResponse.SerializeToString,
+            ),
+            'DrainHost': grpc.unary_stream_rpc_method_handler(
+                    servicer.DrainHost,
+                    request_deserializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.DrainHostRequest.FromString,
+                    response_serializer=ceph__orchestrator_dot_v1_dot_host__service__pb2.DrainHostResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -242,5 +322,73 @@ class HostService(object):
         return grpc.experimental.unary_stream(request, target, '/ceph_orchestrator.v1.HostService/RemoveHostLabel',
             ceph__orchestrator_dot_v1_dot_host__service__pb2.RemoveHostLabelRequest.SerializeToString,
             ceph__orchestrator_dot_v1_dot_host__service__pb2.RemoveHostLabelResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def HostOkToStop(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/ceph_orchestrator.v1.HostService/HostOkToStop',
+            ceph__orchestrator_dot_v1_dot_host__service__pb2.HostOkToStopRequest.SerializeToString,
+            ceph__orchestrator_dot_v1_dot_host__service__pb2.HostOkToStopResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def EnterHostMaintenance(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(request, target, '/ceph_orchestrator.v1.HostService/EnterHostMaintenance',
+            ceph__orchestrator_dot_v1_dot_host__service__pb2.EnterHostMaintenanceRequest.SerializeToString,
+            ceph__orchestrator_dot_v1_dot_host__service__pb2.EnterHostMaintenanceResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ExitHostMaintenance(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(request, target, '/ceph_orchestrator.v1.HostService/ExitHostMaintenance',
+            ceph__orchestrator_dot_v1_dot_host__service__pb2.ExitHostMaintenanceRequest.SerializeToString,
+            ceph__orchestrator_dot_v1_dot_host__service__pb2.ExitHostMaintenanceResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def DrainHost(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(request, target, '/ceph_orchestrator.v1.HostService/DrainHost',
+            ceph__orchestrator_dot_v1_dot_host__service__pb2.DrainHostRequest.SerializeToString,
+            ceph__orchestrator_dot_v1_dot_host__service__pb2.DrainHostResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

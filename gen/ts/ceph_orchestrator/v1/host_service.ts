@@ -133,6 +133,66 @@ export interface RemoveHostLabelResponse {
   operation?: Operation | undefined;
 }
 
+/** Ask whether a host's daemons may be stopped. */
+export interface HostOkToStopRequest {
+  /** REQUIRED. The host's name. */
+  hostname: string;
+}
+
+/** Whether a host's daemons may be stopped. */
+export interface HostOkToStopResponse {
+  /** True when every check passed. */
+  ok: boolean;
+  /** Why not, one reason per line (e.g. "mon.a: stopping it would lose quorum"); empty when ok. */
+  reasons: string[];
+  /** The daemons the checks looked at, by name. */
+  daemonNames: string[];
+}
+
+/** Put a host in maintenance. */
+export interface EnterHostMaintenanceRequest {
+  /** REQUIRED. The host's name. */
+  hostname: string;
+  /** Enter even though HostOkToStop says it is not safe. */
+  force: boolean;
+  /** OPTIONAL. As in AddHostRequest. */
+  requestId: string;
+}
+
+/** The state of an EnterHostMaintenance operation. */
+export interface EnterHostMaintenanceResponse {
+  /** The operation's full current state. */
+  operation?: Operation | undefined;
+}
+
+/** Take a host out of maintenance. */
+export interface ExitHostMaintenanceRequest {
+  /** REQUIRED. The host's name. */
+  hostname: string;
+  /** OPTIONAL. As in AddHostRequest. */
+  requestId: string;
+}
+
+/** The state of an ExitHostMaintenance operation. */
+export interface ExitHostMaintenanceResponse {
+  /** The operation's full current state. */
+  operation?: Operation | undefined;
+}
+
+/** Empty a host. */
+export interface DrainHostRequest {
+  /** REQUIRED. The host's name. */
+  hostname: string;
+  /** OPTIONAL. As in AddHostRequest. */
+  requestId: string;
+}
+
+/** The state of a DrainHost operation. */
+export interface DrainHostResponse {
+  /** The operation's full current state. */
+  operation?: Operation | undefined;
+}
+
 function createBaseAddHostRequest(): AddHostRequest {
   return { host: undefined, requestId: "" };
 }
@@ -1205,6 +1265,668 @@ export const RemoveHostLabelResponse: MessageFns<RemoveHostLabelResponse> = {
   },
 };
 
+function createBaseHostOkToStopRequest(): HostOkToStopRequest {
+  return { hostname: "" };
+}
+
+export const HostOkToStopRequest: MessageFns<HostOkToStopRequest> = {
+  encode(message: HostOkToStopRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.hostname !== "") {
+      writer.uint32(10).string(message.hostname);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HostOkToStopRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHostOkToStopRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hostname = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HostOkToStopRequest {
+    return { hostname: isSet(object.hostname) ? globalThis.String(object.hostname) : "" };
+  },
+
+  toJSON(message: HostOkToStopRequest): unknown {
+    const obj: any = {};
+    if (message.hostname !== "") {
+      obj.hostname = message.hostname;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HostOkToStopRequest>, I>>(base?: I): HostOkToStopRequest {
+    return HostOkToStopRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HostOkToStopRequest>, I>>(object: I): HostOkToStopRequest {
+    const message = createBaseHostOkToStopRequest();
+    message.hostname = object.hostname ?? "";
+    return message;
+  },
+};
+
+function createBaseHostOkToStopResponse(): HostOkToStopResponse {
+  return { ok: false, reasons: [], daemonNames: [] };
+}
+
+export const HostOkToStopResponse: MessageFns<HostOkToStopResponse> = {
+  encode(message: HostOkToStopResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ok !== false) {
+      writer.uint32(8).bool(message.ok);
+    }
+    for (const v of message.reasons) {
+      writer.uint32(18).string(v!);
+    }
+    for (const v of message.daemonNames) {
+      writer.uint32(26).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HostOkToStopResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHostOkToStopResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.ok = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reasons.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.daemonNames.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HostOkToStopResponse {
+    return {
+      ok: isSet(object.ok) ? globalThis.Boolean(object.ok) : false,
+      reasons: globalThis.Array.isArray(object?.reasons) ? object.reasons.map((e: any) => globalThis.String(e)) : [],
+      daemonNames: globalThis.Array.isArray(object?.daemonNames)
+        ? object.daemonNames.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.daemon_names)
+        ? object.daemon_names.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: HostOkToStopResponse): unknown {
+    const obj: any = {};
+    if (message.ok !== false) {
+      obj.ok = message.ok;
+    }
+    if (message.reasons?.length) {
+      obj.reasons = message.reasons;
+    }
+    if (message.daemonNames?.length) {
+      obj.daemonNames = message.daemonNames;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HostOkToStopResponse>, I>>(base?: I): HostOkToStopResponse {
+    return HostOkToStopResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HostOkToStopResponse>, I>>(object: I): HostOkToStopResponse {
+    const message = createBaseHostOkToStopResponse();
+    message.ok = object.ok ?? false;
+    message.reasons = object.reasons?.map((e) => e) || [];
+    message.daemonNames = object.daemonNames?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseEnterHostMaintenanceRequest(): EnterHostMaintenanceRequest {
+  return { hostname: "", force: false, requestId: "" };
+}
+
+export const EnterHostMaintenanceRequest: MessageFns<EnterHostMaintenanceRequest> = {
+  encode(message: EnterHostMaintenanceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.hostname !== "") {
+      writer.uint32(10).string(message.hostname);
+    }
+    if (message.force !== false) {
+      writer.uint32(16).bool(message.force);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(26).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EnterHostMaintenanceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEnterHostMaintenanceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hostname = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.force = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EnterHostMaintenanceRequest {
+    return {
+      hostname: isSet(object.hostname) ? globalThis.String(object.hostname) : "",
+      force: isSet(object.force) ? globalThis.Boolean(object.force) : false,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: EnterHostMaintenanceRequest): unknown {
+    const obj: any = {};
+    if (message.hostname !== "") {
+      obj.hostname = message.hostname;
+    }
+    if (message.force !== false) {
+      obj.force = message.force;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EnterHostMaintenanceRequest>, I>>(base?: I): EnterHostMaintenanceRequest {
+    return EnterHostMaintenanceRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EnterHostMaintenanceRequest>, I>>(object: I): EnterHostMaintenanceRequest {
+    const message = createBaseEnterHostMaintenanceRequest();
+    message.hostname = object.hostname ?? "";
+    message.force = object.force ?? false;
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseEnterHostMaintenanceResponse(): EnterHostMaintenanceResponse {
+  return { operation: undefined };
+}
+
+export const EnterHostMaintenanceResponse: MessageFns<EnterHostMaintenanceResponse> = {
+  encode(message: EnterHostMaintenanceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operation !== undefined) {
+      Operation.encode(message.operation, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EnterHostMaintenanceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEnterHostMaintenanceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operation = Operation.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EnterHostMaintenanceResponse {
+    return { operation: isSet(object.operation) ? Operation.fromJSON(object.operation) : undefined };
+  },
+
+  toJSON(message: EnterHostMaintenanceResponse): unknown {
+    const obj: any = {};
+    if (message.operation !== undefined) {
+      obj.operation = Operation.toJSON(message.operation);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EnterHostMaintenanceResponse>, I>>(base?: I): EnterHostMaintenanceResponse {
+    return EnterHostMaintenanceResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EnterHostMaintenanceResponse>, I>>(object: I): EnterHostMaintenanceResponse {
+    const message = createBaseEnterHostMaintenanceResponse();
+    message.operation = (object.operation !== undefined && object.operation !== null)
+      ? Operation.fromPartial(object.operation)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseExitHostMaintenanceRequest(): ExitHostMaintenanceRequest {
+  return { hostname: "", requestId: "" };
+}
+
+export const ExitHostMaintenanceRequest: MessageFns<ExitHostMaintenanceRequest> = {
+  encode(message: ExitHostMaintenanceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.hostname !== "") {
+      writer.uint32(10).string(message.hostname);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(18).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExitHostMaintenanceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExitHostMaintenanceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hostname = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExitHostMaintenanceRequest {
+    return {
+      hostname: isSet(object.hostname) ? globalThis.String(object.hostname) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ExitHostMaintenanceRequest): unknown {
+    const obj: any = {};
+    if (message.hostname !== "") {
+      obj.hostname = message.hostname;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ExitHostMaintenanceRequest>, I>>(base?: I): ExitHostMaintenanceRequest {
+    return ExitHostMaintenanceRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExitHostMaintenanceRequest>, I>>(object: I): ExitHostMaintenanceRequest {
+    const message = createBaseExitHostMaintenanceRequest();
+    message.hostname = object.hostname ?? "";
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseExitHostMaintenanceResponse(): ExitHostMaintenanceResponse {
+  return { operation: undefined };
+}
+
+export const ExitHostMaintenanceResponse: MessageFns<ExitHostMaintenanceResponse> = {
+  encode(message: ExitHostMaintenanceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operation !== undefined) {
+      Operation.encode(message.operation, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExitHostMaintenanceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExitHostMaintenanceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operation = Operation.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExitHostMaintenanceResponse {
+    return { operation: isSet(object.operation) ? Operation.fromJSON(object.operation) : undefined };
+  },
+
+  toJSON(message: ExitHostMaintenanceResponse): unknown {
+    const obj: any = {};
+    if (message.operation !== undefined) {
+      obj.operation = Operation.toJSON(message.operation);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ExitHostMaintenanceResponse>, I>>(base?: I): ExitHostMaintenanceResponse {
+    return ExitHostMaintenanceResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExitHostMaintenanceResponse>, I>>(object: I): ExitHostMaintenanceResponse {
+    const message = createBaseExitHostMaintenanceResponse();
+    message.operation = (object.operation !== undefined && object.operation !== null)
+      ? Operation.fromPartial(object.operation)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDrainHostRequest(): DrainHostRequest {
+  return { hostname: "", requestId: "" };
+}
+
+export const DrainHostRequest: MessageFns<DrainHostRequest> = {
+  encode(message: DrainHostRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.hostname !== "") {
+      writer.uint32(10).string(message.hostname);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(18).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DrainHostRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDrainHostRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hostname = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DrainHostRequest {
+    return {
+      hostname: isSet(object.hostname) ? globalThis.String(object.hostname) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: DrainHostRequest): unknown {
+    const obj: any = {};
+    if (message.hostname !== "") {
+      obj.hostname = message.hostname;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DrainHostRequest>, I>>(base?: I): DrainHostRequest {
+    return DrainHostRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DrainHostRequest>, I>>(object: I): DrainHostRequest {
+    const message = createBaseDrainHostRequest();
+    message.hostname = object.hostname ?? "";
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseDrainHostResponse(): DrainHostResponse {
+  return { operation: undefined };
+}
+
+export const DrainHostResponse: MessageFns<DrainHostResponse> = {
+  encode(message: DrainHostResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operation !== undefined) {
+      Operation.encode(message.operation, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DrainHostResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDrainHostResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operation = Operation.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DrainHostResponse {
+    return { operation: isSet(object.operation) ? Operation.fromJSON(object.operation) : undefined };
+  },
+
+  toJSON(message: DrainHostResponse): unknown {
+    const obj: any = {};
+    if (message.operation !== undefined) {
+      obj.operation = Operation.toJSON(message.operation);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DrainHostResponse>, I>>(base?: I): DrainHostResponse {
+    return DrainHostResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DrainHostResponse>, I>>(object: I): DrainHostResponse {
+    const message = createBaseDrainHostResponse();
+    message.operation = (object.operation !== undefined && object.operation !== null)
+      ? Operation.fromPartial(object.operation)
+      : undefined;
+    return message;
+  },
+};
+
 /** The hosts of the cluster. Writes stream their Operation (see Operation). */
 export type HostServiceService = typeof HostServiceService;
 export const HostServiceService = {
@@ -1287,6 +2009,71 @@ export const HostServiceService = {
       Buffer.from(RemoveHostLabelResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RemoveHostLabelResponse => RemoveHostLabelResponse.decode(value),
   },
+  /**
+   * Whether every Ceph daemon on a host may be stopped now without making data
+   * unavailable or losing a quorum (upstream `host_ok_to_stop`, `ceph orch host ok-to-stop`):
+   * the cluster's own checks (`ceph mon|osd|mds ok-to-stop`) plus the orchestrator's (not
+   * the last running mgr). An absent host is NOT_FOUND.
+   */
+  hostOkToStop: {
+    path: "/ceph_orchestrator.v1.HostService/HostOkToStop" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: HostOkToStopRequest): Buffer => Buffer.from(HostOkToStopRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): HostOkToStopRequest => HostOkToStopRequest.decode(value),
+    responseSerialize: (value: HostOkToStopResponse): Buffer =>
+      Buffer.from(HostOkToStopResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): HostOkToStopResponse => HostOkToStopResponse.decode(value),
+  },
+  /**
+   * Put a host in maintenance (upstream `enter_host_maintenance`, `ceph orch host
+   * maintenance enter`): its OSDs are kept from being marked out (noout), every Ceph daemon
+   * on it is stopped, and it is listed STATUS_MAINTENANCE; the reconciler leaves it alone.
+   * Refused with FAILED_PRECONDITION naming the reasons when HostOkToStop says it is not
+   * safe, unless `force`. A host in maintenance already changes nothing. Result: the host.
+   */
+  enterHostMaintenance: {
+    path: "/ceph_orchestrator.v1.HostService/EnterHostMaintenance" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: EnterHostMaintenanceRequest): Buffer =>
+      Buffer.from(EnterHostMaintenanceRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): EnterHostMaintenanceRequest => EnterHostMaintenanceRequest.decode(value),
+    responseSerialize: (value: EnterHostMaintenanceResponse): Buffer =>
+      Buffer.from(EnterHostMaintenanceResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): EnterHostMaintenanceResponse => EnterHostMaintenanceResponse.decode(value),
+  },
+  /**
+   * Take a host out of maintenance (upstream `exit_host_maintenance`): its daemons are
+   * started again and noout is lifted for its OSDs. A host not in maintenance changes
+   * nothing. Result: the host.
+   */
+  exitHostMaintenance: {
+    path: "/ceph_orchestrator.v1.HostService/ExitHostMaintenance" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: ExitHostMaintenanceRequest): Buffer =>
+      Buffer.from(ExitHostMaintenanceRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ExitHostMaintenanceRequest => ExitHostMaintenanceRequest.decode(value),
+    responseSerialize: (value: ExitHostMaintenanceResponse): Buffer =>
+      Buffer.from(ExitHostMaintenanceResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ExitHostMaintenanceResponse => ExitHostMaintenanceResponse.decode(value),
+  },
+  /**
+   * Empty a host (upstream `drain_host`, `ceph orch host drain`): it gets the label
+   * `_no_schedule` (placement then never picks it), every daemon on it is removed, its OSDs
+   * through the OSD removal queue (drained first, then purged). Services placed by count
+   * get their daemons elsewhere from the reconciler. Result: the daemons removed.
+   */
+  drainHost: {
+    path: "/ceph_orchestrator.v1.HostService/DrainHost" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: DrainHostRequest): Buffer => Buffer.from(DrainHostRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DrainHostRequest => DrainHostRequest.decode(value),
+    responseSerialize: (value: DrainHostResponse): Buffer => Buffer.from(DrainHostResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DrainHostResponse => DrainHostResponse.decode(value),
+  },
 } as const;
 
 export interface HostServiceServer extends UntypedServiceImplementation {
@@ -1316,6 +2103,34 @@ export interface HostServiceServer extends UntypedServiceImplementation {
    * lacks succeeds.
    */
   removeHostLabel: handleServerStreamingCall<RemoveHostLabelRequest, RemoveHostLabelResponse>;
+  /**
+   * Whether every Ceph daemon on a host may be stopped now without making data
+   * unavailable or losing a quorum (upstream `host_ok_to_stop`, `ceph orch host ok-to-stop`):
+   * the cluster's own checks (`ceph mon|osd|mds ok-to-stop`) plus the orchestrator's (not
+   * the last running mgr). An absent host is NOT_FOUND.
+   */
+  hostOkToStop: handleUnaryCall<HostOkToStopRequest, HostOkToStopResponse>;
+  /**
+   * Put a host in maintenance (upstream `enter_host_maintenance`, `ceph orch host
+   * maintenance enter`): its OSDs are kept from being marked out (noout), every Ceph daemon
+   * on it is stopped, and it is listed STATUS_MAINTENANCE; the reconciler leaves it alone.
+   * Refused with FAILED_PRECONDITION naming the reasons when HostOkToStop says it is not
+   * safe, unless `force`. A host in maintenance already changes nothing. Result: the host.
+   */
+  enterHostMaintenance: handleServerStreamingCall<EnterHostMaintenanceRequest, EnterHostMaintenanceResponse>;
+  /**
+   * Take a host out of maintenance (upstream `exit_host_maintenance`): its daemons are
+   * started again and noout is lifted for its OSDs. A host not in maintenance changes
+   * nothing. Result: the host.
+   */
+  exitHostMaintenance: handleServerStreamingCall<ExitHostMaintenanceRequest, ExitHostMaintenanceResponse>;
+  /**
+   * Empty a host (upstream `drain_host`, `ceph orch host drain`): it gets the label
+   * `_no_schedule` (placement then never picks it), every daemon on it is removed, its OSDs
+   * through the OSD removal queue (drained first, then purged). Services placed by count
+   * get their daemons elsewhere from the reconciler. Result: the daemons removed.
+   */
+  drainHost: handleServerStreamingCall<DrainHostRequest, DrainHostResponse>;
 }
 
 export interface HostServiceClient extends Client {
@@ -1393,6 +2208,69 @@ export interface HostServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<RemoveHostLabelResponse>;
+  /**
+   * Whether every Ceph daemon on a host may be stopped now without making data
+   * unavailable or losing a quorum (upstream `host_ok_to_stop`, `ceph orch host ok-to-stop`):
+   * the cluster's own checks (`ceph mon|osd|mds ok-to-stop`) plus the orchestrator's (not
+   * the last running mgr). An absent host is NOT_FOUND.
+   */
+  hostOkToStop(
+    request: HostOkToStopRequest,
+    callback: (error: ServiceError | null, response: HostOkToStopResponse) => void,
+  ): ClientUnaryCall;
+  hostOkToStop(
+    request: HostOkToStopRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: HostOkToStopResponse) => void,
+  ): ClientUnaryCall;
+  hostOkToStop(
+    request: HostOkToStopRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: HostOkToStopResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Put a host in maintenance (upstream `enter_host_maintenance`, `ceph orch host
+   * maintenance enter`): its OSDs are kept from being marked out (noout), every Ceph daemon
+   * on it is stopped, and it is listed STATUS_MAINTENANCE; the reconciler leaves it alone.
+   * Refused with FAILED_PRECONDITION naming the reasons when HostOkToStop says it is not
+   * safe, unless `force`. A host in maintenance already changes nothing. Result: the host.
+   */
+  enterHostMaintenance(
+    request: EnterHostMaintenanceRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<EnterHostMaintenanceResponse>;
+  enterHostMaintenance(
+    request: EnterHostMaintenanceRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<EnterHostMaintenanceResponse>;
+  /**
+   * Take a host out of maintenance (upstream `exit_host_maintenance`): its daemons are
+   * started again and noout is lifted for its OSDs. A host not in maintenance changes
+   * nothing. Result: the host.
+   */
+  exitHostMaintenance(
+    request: ExitHostMaintenanceRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<ExitHostMaintenanceResponse>;
+  exitHostMaintenance(
+    request: ExitHostMaintenanceRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<ExitHostMaintenanceResponse>;
+  /**
+   * Empty a host (upstream `drain_host`, `ceph orch host drain`): it gets the label
+   * `_no_schedule` (placement then never picks it), every daemon on it is removed, its OSDs
+   * through the OSD removal queue (drained first, then purged). Services placed by count
+   * get their daemons elsewhere from the reconciler. Result: the daemons removed.
+   */
+  drainHost(request: DrainHostRequest, options?: Partial<CallOptions>): ClientReadableStream<DrainHostResponse>;
+  drainHost(
+    request: DrainHostRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<DrainHostResponse>;
 }
 
 export const HostServiceClient = makeGenericClientConstructor(
