@@ -8,7 +8,7 @@ import {
   type UpdateStatelessServiceRequest,
 } from "../../gen/ts/ceph_orchestrator/v1/service_service.js";
 import type { ServiceRecord } from "../backend/backend.js";
-import { serviceName } from "../backend/ceph-names.js";
+import { serviceName, typeFromName } from "../backend/ceph-names.js";
 import { nowTimestamp } from "../backend/timestamps.js";
 import type { WritePlan } from "../operations/engine.js";
 import { type Deps, settleAll, stepContext, writePlan } from "./context.js";
@@ -77,16 +77,21 @@ export const removeStatelessService: WriteUseCase<RemoveStatelessServiceRequest>
   plan: async (deps, req) => {
     const existing = (await deps.backend.listServices!()).find((s) => s.serviceName === req.serviceName);
     if (!existing) throw new NotFoundError("service", req.serviceName);
-    if (!STATELESS_TYPES.has(existing.serviceType)) {
+    if (existing.serviceType === ServiceType.SERVICE_TYPE_MON || existing.serviceType === ServiceType.SERVICE_TYPE_MGR) {
       throw new FailedPreconditionError(
         `service/${req.serviceName}`,
-        `'${req.serviceName}' is not a stateless service; it cannot be removed this way`,
+        `the ${req.serviceName} service cannot be removed: the cluster always needs it (place it with UpdateMons or UpdateMgrs, or make it unmanaged)`,
       );
     }
-    return removeStatelessPlan(deps, req, hostsOf(await daemonsOf(deps, req.serviceName)));
+    return removeStatelessPlan(deps, req, isOsdService(req.serviceName) ? [] : hostsOf(await daemonsOf(deps, req.serviceName)));
   },
   rebuild: (deps, req, op) => removeStatelessPlan(deps, req, op.hosts),
 };
+
+/** An OSD service goes as a spec only: its OSDs hold data, and go with RemoveOsds. */
+function isOsdService(name: string): boolean {
+  return typeFromName(name.split(".")[0]!) === ServiceType.SERVICE_TYPE_OSD;
+}
 
 function removeStatelessPlan(deps: Deps, req: RemoveStatelessServiceRequest, hosts: string[]): WritePlan {
   return writePlan(
@@ -95,7 +100,8 @@ function removeStatelessPlan(deps: Deps, req: RemoveStatelessServiceRequest, hos
     `Remove service '${req.serviceName}'`,
     hosts,
     async (run) => {
-      const current = await daemonsOf(deps, req.serviceName);
+      // By its name: a resumed removal may find the spec gone already.
+      const current = isOsdService(req.serviceName) ? [] : await daemonsOf(deps, req.serviceName);
       await settleAll(current.map((d) => run.onHost(d.hostname, d.daemonName, (ctx) => deps.backend.removeDaemon!(ctx, d))));
       run.throwIfCancelled();
       await deps.backend.deleteService!(stepContext(run), req.serviceName);

@@ -325,3 +325,28 @@ describe("the operations of service writes", () => {
     expect([...op.hosts].sort()).toEqual(["node-2", "node-3"]);
   });
 });
+
+describe("RemoveStatelessService of the other services (ceph orch rm)", () => {
+  it("refuses mon and mgr, changing nothing; removes an OSD service's spec and keeps its OSDs", async () => {
+    const api = await start();
+    for (const name of ["mon", "mgr"]) {
+      const e = await refusal(api.removeStatelessService({ serviceName: name }));
+      expect(e).toMatchObject({ code: grpc.status.FAILED_PRECONDITION, messages: [] });
+      expect(e.message).toContain(`the ${name} service cannot be removed`);
+    }
+    expect((await api.listDaemons({ daemonType: T.SERVICE_TYPE_MON })).daemons).toHaveLength(3);
+
+    const created = (await succeeded(api.createOsds({ spec: { serviceId: "extra", hostPattern: "node-2", dataDevices: { paths: ["/dev/sdc"] } } }))).at(-1)!;
+    const osd = created.outcome?.$case === "result" && created.outcome.value.result?.$case === "osds" ? created.outcome.value.result.value.osds[0]! : undefined;
+    expect(osd).toBeDefined();
+    const removed = (await succeeded(api.removeStatelessService({ serviceName: "osd.extra" }))).at(-1)!;
+    expect(removed.outcome?.$case === "result" && removed.outcome.value.result).toEqual({
+      $case: "removedService",
+      value: { serviceName: "osd.extra", daemonNames: [] },
+    });
+    expect((await api.listDaemons({ daemonId: `osd.${osd!.osdId}` })).daemons.map((d) => d.status)).toEqual([DS.STATUS_RUNNING]);
+    // Its OSDs now form a service without a spec: nothing reconciles them.
+    expect((await api.describeServices({ serviceName: "osd.extra" })).services.map((s) => [s.placement, s.details])).toEqual([[undefined, undefined]]);
+    expect(await refusal(api.reconcileService({ serviceName: "osd.extra" }))).toMatchObject({ code: grpc.status.FAILED_PRECONDITION });
+  });
+});

@@ -67,8 +67,10 @@ type ServiceServiceClient interface {
 	// Update a stateless service, e.g. its placement or count (upstream
 	// `update_stateless_service`, `update_mds`, ...). NOT_FOUND when it does not exist.
 	UpdateStatelessService(ctx context.Context, in *UpdateStatelessServiceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[UpdateStatelessServiceResponse], error)
-	// Remove a stateless service and its daemons (upstream `remove_stateless_service`,
-	// `remove_mds`, ...). NOT_FOUND when it does not exist.
+	// Remove a service (upstream `remove_service`, `ceph orch rm`): a stateless service with
+	// its daemons (`remove_mds`, ...); an OSD service's spec only, its OSDs staying (remove
+	// them with RemoveOsds), as cephadm does. The mon and mgr services are refused
+	// (FAILED_PRECONDITION): a cluster always needs them. NOT_FOUND when it does not exist.
 	RemoveStatelessService(ctx context.Context, in *RemoveStatelessServiceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[RemoveStatelessServiceResponse], error)
 	// Bring one service's daemons back to its stored spec now: deploy what is missing,
 	// remove what its placement no longer takes, redeploy daemons that failed, and, for an
@@ -314,8 +316,10 @@ type ServiceServiceServer interface {
 	// Update a stateless service, e.g. its placement or count (upstream
 	// `update_stateless_service`, `update_mds`, ...). NOT_FOUND when it does not exist.
 	UpdateStatelessService(*UpdateStatelessServiceRequest, grpc.ServerStreamingServer[UpdateStatelessServiceResponse]) error
-	// Remove a stateless service and its daemons (upstream `remove_stateless_service`,
-	// `remove_mds`, ...). NOT_FOUND when it does not exist.
+	// Remove a service (upstream `remove_service`, `ceph orch rm`): a stateless service with
+	// its daemons (`remove_mds`, ...); an OSD service's spec only, its OSDs staying (remove
+	// them with RemoveOsds), as cephadm does. The mon and mgr services are refused
+	// (FAILED_PRECONDITION): a cluster always needs them. NOT_FOUND when it does not exist.
 	RemoveStatelessService(*RemoveStatelessServiceRequest, grpc.ServerStreamingServer[RemoveStatelessServiceResponse]) error
 	// Bring one service's daemons back to its stored spec now: deploy what is missing,
 	// remove what its placement no longer takes, redeploy daemons that failed, and, for an

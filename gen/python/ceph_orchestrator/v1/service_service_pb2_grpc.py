@@ -153,8 +153,10 @@ class ServiceServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def RemoveStatelessService(self, request, context):
-        """Remove a stateless service and its daemons (upstream `remove_stateless_service`,
-        `remove_mds`, ...). NOT_FOUND when it does not exist.
+        """Remove a service (upstream `remove_service`, `ceph orch rm`): a stateless service with
+        its daemons (`remove_mds`, ...); an OSD service's spec only, its OSDs staying (remove
+        them with RemoveOsds), as cephadm does. The mon and mgr services are refused
+        (FAILED_PRECONDITION): a cluster always needs them. NOT_FOUND when it does not exist.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

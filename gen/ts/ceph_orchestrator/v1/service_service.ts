@@ -2478,8 +2478,10 @@ export const ServiceServiceService = {
       UpdateStatelessServiceResponse.decode(value),
   },
   /**
-   * Remove a stateless service and its daemons (upstream `remove_stateless_service`,
-   * `remove_mds`, ...). NOT_FOUND when it does not exist.
+   * Remove a service (upstream `remove_service`, `ceph orch rm`): a stateless service with
+   * its daemons (`remove_mds`, ...); an OSD service's spec only, its OSDs staying (remove
+   * them with RemoveOsds), as cephadm does. The mon and mgr services are refused
+   * (FAILED_PRECONDITION): a cluster always needs them. NOT_FOUND when it does not exist.
    */
   removeStatelessService: {
     path: "/ceph_orchestrator.v1.ServiceService/RemoveStatelessService" as const,
@@ -2556,8 +2558,10 @@ export interface ServiceServiceServer extends UntypedServiceImplementation {
    */
   updateStatelessService: handleServerStreamingCall<UpdateStatelessServiceRequest, UpdateStatelessServiceResponse>;
   /**
-   * Remove a stateless service and its daemons (upstream `remove_stateless_service`,
-   * `remove_mds`, ...). NOT_FOUND when it does not exist.
+   * Remove a service (upstream `remove_service`, `ceph orch rm`): a stateless service with
+   * its daemons (`remove_mds`, ...); an OSD service's spec only, its OSDs staying (remove
+   * them with RemoveOsds), as cephadm does. The mon and mgr services are refused
+   * (FAILED_PRECONDITION): a cluster always needs them. NOT_FOUND when it does not exist.
    */
   removeStatelessService: handleServerStreamingCall<RemoveStatelessServiceRequest, RemoveStatelessServiceResponse>;
   /**
@@ -2691,8 +2695,10 @@ export interface ServiceServiceClient extends Client {
     options?: Partial<CallOptions>,
   ): ClientReadableStream<UpdateStatelessServiceResponse>;
   /**
-   * Remove a stateless service and its daemons (upstream `remove_stateless_service`,
-   * `remove_mds`, ...). NOT_FOUND when it does not exist.
+   * Remove a service (upstream `remove_service`, `ceph orch rm`): a stateless service with
+   * its daemons (`remove_mds`, ...); an OSD service's spec only, its OSDs staying (remove
+   * them with RemoveOsds), as cephadm does. The mon and mgr services are refused
+   * (FAILED_PRECONDITION): a cluster always needs them. NOT_FOUND when it does not exist.
    */
   removeStatelessService(
     request: RemoveStatelessServiceRequest,
