@@ -10,7 +10,7 @@ import {
 } from "../../gen/ts/ceph_orchestrator/v1/service_service.js";
 import type { WritePlan } from "../operations/engine.js";
 import { type Deps, settleAll, writePlan } from "./context.js";
-import { FailedPreconditionError, NotFoundError } from "./errors.js";
+import { FailedPreconditionError, NotFoundError, ValidationError } from "./errors.js";
 import { Violations, validateEnum, validateRequestId, validateString } from "./fields.js";
 import { type WriteUseCase, fullName } from "./registry-types.js";
 import { hostsOf } from "./service-placement.js";
@@ -37,10 +37,22 @@ export const serviceAction: WriteUseCase<ServiceActionRequest> = {
 };
 
 export const daemonAction: WriteUseCase<DaemonActionRequest> = {
-  validate: (_deps, req) => validateAction(req.action, "daemon_name", req.daemonName, req.requestId),
+  validate: (_deps, req) => {
+    validateAction(req.action, "daemon_name", req.daemonName, req.requestId);
+    const v = new Violations();
+    v.addAll(validateString(req.version, "version", 64));
+    v.check(req.version === "" || req.action === ServiceAction.SERVICE_ACTION_REDEPLOY, "version", "only with REDEPLOY");
+    v.throwIfAny();
+  },
   plan: async (deps, req) => {
     const daemon = (await deps.backend.listDaemons!(false)).find((d) => d.daemonName === req.daemonName);
     if (!daemon) throw new NotFoundError("daemon", req.daemonName);
+    if (req.version !== "" && !(deps.backend.availableVersions && deps.backend.upgradeDaemon)) {
+      throw new ValidationError([{ field: "version", description: `backend '${deps.backend.name}' cannot run daemons on another version` }]);
+    }
+    if (req.version !== "" && req.version !== daemon.version && !(await deps.backend.availableVersions!()).includes(req.version)) {
+      throw new ValidationError([{ field: "version", description: `'${req.version}' is not a version the cluster can run (see GetAvailableUpgrades)` }]);
+    }
     return daemonActionPlan(deps, req, [daemon.hostname]);
   },
   rebuild: (deps, req, op) => daemonActionPlan(deps, req, op.hosts),
@@ -65,9 +77,15 @@ function actionPlan(
   hosts: string[],
   matches: (d: DaemonDescription) => boolean,
 ): WritePlan {
-  return writePlan(method, req, `${actionName(req.action)} ${what}`, hosts, async (run) => {
+  const version = "version" in req ? req.version : "";
+  return writePlan(method, req, `${actionName(req.action)} ${what}${version ? ` on ${version}` : ""}`, hosts, async (run) => {
     const daemons = (await deps.backend.listDaemons!(false)).filter(matches);
-    await settleAll(daemons.map((d) => run.onHost(d.hostname, d.daemonName, (ctx) => deps.backend.daemonAction!(ctx, d, req.action))));
+    // Redeployed on another version: as an upgrade restarts a daemon (idempotent on a resume).
+    const act = (d: DaemonDescription) =>
+      version && version !== d.version
+        ? run.onHost(d.hostname, d.daemonName, (ctx) => deps.backend.upgradeDaemon!(ctx, d, version))
+        : run.onHost(d.hostname, d.daemonName, (ctx) => deps.backend.daemonAction!(ctx, d, req.action));
+    await settleAll(daemons.map(act));
     return { result: { $case: "daemons", value: { daemonNames: daemons.map((d) => d.daemonName) } } };
   });
 }

@@ -85,7 +85,8 @@ const service: ServiceEntries<typeof ServiceServiceService> = {
   describeServices: read("reader", ["listServices", "listDaemons"], descriptions.describeServices),
   listDaemons: read("reader", ["listDaemons"], descriptions.listDaemons),
   serviceAction: write("operator", ["listDaemons", "daemonAction"], actions.serviceAction),
-  daemonAction: write("operator", ["listDaemons", "daemonAction"], actions.daemonAction),
+  // A version to redeploy on needs the backend's upgrade primitives; a backend without them refuses it.
+  daemonAction: write("operator", ["listDaemons", "daemonAction"], actions.daemonAction, { options: ["version"] }),
   removeDaemons: write("admin", ["listDaemons", "removeDaemon"], actions.removeDaemons),
   updateMons: write("admin", PLACE, placement.updateMons),
   updateMgrs: write("admin", PLACE, placement.updateMgrs),

@@ -152,6 +152,24 @@ describe("DaemonAction and ServiceAction", () => {
   });
 });
 
+describe("DaemonAction REDEPLOY on a version (ceph orch daemon redeploy NAME VERSION)", () => {
+  it("runs the daemon on an available version; refuses an unknown version or one with another action, naming the field", async () => {
+    const api = await start();
+    const target = (await api.getAvailableUpgrades()).versions[0]!;
+    const op = (await succeeded(api.daemonAction({ action: A.SERVICE_ACTION_REDEPLOY, daemonName: "mgr.node-2.lhmqbe", version: target }))).at(-1)!;
+    expect(op.description).toBe(`Redeploy daemon 'mgr.node-2.lhmqbe' on ${target}`);
+    expect(await daemon(api, "mgr.node-2.lhmqbe")).toMatchObject({ version: target, status: DS.STATUS_RUNNING });
+    expect((await daemon(api, "mgr.node-1.xkqvzc")).version).not.toBe(target);
+    for (const [req, field] of [
+      [{ action: A.SERVICE_ACTION_REDEPLOY, daemonName: "mgr.node-1.xkqvzc", version: "99.0.0" }, "version"],
+      [{ action: A.SERVICE_ACTION_RESTART, daemonName: "mgr.node-1.xkqvzc", version: target }, "version"],
+    ] as const) {
+      expect(await refusal(api.daemonAction(req))).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, fields: [field], messages: [] });
+    }
+    expect((await daemon(api, "mgr.node-1.xkqvzc")).version).not.toBe(target);
+  });
+});
+
 describe("RemoveDaemons", () => {
   it("removes the named daemons one at a time; their service stays, with fewer daemons", async () => {
     const api = await start();

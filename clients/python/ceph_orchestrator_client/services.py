@@ -69,12 +69,13 @@ class ServiceCalls(OperationCalls):
         return self._write("ServiceService", "ServiceAction", req, service_service_pb2.ServiceActionResponse,
                            "daemons", operation_pb2.DaemonsActedOn)
 
-    def daemon_action(self, action: str, daemon_name: str,
+    def daemon_action(self, action: str, daemon_name: str, image: Optional[str] = None,
                       request_id: Optional[str] = None) -> Completion[operation_pb2.DaemonsActedOn]:
-        """The same for one daemon, e.g. ``daemon_action("restart", "osd.3")``."""
+        """The same for one daemon, e.g. ``daemon_action("restart", "osd.3")``; with
+        "redeploy", ``image`` is the Ceph version to run it on (upstream's argument)."""
         req = service_service_pb2.DaemonActionRequest(
-            action=self._action(action),
-            daemon_name=daemon_name, request_id=ensure_request_id(request_id))
+            action=self._action(action), daemon_name=daemon_name, version=image or "",
+            request_id=ensure_request_id(request_id))
         return self._write("ServiceService", "DaemonAction", req, service_service_pb2.DaemonActionResponse,
                            "daemons", operation_pb2.DaemonsActedOn)
 

@@ -580,8 +580,8 @@ def test_backend_without_an_rpc_or_an_option(partial_client: OrchestratorClient)
     client = partial_client
     features = client.get_feature_set()
     supported = sorted(name for name, f in features.items() if f["available"])
-    assert supported == sorted(["available", "get_feature_set", "get_hosts", "get_inventory", "list_daemons", "create_osds",
-                                "preview_osds", "get_operation", "list_operations", "watch", "wait", "cancel"])
+    assert supported == sorted(["available", "get_feature_set", "pause", "resume", "get_hosts", "get_inventory", "list_daemons",
+                                "create_osds", "preview_osds", "get_operation", "list_operations", "watch", "wait", "cancel"])
     assert features["add_host"] == {"available": False}
     for call, rpc in [(lambda: client.add_host("p-3"), "HostService.AddHost"),
                       (client.upgrade_status, "UpgradeService.GetUpgradeStatus")]:

@@ -458,7 +458,11 @@ type DaemonActionRequest struct {
 	// REQUIRED. The daemon's name, e.g. "osd.3".
 	DaemonName string `protobuf:"bytes,2,opt,name=daemon_name,json=daemonName,proto3" json:"daemon_name,omitempty"`
 	// OPTIONAL. As in AddHostRequest.
-	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// OPTIONAL, only with REDEPLOY: the Ceph version to run the daemon on from now on, one of
+	// GetAvailableUpgrades' versions or the one it runs (upstream `ceph orch daemon redeploy
+	// NAME [image]`). Empty: the version it runs.
+	Version       string `protobuf:"bytes,4,opt,name=version,proto3" json:"version,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -510,6 +514,13 @@ func (x *DaemonActionRequest) GetDaemonName() string {
 func (x *DaemonActionRequest) GetRequestId() string {
 	if x != nil {
 		return x.RequestId
+	}
+	return ""
+}
+
+func (x *DaemonActionRequest) GetVersion() string {
+	if x != nil {
+		return x.Version
 	}
 	return ""
 }
@@ -1334,13 +1345,14 @@ const file_ceph_orchestrator_v1_service_service_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tR\trequestId\"V\n" +
 	"\x15ServiceActionResponse\x12=\n" +
-	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation\"\x92\x01\n" +
+	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation\"\xac\x01\n" +
 	"\x13DaemonActionRequest\x12;\n" +
 	"\x06action\x18\x01 \x01(\x0e2#.ceph_orchestrator.v1.ServiceActionR\x06action\x12\x1f\n" +
 	"\vdaemon_name\x18\x02 \x01(\tR\n" +
 	"daemonName\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"U\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\x12\x18\n" +
+	"\aversion\x18\x04 \x01(\tR\aversion\"U\n" +
 	"\x14DaemonActionResponse\x12=\n" +
 	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation\"n\n" +
 	"\x14RemoveDaemonsRequest\x12!\n" +

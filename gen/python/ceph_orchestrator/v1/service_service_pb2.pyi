@@ -22,14 +22,16 @@ class AddStatelessServiceResponse(_message.Message):
     def __init__(self, operation: _Optional[_Union[_operation_pb2.Operation, _Mapping]] = ...) -> None: ...
 
 class DaemonActionRequest(_message.Message):
-    __slots__ = ["action", "daemon_name", "request_id"]
+    __slots__ = ["action", "daemon_name", "request_id", "version"]
     ACTION_FIELD_NUMBER: _ClassVar[int]
     DAEMON_NAME_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
     action: _service_pb2.ServiceAction
     daemon_name: str
     request_id: str
-    def __init__(self, action: _Optional[_Union[_service_pb2.ServiceAction, str]] = ..., daemon_name: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+    version: str
+    def __init__(self, action: _Optional[_Union[_service_pb2.ServiceAction, str]] = ..., daemon_name: _Optional[str] = ..., request_id: _Optional[str] = ..., version: _Optional[str] = ...) -> None: ...
 
 class DaemonActionResponse(_message.Message):
     __slots__ = ["operation"]

@@ -116,6 +116,12 @@ export interface DaemonActionRequest {
   daemonName: string;
   /** OPTIONAL. As in AddHostRequest. */
   requestId: string;
+  /**
+   * OPTIONAL, only with REDEPLOY: the Ceph version to run the daemon on from now on, one of
+   * GetAvailableUpgrades' versions or the one it runs (upstream `ceph orch daemon redeploy
+   * NAME [image]`). Empty: the version it runs.
+   */
+  version: string;
 }
 
 /** The state of a DaemonAction operation. */
@@ -990,7 +996,7 @@ export const ServiceActionResponse: MessageFns<ServiceActionResponse> = {
 };
 
 function createBaseDaemonActionRequest(): DaemonActionRequest {
-  return { action: 0, daemonName: "", requestId: "" };
+  return { action: 0, daemonName: "", requestId: "", version: "" };
 }
 
 export const DaemonActionRequest: MessageFns<DaemonActionRequest> = {
@@ -1003,6 +1009,9 @@ export const DaemonActionRequest: MessageFns<DaemonActionRequest> = {
     }
     if (message.requestId !== "") {
       writer.uint32(26).string(message.requestId);
+    }
+    if (message.version !== "") {
+      writer.uint32(34).string(message.version);
     }
     return writer;
   },
@@ -1044,6 +1053,14 @@ export const DaemonActionRequest: MessageFns<DaemonActionRequest> = {
             message.requestId = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.version = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1069,6 +1086,7 @@ export const DaemonActionRequest: MessageFns<DaemonActionRequest> = {
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      version: isSet(object.version) ? globalThis.String(object.version) : "",
     };
   },
 
@@ -1083,6 +1101,9 @@ export const DaemonActionRequest: MessageFns<DaemonActionRequest> = {
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
     }
+    if (message.version !== "") {
+      obj.version = message.version;
+    }
     return obj;
   },
 
@@ -1094,6 +1115,7 @@ export const DaemonActionRequest: MessageFns<DaemonActionRequest> = {
     message.action = object.action ?? 0;
     message.daemonName = object.daemonName ?? "";
     message.requestId = object.requestId ?? "";
+    message.version = object.version ?? "";
     return message;
   },
 };
