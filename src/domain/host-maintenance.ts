@@ -16,7 +16,7 @@ import { type Deps, settleAll, writePlan } from "./context.js";
 import { FailedPreconditionError } from "./errors.js";
 import { Violations, validateHostname, validateRequestId } from "./fields.js";
 import { findHost } from "./hosts.js";
-import { removeOne } from "./osds.js";
+import { removeOne } from "./osd-removal.js";
 import { NO_SCHEDULE_LABEL } from "./placement.js";
 import { type WriteUseCase, fullName } from "./registry-types.js";
 
@@ -141,7 +141,7 @@ function drainPlan(deps: Deps, req: DrainHostRequest): WritePlan {
       run.throwIfCancelled();
       await step(run.onHost(hostname, d.daemonName, (ctx) => deps.backend.removeDaemon!(ctx, d)));
     }
-    await settleAll(osds.map((d) => step(removeOne(deps, run, d, { replace: false, force: false }))));
+    await settleAll(osds.map((d) => step(removeOne(deps, run, d, { replace: false, force: false, zap: false }))));
     return { result: { $case: "daemons", value: { daemonNames: daemons.map((d) => d.daemonName).sort() } } };
   });
 }

@@ -18,6 +18,7 @@ import * as hosts from "./hosts.js";
 import * as inventory from "./inventory.js";
 import * as operations from "./operations.js";
 import { getCapabilities, getStatus, statusWithoutBackend } from "./capabilities.js";
+import * as removal from "./osd-removal.js";
 import * as osds from "./osds.js";
 import { type AnyEntry, type MethodDefinition, type Primitive, type ServiceEntries, fullName, read, write } from "./registry-types.js";
 import * as reconcile from "./reconcile.js";
@@ -117,8 +118,9 @@ const osd: ServiceEntries<typeof OsdServiceService> = {
     osds.replaceOsds,
     { options: osds.DRIVE_GROUP_OPTIONS },
   ),
-  removeOsds: write("admin", REMOVE_OSD, osds.removeOsds),
-  getOsdRemovalStatus: read("reader", REMOVE_OSD, osds.getOsdRemovalStatus),
+  // Zapping needs the backend's zapDevice: a backend without it refuses the option.
+  removeOsds: write("admin", REMOVE_OSD, removal.removeOsds, { options: ["zap"] }),
+  getOsdRemovalStatus: read("reader", REMOVE_OSD, removal.getOsdRemovalStatus),
 };
 
 const upgrade: ServiceEntries<typeof UpgradeServiceService> = {

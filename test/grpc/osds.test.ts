@@ -222,6 +222,17 @@ describe("RemoveOsds", () => {
     expect(await device(api, "node-2", "/dev/sdb")).toMatchObject({ available: true, osdId: -1, lvs: [], rejectedReasons: [] });
   });
 
+  it("zap (osd rm --replace --zap): the destroyed OSD's device is zapped and available again; the queue says so", async () => {
+    const api = await start();
+    expect((await device(api, "node-2", "/dev/sdb")).osdId).toBe(1);
+    const op = (await opsOf(api.removeOsds({ osdIds: [1], replace: true, zap: true, force: true }))).at(-1)!;
+    expect(op.state, op.message).toBe(S.STATE_SUCCEEDED);
+    expect(op.description).toBe("Remove OSDs 1 for replacement, zapping their devices (forced)");
+    expect(removals(op)[0]).toMatchObject({ osdId: 1, state: R.STATE_DONE, replace: true, zap: true, message: "destroyed; its id is kept for a replacement; its devices zapped" });
+    expect(await device(api, "node-2", "/dev/sdb")).toMatchObject({ available: true, lvs: [] });
+    expect((await api.getOsdRemovalStatus()).removals.map((r) => [r.osdId, r.zap])).toEqual([[1, true]]);
+  });
+
   it("force skips the wait for safe-to-destroy; without force a removal waits and can be cancelled", async () => {
     const api = await start({ delays: { drainPerPg: 60_000 } });
     const forced = (await opsOf(api.removeOsds({ osdIds: [0], force: true }))).at(-1)!;

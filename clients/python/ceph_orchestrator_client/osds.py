@@ -36,14 +36,14 @@ class OsdCalls(OperationCalls):
                            "osds", operation_pb2.CreatedOsds)
 
     def remove_osds(self, osd_ids: Iterable[Union[int, str]], replace: bool = False, force: bool = False,
-                    request_id: Optional[str] = None) -> Completion[operation_pb2.OsdRemovals]:
-        """Remove OSDs safely (``replace``: destroy them, keeping their ids). Result:
-        OsdRemovals."""
+                    zap: bool = False, request_id: Optional[str] = None) -> Completion[operation_pb2.OsdRemovals]:
+        """Remove OSDs safely (``replace``: destroy them, keeping their ids; ``zap``: then
+        zap their devices). Result: OsdRemovals."""
         try:
             ids = [int(i) for i in osd_ids]
         except ValueError as err:
             raise invalid("osd_ids", "must be OSD ids: %s" % err) from None
-        req = osd_service_pb2.RemoveOsdsRequest(osd_ids=ids, replace=replace, force=force,
+        req = osd_service_pb2.RemoveOsdsRequest(osd_ids=ids, replace=replace, force=force, zap=zap,
                                                 request_id=ensure_request_id(request_id))
         return self._write("OsdService", "RemoveOsds", req, osd_service_pb2.RemoveOsdsResponse,
                            "osd_removals", operation_pb2.OsdRemovals)

@@ -712,7 +712,9 @@ type OsdRemoval struct {
 	// A description of the stage or the error.
 	Message string `protobuf:"bytes,8,opt,name=message,proto3" json:"message,omitempty"`
 	// The id of the operation that removes it.
-	OperationId   string `protobuf:"bytes,9,opt,name=operation_id,json=operationId,proto3" json:"operation_id,omitempty"`
+	OperationId string `protobuf:"bytes,9,opt,name=operation_id,json=operationId,proto3" json:"operation_id,omitempty"`
+	// Its devices are zapped once it is gone.
+	Zap           bool `protobuf:"varint,10,opt,name=zap,proto3" json:"zap,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -810,6 +812,13 @@ func (x *OsdRemoval) GetOperationId() string {
 	return ""
 }
 
+func (x *OsdRemoval) GetZap() bool {
+	if x != nil {
+		return x.Zap
+	}
+	return false
+}
+
 var File_ceph_orchestrator_v1_osd_proto protoreflect.FileDescriptor
 
 const file_ceph_orchestrator_v1_osd_proto_rawDesc = "" +
@@ -872,7 +881,7 @@ const file_ceph_orchestrator_v1_osd_proto_rawDesc = "" +
 	"\bhostname\x18\x02 \x01(\tR\bhostname\x12\x12\n" +
 	"\x04data\x18\x03 \x01(\tR\x04data\x12\x0e\n" +
 	"\x02db\x18\x04 \x01(\tR\x02db\x12\x10\n" +
-	"\x03wal\x18\x05 \x01(\tR\x03wal\"\xce\x03\n" +
+	"\x03wal\x18\x05 \x01(\tR\x03wal\"\xe0\x03\n" +
 	"\n" +
 	"OsdRemoval\x12\x15\n" +
 	"\x06osd_id\x18\x01 \x01(\x05R\x05osdId\x12\x1a\n" +
@@ -883,7 +892,9 @@ const file_ceph_orchestrator_v1_osd_proto_rawDesc = "" +
 	"\bpg_count\x18\x06 \x01(\x05R\apgCount\x124\n" +
 	"\astarted\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\astarted\x12\x18\n" +
 	"\amessage\x18\b \x01(\tR\amessage\x12!\n" +
-	"\foperation_id\x18\t \x01(\tR\voperationId\"\x90\x01\n" +
+	"\foperation_id\x18\t \x01(\tR\voperationId\x12\x10\n" +
+	"\x03zap\x18\n" +
+	" \x01(\bR\x03zap\"\x90\x01\n" +
 	"\x05State\x12\x15\n" +
 	"\x11STATE_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rSTATE_PENDING\x10\x01\x12\x12\n" +

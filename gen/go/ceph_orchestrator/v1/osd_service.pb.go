@@ -325,7 +325,10 @@ type RemoveOsdsRequest struct {
 	// Do not wait until the OSDs are safe to destroy: data may become unavailable.
 	Force bool `protobuf:"varint,3,opt,name=force,proto3" json:"force,omitempty"`
 	// OPTIONAL. As in AddHostRequest.
-	RequestId     string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	RequestId string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// Zap the OSDs' devices once they are gone (upstream `osd rm --zap`), so that they are
+	// available again (a managed drive group then takes them).
+	Zap           bool `protobuf:"varint,5,opt,name=zap,proto3" json:"zap,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -386,6 +389,13 @@ func (x *RemoveOsdsRequest) GetRequestId() string {
 		return x.RequestId
 	}
 	return ""
+}
+
+func (x *RemoveOsdsRequest) GetZap() bool {
+	if x != nil {
+		return x.Zap
+	}
+	return false
 }
 
 // The state of a RemoveOsds operation.
@@ -537,13 +547,14 @@ const file_ceph_orchestrator_v1_osd_service_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x02 \x01(\tR\trequestId\"T\n" +
 	"\x13ReplaceOsdsResponse\x12=\n" +
-	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation\"{\n" +
+	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation\"\x8d\x01\n" +
 	"\x11RemoveOsdsRequest\x12\x17\n" +
 	"\aosd_ids\x18\x01 \x03(\x05R\x06osdIds\x12\x18\n" +
 	"\areplace\x18\x02 \x01(\bR\areplace\x12\x14\n" +
 	"\x05force\x18\x03 \x01(\bR\x05force\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tR\trequestId\"S\n" +
+	"request_id\x18\x04 \x01(\tR\trequestId\x12\x10\n" +
+	"\x03zap\x18\x05 \x01(\bR\x03zap\"S\n" +
 	"\x12RemoveOsdsResponse\x12=\n" +
 	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation\"\x1c\n" +
 	"\x1aGetOsdRemovalStatusRequest\"[\n" +

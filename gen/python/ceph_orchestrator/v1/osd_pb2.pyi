@@ -98,7 +98,7 @@ class OsdIdList(_message.Message):
     def __init__(self, osd_ids: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class OsdRemoval(_message.Message):
-    __slots__ = ["force", "hostname", "message", "operation_id", "osd_id", "pg_count", "replace", "started", "state"]
+    __slots__ = ["force", "hostname", "message", "operation_id", "osd_id", "pg_count", "replace", "started", "state", "zap"]
     class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = []
     FORCE_FIELD_NUMBER: _ClassVar[int]
@@ -117,6 +117,7 @@ class OsdRemoval(_message.Message):
     STATE_PENDING: OsdRemoval.State
     STATE_STOPPING: OsdRemoval.State
     STATE_UNSPECIFIED: OsdRemoval.State
+    ZAP_FIELD_NUMBER: _ClassVar[int]
     force: bool
     hostname: str
     message: str
@@ -126,7 +127,8 @@ class OsdRemoval(_message.Message):
     replace: bool
     started: _timestamp_pb2.Timestamp
     state: OsdRemoval.State
-    def __init__(self, osd_id: _Optional[int] = ..., hostname: _Optional[str] = ..., state: _Optional[_Union[OsdRemoval.State, str]] = ..., replace: bool = ..., force: bool = ..., pg_count: _Optional[int] = ..., started: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., message: _Optional[str] = ..., operation_id: _Optional[str] = ...) -> None: ...
+    zap: bool
+    def __init__(self, osd_id: _Optional[int] = ..., hostname: _Optional[str] = ..., state: _Optional[_Union[OsdRemoval.State, str]] = ..., replace: bool = ..., force: bool = ..., pg_count: _Optional[int] = ..., started: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., message: _Optional[str] = ..., operation_id: _Optional[str] = ..., zap: bool = ...) -> None: ...
 
 class PlannedOsd(_message.Message):
     __slots__ = ["data", "db", "journal", "osd_id", "size_bytes", "wal"]

@@ -15,7 +15,7 @@ from ceph_orchestrator.v1 import operation_pb2 as ceph__orchestrator_dot_v1_dot_
 from ceph_orchestrator.v1 import osd_pb2 as ceph__orchestrator_dot_v1_dot_osd__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&ceph_orchestrator/v1/osd_service.proto\x12\x14\x63\x65ph_orchestrator.v1\x1a$ceph_orchestrator/v1/operation.proto\x1a\x1e\x63\x65ph_orchestrator/v1/osd.proto\"l\n\x11\x43reateOsdsRequest\x12\x38\n\x04spec\x18\x01 \x01(\x0b\x32$.ceph_orchestrator.v1.DriveGroupSpecR\x04spec\x12\x1d\n\nrequest_id\x18\x02 \x01(\tR\trequestId\"S\n\x12\x43reateOsdsResponse\x12=\n\toperation\x18\x01 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.OperationR\toperation\"N\n\x12PreviewOsdsRequest\x12\x38\n\x04spec\x18\x01 \x01(\x0b\x32$.ceph_orchestrator.v1.DriveGroupSpecR\x04spec\"N\n\x13PreviewOsdsResponse\x12\x37\n\x05hosts\x18\x01 \x03(\x0b\x32!.ceph_orchestrator.v1.OsdHostPlanR\x05hosts\"m\n\x12ReplaceOsdsRequest\x12\x38\n\x04spec\x18\x01 \x01(\x0b\x32$.ceph_orchestrator.v1.DriveGroupSpecR\x04spec\x12\x1d\n\nrequest_id\x18\x02 \x01(\tR\trequestId\"T\n\x13ReplaceOsdsResponse\x12=\n\toperation\x18\x01 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.OperationR\toperation\"{\n\x11RemoveOsdsRequest\x12\x17\n\x07osd_ids\x18\x01 \x03(\x05R\x06osdIds\x12\x18\n\x07replace\x18\x02 \x01(\x08R\x07replace\x12\x14\n\x05\x66orce\x18\x03 \x01(\x08R\x05\x66orce\x12\x1d\n\nrequest_id\x18\x04 \x01(\tR\trequestId\"S\n\x12RemoveOsdsResponse\x12=\n\toperation\x18\x01 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.OperationR\toperation\"\x1c\n\x1aGetOsdRemovalStatusRequest\"[\n\x1bGetOsdRemovalStatusResponse\x12<\n\x08removals\x18\x01 \x03(\x0b\x32 .ceph_orchestrator.v1.OsdRemovalR\x08removals2\x98\x04\n\nOsdService\x12\x61\n\nCreateOsds\x12\'.ceph_orchestrator.v1.CreateOsdsRequest\x1a(.ceph_orchestrator.v1.CreateOsdsResponse0\x01\x12\x62\n\x0bPreviewOsds\x12(.ceph_orchestrator.v1.PreviewOsdsRequest\x1a).ceph_orchestrator.v1.PreviewOsdsResponse\x12\x64\n\x0bReplaceOsds\x12(.ceph_orchestrator.v1.ReplaceOsdsRequest\x1a).ceph_orchestrator.v1.ReplaceOsdsResponse0\x01\x12\x61\n\nRemoveOsds\x12\'.ceph_orchestrator.v1.RemoveOsdsRequest\x1a(.ceph_orchestrator.v1.RemoveOsdsResponse0\x01\x12z\n\x13GetOsdRemovalStatus\x12\x30.ceph_orchestrator.v1.GetOsdRemovalStatusRequest\x1a\x31.ceph_orchestrator.v1.GetOsdRemovalStatusResponseBNZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&ceph_orchestrator/v1/osd_service.proto\x12\x14\x63\x65ph_orchestrator.v1\x1a$ceph_orchestrator/v1/operation.proto\x1a\x1e\x63\x65ph_orchestrator/v1/osd.proto\"l\n\x11\x43reateOsdsRequest\x12\x38\n\x04spec\x18\x01 \x01(\x0b\x32$.ceph_orchestrator.v1.DriveGroupSpecR\x04spec\x12\x1d\n\nrequest_id\x18\x02 \x01(\tR\trequestId\"S\n\x12\x43reateOsdsResponse\x12=\n\toperation\x18\x01 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.OperationR\toperation\"N\n\x12PreviewOsdsRequest\x12\x38\n\x04spec\x18\x01 \x01(\x0b\x32$.ceph_orchestrator.v1.DriveGroupSpecR\x04spec\"N\n\x13PreviewOsdsResponse\x12\x37\n\x05hosts\x18\x01 \x03(\x0b\x32!.ceph_orchestrator.v1.OsdHostPlanR\x05hosts\"m\n\x12ReplaceOsdsRequest\x12\x38\n\x04spec\x18\x01 \x01(\x0b\x32$.ceph_orchestrator.v1.DriveGroupSpecR\x04spec\x12\x1d\n\nrequest_id\x18\x02 \x01(\tR\trequestId\"T\n\x13ReplaceOsdsResponse\x12=\n\toperation\x18\x01 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.OperationR\toperation\"\x8d\x01\n\x11RemoveOsdsRequest\x12\x17\n\x07osd_ids\x18\x01 \x03(\x05R\x06osdIds\x12\x18\n\x07replace\x18\x02 \x01(\x08R\x07replace\x12\x14\n\x05\x66orce\x18\x03 \x01(\x08R\x05\x66orce\x12\x1d\n\nrequest_id\x18\x04 \x01(\tR\trequestId\x12\x10\n\x03zap\x18\x05 \x01(\x08R\x03zap\"S\n\x12RemoveOsdsResponse\x12=\n\toperation\x18\x01 \x01(\x0b\x32\x1f.ceph_orchestrator.v1.OperationR\toperation\"\x1c\n\x1aGetOsdRemovalStatusRequest\"[\n\x1bGetOsdRemovalStatusResponse\x12<\n\x08removals\x18\x01 \x03(\x0b\x32 .ceph_orchestrator.v1.OsdRemovalR\x08removals2\x98\x04\n\nOsdService\x12\x61\n\nCreateOsds\x12\'.ceph_orchestrator.v1.CreateOsdsRequest\x1a(.ceph_orchestrator.v1.CreateOsdsResponse0\x01\x12\x62\n\x0bPreviewOsds\x12(.ceph_orchestrator.v1.PreviewOsdsRequest\x1a).ceph_orchestrator.v1.PreviewOsdsResponse\x12\x64\n\x0bReplaceOsds\x12(.ceph_orchestrator.v1.ReplaceOsdsRequest\x1a).ceph_orchestrator.v1.ReplaceOsdsResponse0\x01\x12\x61\n\nRemoveOsds\x12\'.ceph_orchestrator.v1.RemoveOsdsRequest\x1a(.ceph_orchestrator.v1.RemoveOsdsResponse0\x01\x12z\n\x13GetOsdRemovalStatus\x12\x30.ceph_orchestrator.v1.GetOsdRemovalStatusRequest\x1a\x31.ceph_orchestrator.v1.GetOsdRemovalStatusResponseBNZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ceph_orchestrator.v1.osd_service_pb2', globals())
@@ -35,14 +35,14 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _REPLACEOSDSREQUEST._serialized_end=598
   _REPLACEOSDSRESPONSE._serialized_start=600
   _REPLACEOSDSRESPONSE._serialized_end=684
-  _REMOVEOSDSREQUEST._serialized_start=686
-  _REMOVEOSDSREQUEST._serialized_end=809
-  _REMOVEOSDSRESPONSE._serialized_start=811
-  _REMOVEOSDSRESPONSE._serialized_end=894
-  _GETOSDREMOVALSTATUSREQUEST._serialized_start=896
-  _GETOSDREMOVALSTATUSREQUEST._serialized_end=924
-  _GETOSDREMOVALSTATUSRESPONSE._serialized_start=926
-  _GETOSDREMOVALSTATUSRESPONSE._serialized_end=1017
-  _OSDSERVICE._serialized_start=1020
-  _OSDSERVICE._serialized_end=1556
+  _REMOVEOSDSREQUEST._serialized_start=687
+  _REMOVEOSDSREQUEST._serialized_end=828
+  _REMOVEOSDSRESPONSE._serialized_start=830
+  _REMOVEOSDSRESPONSE._serialized_end=913
+  _GETOSDREMOVALSTATUSREQUEST._serialized_start=915
+  _GETOSDREMOVALSTATUSREQUEST._serialized_end=943
+  _GETOSDREMOVALSTATUSRESPONSE._serialized_start=945
+  _GETOSDREMOVALSTATUSRESPONSE._serialized_end=1036
+  _OSDSERVICE._serialized_start=1039
+  _OSDSERVICE._serialized_end=1575
 # @@protoc_insertion_point(module_scope)

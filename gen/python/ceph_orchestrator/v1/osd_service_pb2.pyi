@@ -44,16 +44,18 @@ class PreviewOsdsResponse(_message.Message):
     def __init__(self, hosts: _Optional[_Iterable[_Union[_osd_pb2.OsdHostPlan, _Mapping]]] = ...) -> None: ...
 
 class RemoveOsdsRequest(_message.Message):
-    __slots__ = ["force", "osd_ids", "replace", "request_id"]
+    __slots__ = ["force", "osd_ids", "replace", "request_id", "zap"]
     FORCE_FIELD_NUMBER: _ClassVar[int]
     OSD_IDS_FIELD_NUMBER: _ClassVar[int]
     REPLACE_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ZAP_FIELD_NUMBER: _ClassVar[int]
     force: bool
     osd_ids: _containers.RepeatedScalarFieldContainer[int]
     replace: bool
     request_id: str
-    def __init__(self, osd_ids: _Optional[_Iterable[int]] = ..., replace: bool = ..., force: bool = ..., request_id: _Optional[str] = ...) -> None: ...
+    zap: bool
+    def __init__(self, osd_ids: _Optional[_Iterable[int]] = ..., replace: bool = ..., force: bool = ..., request_id: _Optional[str] = ..., zap: bool = ...) -> None: ...
 
 class RemoveOsdsResponse(_message.Message):
     __slots__ = ["operation"]

@@ -213,6 +213,8 @@ export interface OsdRemoval {
   message: string;
   /** The id of the operation that removes it. */
   operationId: string;
+  /** Its devices are zapped once it is gone. */
+  zap: boolean;
 }
 
 /** The stages of a removal. */
@@ -1404,6 +1406,7 @@ function createBaseOsdRemoval(): OsdRemoval {
     started: undefined,
     message: "",
     operationId: "",
+    zap: false,
   };
 }
 
@@ -1435,6 +1438,9 @@ export const OsdRemoval: MessageFns<OsdRemoval> = {
     }
     if (message.operationId !== "") {
       writer.uint32(74).string(message.operationId);
+    }
+    if (message.zap !== false) {
+      writer.uint32(80).bool(message.zap);
     }
     return writer;
   },
@@ -1524,6 +1530,14 @@ export const OsdRemoval: MessageFns<OsdRemoval> = {
             message.operationId = reader.string();
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.zap = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1559,6 +1573,7 @@ export const OsdRemoval: MessageFns<OsdRemoval> = {
         : isSet(object.operation_id)
         ? globalThis.String(object.operation_id)
         : "",
+      zap: isSet(object.zap) ? globalThis.Boolean(object.zap) : false,
     };
   },
 
@@ -1591,6 +1606,9 @@ export const OsdRemoval: MessageFns<OsdRemoval> = {
     if (message.operationId !== "") {
       obj.operationId = message.operationId;
     }
+    if (message.zap !== false) {
+      obj.zap = message.zap;
+    }
     return obj;
   },
 
@@ -1610,6 +1628,7 @@ export const OsdRemoval: MessageFns<OsdRemoval> = {
       : undefined;
     message.message = object.message ?? "";
     message.operationId = object.operationId ?? "";
+    message.zap = object.zap ?? false;
     return message;
   },
 };

@@ -81,6 +81,11 @@ export interface RemoveOsdsRequest {
   force: boolean;
   /** OPTIONAL. As in AddHostRequest. */
   requestId: string;
+  /**
+   * Zap the OSDs' devices once they are gone (upstream `osd rm --zap`), so that they are
+   * available again (a managed drive group then takes them).
+   */
+  zap: boolean;
 }
 
 /** The state of a RemoveOsds operation. */
@@ -558,7 +563,7 @@ export const ReplaceOsdsResponse: MessageFns<ReplaceOsdsResponse> = {
 };
 
 function createBaseRemoveOsdsRequest(): RemoveOsdsRequest {
-  return { osdIds: [], replace: false, force: false, requestId: "" };
+  return { osdIds: [], replace: false, force: false, requestId: "", zap: false };
 }
 
 export const RemoveOsdsRequest: MessageFns<RemoveOsdsRequest> = {
@@ -578,6 +583,9 @@ export const RemoveOsdsRequest: MessageFns<RemoveOsdsRequest> = {
     }
     if (message.requestId !== "") {
       writer.uint32(34).string(message.requestId);
+    }
+    if (message.zap !== false) {
+      writer.uint32(40).bool(message.zap);
     }
     return writer;
   },
@@ -637,6 +645,14 @@ export const RemoveOsdsRequest: MessageFns<RemoveOsdsRequest> = {
             message.requestId = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.zap = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -663,6 +679,7 @@ export const RemoveOsdsRequest: MessageFns<RemoveOsdsRequest> = {
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      zap: isSet(object.zap) ? globalThis.Boolean(object.zap) : false,
     };
   },
 
@@ -680,6 +697,9 @@ export const RemoveOsdsRequest: MessageFns<RemoveOsdsRequest> = {
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
     }
+    if (message.zap !== false) {
+      obj.zap = message.zap;
+    }
     return obj;
   },
 
@@ -692,6 +712,7 @@ export const RemoveOsdsRequest: MessageFns<RemoveOsdsRequest> = {
     message.replace = object.replace ?? false;
     message.force = object.force ?? false;
     message.requestId = object.requestId ?? "";
+    message.zap = object.zap ?? false;
     return message;
   },
 };
