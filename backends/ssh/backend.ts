@@ -56,6 +56,7 @@ export function createSshBackend(config: SshConfig, log: Logger): SshBackend {
       "ceph_orchestrator.v1.OsdService.PreviewOsds": OSD_OPTIONS,
       "ceph_orchestrator.v1.ServiceService.AddStatelessService": STATELESS_OPTIONS,
       "ceph_orchestrator.v1.ServiceService.UpdateStatelessService": STATELESS_OPTIONS,
+      "ceph_orchestrator.v1.ServiceService.AddDaemons": STATELESS_OPTIONS,
       // No upgrades yet: a daemon is redeployed on the version it runs.
       "ceph_orchestrator.v1.ServiceService.DaemonAction": ["version"],
     },

@@ -99,20 +99,7 @@ export async function convergeDaemons(deps: Deps, run: OperationRun, record: Ser
   const daemons = await deps.backend.listDaemons!(false);
   const drift = daemonDrift(record, await deps.backend.listHosts(), daemons);
   const ids = new Set(daemons.filter((d) => d.serviceName === record.serviceName).map((d) => d.daemonId));
-  const deploy = (p: HostPlacement) => {
-    const daemonId = p.name || daemonIdFor(record.serviceType, record.serviceId, p.hostname, ids);
-    ids.add(daemonId);
-    return run.onHost(p.hostname, `${typeName(record.serviceType)}.${daemonId}`, (ctx) =>
-      deps.backend.deployDaemon!(ctx, {
-        serviceType: record.serviceType,
-        serviceName: record.serviceName,
-        daemonId,
-        hostname: p.hostname,
-        network: p.network,
-        service: record,
-      }),
-    );
-  };
+  const deploy = (p: HostPlacement) => deployOne(deps, run, record, p, ids);
   const remove = (d: DaemonDescription) => run.onHost(d.hostname, d.daemonName, (ctx) => deps.backend.removeDaemon!(ctx, d));
   const redeploy = (d: DaemonDescription) =>
     run.onHost(d.hostname, d.daemonName, (ctx) => deps.backend.daemonAction!(ctx, d, ServiceAction.SERVICE_ACTION_REDEPLOY));
@@ -137,6 +124,22 @@ export async function convergeDaemons(deps: Deps, run: OperationRun, record: Ser
     run.throwIfCancelled();
     await settleAll(steps.slice(drift.missing.length).map((s) => step(s)));
   }
+}
+
+/** Deploys one daemon of the service where `p` says, under a new id (added to `ids`), as a task of the run. */
+export function deployOne(deps: Deps, run: OperationRun, record: ServiceRecord, p: HostPlacement, ids: Set<string>): Promise<DaemonDescription> {
+  const daemonId = p.name || daemonIdFor(record.serviceType, record.serviceId, p.hostname, ids);
+  ids.add(daemonId);
+  return run.onHost(p.hostname, `${typeName(record.serviceType)}.${daemonId}`, (ctx) =>
+    deps.backend.deployDaemon!(ctx, {
+      serviceType: record.serviceType,
+      serviceName: record.serviceName,
+      daemonId,
+      hostname: p.hostname,
+      network: p.network,
+      service: record,
+    }),
+  );
 }
 
 export const reconcileService: WriteUseCase<ReconcileServiceRequest> = {

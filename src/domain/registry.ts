@@ -12,6 +12,7 @@ import { OsdServiceService } from "../../gen/ts/ceph_orchestrator/v1/osd_service
 import { ServiceServiceService } from "../../gen/ts/ceph_orchestrator/v1/service_service.js";
 import { UpgradeServiceService } from "../../gen/ts/ceph_orchestrator/v1/upgrade_service.js";
 import { API_PACKAGE } from "../contract/descriptors.js";
+import * as daemonAdd from "./daemon-add.js";
 import * as actions from "./daemon-actions.js";
 import * as maintenance from "./host-maintenance.js";
 import * as hosts from "./hosts.js";
@@ -101,6 +102,7 @@ const service: ServiceEntries<typeof ServiceServiceService> = {
     stateless.removeStatelessService,
   ),
   reconcileService: write("admin", ["listServices", "listDaemons", "deployDaemon", "removeDaemon"], reconcile.reconcileService),
+  addDaemons: write("admin", ["listServices", "listDaemons", "deployDaemon"], daemonAdd.addDaemons, { options: STATELESS_OPTIONS }),
 };
 
 const osd: ServiceEntries<typeof OsdServiceService> = {

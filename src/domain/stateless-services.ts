@@ -112,7 +112,7 @@ function removeStatelessPlan(deps: Deps, req: RemoveStatelessServiceRequest, hos
   );
 }
 
-async function validateStatelessSpec(deps: Deps, spec: StatelessServiceSpec | undefined, requestId: string): Promise<void> {
+export async function validateStatelessSpec(deps: Deps, spec: StatelessServiceSpec | undefined, requestId: string): Promise<void> {
   const hosts = await deps.backend.listHosts();
   const v = new Violations();
   v.check(spec !== undefined, "spec", "is required");
@@ -166,7 +166,7 @@ async function validateStatelessSpec(deps: Deps, spec: StatelessServiceSpec | un
   v.throwIfAny();
 }
 
-function toRecord(spec: StatelessServiceSpec): ServiceRecord {
+export function toRecord(spec: StatelessServiceSpec): ServiceRecord {
   return {
     serviceType: spec.serviceType,
     serviceId: spec.serviceId,

@@ -73,6 +73,7 @@ import {
   type ListDaemonsResponse,
   RemoveStatelessServiceRequest,
   ReconcileServiceRequest,
+  AddDaemonsRequest,
   ServiceActionRequest,
   ServiceServiceService,
   UpdateMgrsRequest,
@@ -233,6 +234,10 @@ export class Api {
 
   reconcileService(r: DeepPartial<ReconcileServiceRequest>, o?: CallOpts): OpStream {
     return stream(this.c.services, this.c.services.reconcileService, ReconcileServiceRequest.fromPartial(r), o);
+  }
+
+  addDaemons(r: DeepPartial<AddDaemonsRequest>, o?: CallOpts): OpStream {
+    return stream(this.c.services, this.c.services.addDaemons, AddDaemonsRequest.fromPartial(r), o);
   }
 
   // OsdService
@@ -536,6 +541,7 @@ const REQUEST_TYPES: Record<RpcName, MessageFns> = {
   "ServiceService.UpdateStatelessService": UpdateStatelessServiceRequest,
   "ServiceService.RemoveStatelessService": RemoveStatelessServiceRequest,
   "ServiceService.ReconcileService": ReconcileServiceRequest,
+  "ServiceService.AddDaemons": AddDaemonsRequest,
   "OsdService.CreateOsds": CreateOsdsRequest,
   "OsdService.PreviewOsds": PreviewOsdsRequest,
   "OsdService.ReplaceOsds": ReplaceOsdsRequest,
@@ -593,6 +599,7 @@ export function requestsNamingNothing(host: string): Record<RpcName, unknown> {
     "ServiceService.UpdateStatelessService": { spec: { serviceType: ServiceType.SERVICE_TYPE_MDS, serviceId: absent } },
     "ServiceService.RemoveStatelessService": { serviceName: `mds.${absent}` },
     "ServiceService.ReconcileService": { serviceName: `mds.${absent}` },
+    "ServiceService.AddDaemons": { spec: { serviceType: ServiceType.SERVICE_TYPE_MDS, serviceId: absent, placement: { hosts: [{ hostname: `${absent}-host` }] } } },
     "OsdService.CreateOsds": { spec: drives },
     "OsdService.PreviewOsds": { spec: drives },
     "OsdService.ReplaceOsds": { spec: { ...drives, osdIdClaims: { [host]: { osdIds: [999_999] } } } },

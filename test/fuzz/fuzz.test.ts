@@ -72,6 +72,7 @@ const SEEDS: Record<RpcName, Record<string, unknown>[]> = {
   "ServiceService.UpdateStatelessService": [{ spec: { serviceType: ServiceType.SERVICE_TYPE_MDS, serviceId: "fuzz", placement: { count: 2 } } }],
   "ServiceService.RemoveStatelessService": [{ serviceName: "mds.fuzz" }],
   "ServiceService.ReconcileService": [{ serviceName: "mds.fuzz" }],
+  "ServiceService.AddDaemons": [{ spec: { serviceType: ServiceType.SERVICE_TYPE_MDS, serviceId: "fuzz", placement: { hosts: [{ hostname: "node-1" }] } } }],
   "OsdService.CreateOsds": [{ spec: { hostPattern: "node-1", dataDevices: { paths: ["/dev/sdc"] } } }, { spec: { hostPattern: "node-*", dataDevices: { rotational: true }, dbDevices: { rotational: false, size: "100G:" } } }],
   "OsdService.PreviewOsds": [{ spec: { hostPattern: "node-*", dataDevices: { rotational: true, limit: 2 }, encrypted: true } }],
   "OsdService.ReplaceOsds": [{ spec: { hostPattern: "node-1", dataDevices: { paths: ["/dev/sdb"] }, osdIdClaims: { "node-1": { osdIds: [0] } } } }],

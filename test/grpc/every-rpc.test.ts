@@ -119,6 +119,7 @@ describe("every RPC, in one cluster life cycle", () => {
     await write(api.reconcileService({ serviceName: "mds.cov" }));
     expect((await api.listDaemons({ serviceName: "mds.cov" })).daemons).toHaveLength(2);
     await write(api.removeStatelessService({ serviceName: "mds.cov" }));
+    await write(api.addDaemons({ spec: { serviceType: T.SERVICE_TYPE_MDS, serviceId: "cov", placement: { hosts: [{ hostname: "node-1" }] } } }));
   });
 
   it("OsdService: PreviewOsds, CreateOsds, RemoveOsds, ReplaceOsds, GetOsdRemovalStatus", async () => {

@@ -344,6 +344,39 @@ describe("the operations of service writes", () => {
   });
 });
 
+describe("AddDaemons (ceph orch daemon add)", () => {
+  it("deploys one daemon per named host for a service without a spec or an unmanaged one; refuses a managed one", async () => {
+    const api = await start();
+    const spec = { serviceType: T.SERVICE_TYPE_MDS, serviceId: "hand", placement: { hosts: [{ hostname: "node-1" }, { hostname: "node-2" }] } };
+    const op = (await succeeded(api.addDaemons({ spec }))).at(-1)!;
+    expect(op.description).toBe("Add mds.hand daemons on node-1, node-2");
+    const names = daemonsResult(op);
+    expect(names).toHaveLength(2);
+    expect((await api.listDaemons({ serviceName: "mds.hand" })).daemons.map((d) => [d.hostname, d.status])).toEqual([
+      ["node-1", DS.STATUS_RUNNING],
+      ["node-2", DS.STATUS_RUNNING],
+    ]);
+    // One more by hand, with its own id.
+    await succeeded(api.addDaemons({ spec: { ...spec, placement: { hosts: [{ hostname: "node-1", name: "hand.extra" }] } } }));
+    expect((await api.listDaemons({ serviceName: "mds.hand" })).daemons.map((d) => d.daemonName)).toContain("mds.hand.extra");
+
+    // A managed service: refused, nothing deployed.
+    await succeeded(api.addStatelessService({ spec: { serviceType: T.SERVICE_TYPE_MDS, serviceId: "kept", placement: { hosts: [{ hostname: "node-3" }] } } }));
+    const e = await refusal(api.addDaemons({ spec: { serviceType: T.SERVICE_TYPE_MDS, serviceId: "kept", placement: { hosts: [{ hostname: "node-1" }] } } }));
+    expect(e).toMatchObject({ code: grpc.status.FAILED_PRECONDITION, messages: [] });
+    expect((await api.listDaemons({ serviceName: "mds.kept" })).daemons.map((d) => d.hostname)).toEqual(["node-3"]);
+    // No hosts named, or an unknown one: refused naming the field.
+    expect(await refusal(api.addDaemons({ spec: { serviceType: T.SERVICE_TYPE_MDS, serviceId: "x" } }))).toMatchObject({
+      code: grpc.status.INVALID_ARGUMENT,
+      fields: ["spec.placement.hosts"],
+    });
+    expect(await refusal(api.addDaemons({ spec: { serviceType: T.SERVICE_TYPE_MDS, serviceId: "x", placement: { hosts: [{ hostname: "node-9" }] } } }))).toMatchObject({
+      code: grpc.status.INVALID_ARGUMENT,
+      fields: ["spec.placement.hosts[0].hostname"],
+    });
+  });
+});
+
 describe("RemoveStatelessService of the other services (ceph orch rm)", () => {
   it("refuses mon and mgr, changing nothing; removes an OSD service's spec and keeps its OSDs", async () => {
     const api = await start();

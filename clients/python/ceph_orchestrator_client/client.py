@@ -63,6 +63,7 @@ _FEATURES: Dict[str, Tuple[str, ...]] = {
     "ServiceService.RemoveStatelessService": (
         "remove_stateless_service", "remove_mds", "remove_rgw", "remove_nfs", "remove_iscsi", "remove_rbd_mirror"),
     "ServiceService.ReconcileService": ("reconcile_service",),
+    "ServiceService.AddDaemons": ("add_daemon",),
     "OsdService.CreateOsds": ("create_osds",),
     "OsdService.PreviewOsds": ("preview_osds",),
     "OsdService.ReplaceOsds": ("replace_osds",),

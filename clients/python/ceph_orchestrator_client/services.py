@@ -147,6 +147,15 @@ class ServiceCalls(OperationCalls):
         return self._write("ServiceService", "ReconcileService", req, service_service_pb2.ReconcileServiceResponse,
                            "service", service_pb2.ServiceDescription)
 
+    def add_daemon(self, spec: StatelessSpecLike,
+                   request_id: Optional[str] = None) -> Completion[operation_pb2.DaemonsActedOn]:
+        """Upstream's ``add_daemon``: one daemon of the service on each host of
+        ``spec.placement.hosts``, for a service without a spec or an unmanaged one. Result:
+        the daemons deployed."""
+        req = service_service_pb2.AddDaemonsRequest(spec=to_stateless_spec(spec), request_id=ensure_request_id(request_id))
+        return self._write("ServiceService", "AddDaemons", req, service_service_pb2.AddDaemonsResponse,
+                           "daemons", operation_pb2.DaemonsActedOn)
+
     # ... and upstream's per-type names.
 
     @staticmethod

@@ -524,6 +524,11 @@ def test_reconciliation(client: OrchestratorClient) -> None:
     assert info.value.code == StatusCode.NOT_FOUND
     done(client.remove_mds("idle"))
 
+    added_by_hand = done(client.add_daemon({"service_type": "mds", "service_id": "byhand", "placement": {"hosts": ["node-2"]}}))
+    assert [d.hostname for d in client.list_daemons(service_name="mds.byhand")] == ["node-2"]
+    assert list(added_by_hand.result.daemon_names) == [d.daemon_name for d in client.list_daemons(service_name="mds.byhand")]
+    done(client.remove_daemons(added_by_hand.result.daemon_names))
+
 
 def test_unknown_method_is_not_implemented(client: OrchestratorClient) -> None:
     with pytest.raises(NotImplementedError):

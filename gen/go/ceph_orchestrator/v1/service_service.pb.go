@@ -1306,6 +1306,108 @@ func (x *ReconcileServiceResponse) GetOperation() *Operation {
 	return nil
 }
 
+// Deploy daemons by hand.
+type AddDaemonsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// REQUIRED. The service, as for AddStatelessService; `placement.hosts` REQUIRED: one daemon
+	// on each (its `name`, when set, is the daemon's id).
+	Spec *StatelessServiceSpec `protobuf:"bytes,1,opt,name=spec,proto3" json:"spec,omitempty"`
+	// OPTIONAL. As in AddHostRequest.
+	RequestId     string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddDaemonsRequest) Reset() {
+	*x = AddDaemonsRequest{}
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddDaemonsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddDaemonsRequest) ProtoMessage() {}
+
+func (x *AddDaemonsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddDaemonsRequest.ProtoReflect.Descriptor instead.
+func (*AddDaemonsRequest) Descriptor() ([]byte, []int) {
+	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *AddDaemonsRequest) GetSpec() *StatelessServiceSpec {
+	if x != nil {
+		return x.Spec
+	}
+	return nil
+}
+
+func (x *AddDaemonsRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// The state of an AddDaemons operation.
+type AddDaemonsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The operation's full current state.
+	Operation     *Operation `protobuf:"bytes,1,opt,name=operation,proto3" json:"operation,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddDaemonsResponse) Reset() {
+	*x = AddDaemonsResponse{}
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddDaemonsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddDaemonsResponse) ProtoMessage() {}
+
+func (x *AddDaemonsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ceph_orchestrator_v1_service_service_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddDaemonsResponse.ProtoReflect.Descriptor instead.
+func (*AddDaemonsResponse) Descriptor() ([]byte, []int) {
+	return file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *AddDaemonsResponse) GetOperation() *Operation {
+	if x != nil {
+		return x.Operation
+	}
+	return nil
+}
+
 var File_ceph_orchestrator_v1_service_service_proto protoreflect.FileDescriptor
 
 const file_ceph_orchestrator_v1_service_service_proto_rawDesc = "" +
@@ -1399,7 +1501,14 @@ const file_ceph_orchestrator_v1_service_service_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x02 \x01(\tR\trequestId\"Y\n" +
 	"\x18ReconcileServiceResponse\x12=\n" +
-	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation2\xf1\t\n" +
+	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation\"r\n" +
+	"\x11AddDaemonsRequest\x12>\n" +
+	"\x04spec\x18\x01 \x01(\v2*.ceph_orchestrator.v1.StatelessServiceSpecR\x04spec\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\"S\n" +
+	"\x12AddDaemonsResponse\x12=\n" +
+	"\toperation\x18\x01 \x01(\v2\x1f.ceph_orchestrator.v1.OperationR\toperation2\xd4\n" +
+	"\n" +
 	"\x0eServiceService\x12q\n" +
 	"\x10DescribeServices\x12-.ceph_orchestrator.v1.DescribeServicesRequest\x1a..ceph_orchestrator.v1.DescribeServicesResponse\x12b\n" +
 	"\vListDaemons\x12(.ceph_orchestrator.v1.ListDaemonsRequest\x1a).ceph_orchestrator.v1.ListDaemonsResponse\x12j\n" +
@@ -1413,7 +1522,9 @@ const file_ceph_orchestrator_v1_service_service_proto_rawDesc = "" +
 	"\x13AddStatelessService\x120.ceph_orchestrator.v1.AddStatelessServiceRequest\x1a1.ceph_orchestrator.v1.AddStatelessServiceResponse0\x01\x12\x85\x01\n" +
 	"\x16UpdateStatelessService\x123.ceph_orchestrator.v1.UpdateStatelessServiceRequest\x1a4.ceph_orchestrator.v1.UpdateStatelessServiceResponse0\x01\x12\x85\x01\n" +
 	"\x16RemoveStatelessService\x123.ceph_orchestrator.v1.RemoveStatelessServiceRequest\x1a4.ceph_orchestrator.v1.RemoveStatelessServiceResponse0\x01\x12s\n" +
-	"\x10ReconcileService\x12-.ceph_orchestrator.v1.ReconcileServiceRequest\x1a..ceph_orchestrator.v1.ReconcileServiceResponse0\x01BNZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3"
+	"\x10ReconcileService\x12-.ceph_orchestrator.v1.ReconcileServiceRequest\x1a..ceph_orchestrator.v1.ReconcileServiceResponse0\x01\x12a\n" +
+	"\n" +
+	"AddDaemons\x12'.ceph_orchestrator.v1.AddDaemonsRequest\x1a(.ceph_orchestrator.v1.AddDaemonsResponse0\x01BNZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3"
 
 var (
 	file_ceph_orchestrator_v1_service_service_proto_rawDescOnce sync.Once
@@ -1427,7 +1538,7 @@ func file_ceph_orchestrator_v1_service_service_proto_rawDescGZIP() []byte {
 	return file_ceph_orchestrator_v1_service_service_proto_rawDescData
 }
 
-var file_ceph_orchestrator_v1_service_service_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
+var file_ceph_orchestrator_v1_service_service_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
 var file_ceph_orchestrator_v1_service_service_proto_goTypes = []any{
 	(*DescribeServicesRequest)(nil),        // 0: ceph_orchestrator.v1.DescribeServicesRequest
 	(*DescribeServicesResponse)(nil),       // 1: ceph_orchestrator.v1.DescribeServicesResponse
@@ -1451,61 +1562,67 @@ var file_ceph_orchestrator_v1_service_service_proto_goTypes = []any{
 	(*RemoveStatelessServiceResponse)(nil), // 19: ceph_orchestrator.v1.RemoveStatelessServiceResponse
 	(*ReconcileServiceRequest)(nil),        // 20: ceph_orchestrator.v1.ReconcileServiceRequest
 	(*ReconcileServiceResponse)(nil),       // 21: ceph_orchestrator.v1.ReconcileServiceResponse
-	(ServiceType)(0),                       // 22: ceph_orchestrator.v1.ServiceType
-	(*ServiceDescription)(nil),             // 23: ceph_orchestrator.v1.ServiceDescription
-	(*DaemonDescription)(nil),              // 24: ceph_orchestrator.v1.DaemonDescription
-	(ServiceAction)(0),                     // 25: ceph_orchestrator.v1.ServiceAction
-	(*Operation)(nil),                      // 26: ceph_orchestrator.v1.Operation
-	(*Placement)(nil),                      // 27: ceph_orchestrator.v1.Placement
-	(*StatelessServiceSpec)(nil),           // 28: ceph_orchestrator.v1.StatelessServiceSpec
+	(*AddDaemonsRequest)(nil),              // 22: ceph_orchestrator.v1.AddDaemonsRequest
+	(*AddDaemonsResponse)(nil),             // 23: ceph_orchestrator.v1.AddDaemonsResponse
+	(ServiceType)(0),                       // 24: ceph_orchestrator.v1.ServiceType
+	(*ServiceDescription)(nil),             // 25: ceph_orchestrator.v1.ServiceDescription
+	(*DaemonDescription)(nil),              // 26: ceph_orchestrator.v1.DaemonDescription
+	(ServiceAction)(0),                     // 27: ceph_orchestrator.v1.ServiceAction
+	(*Operation)(nil),                      // 28: ceph_orchestrator.v1.Operation
+	(*Placement)(nil),                      // 29: ceph_orchestrator.v1.Placement
+	(*StatelessServiceSpec)(nil),           // 30: ceph_orchestrator.v1.StatelessServiceSpec
 }
 var file_ceph_orchestrator_v1_service_service_proto_depIdxs = []int32{
-	22, // 0: ceph_orchestrator.v1.DescribeServicesRequest.service_type:type_name -> ceph_orchestrator.v1.ServiceType
-	23, // 1: ceph_orchestrator.v1.DescribeServicesResponse.services:type_name -> ceph_orchestrator.v1.ServiceDescription
-	22, // 2: ceph_orchestrator.v1.ListDaemonsRequest.daemon_type:type_name -> ceph_orchestrator.v1.ServiceType
-	24, // 3: ceph_orchestrator.v1.ListDaemonsResponse.daemons:type_name -> ceph_orchestrator.v1.DaemonDescription
-	25, // 4: ceph_orchestrator.v1.ServiceActionRequest.action:type_name -> ceph_orchestrator.v1.ServiceAction
-	26, // 5: ceph_orchestrator.v1.ServiceActionResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	25, // 6: ceph_orchestrator.v1.DaemonActionRequest.action:type_name -> ceph_orchestrator.v1.ServiceAction
-	26, // 7: ceph_orchestrator.v1.DaemonActionResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	26, // 8: ceph_orchestrator.v1.RemoveDaemonsResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	27, // 9: ceph_orchestrator.v1.UpdateMonsRequest.placement:type_name -> ceph_orchestrator.v1.Placement
-	26, // 10: ceph_orchestrator.v1.UpdateMonsResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	27, // 11: ceph_orchestrator.v1.UpdateMgrsRequest.placement:type_name -> ceph_orchestrator.v1.Placement
-	26, // 12: ceph_orchestrator.v1.UpdateMgrsResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	28, // 13: ceph_orchestrator.v1.AddStatelessServiceRequest.spec:type_name -> ceph_orchestrator.v1.StatelessServiceSpec
-	26, // 14: ceph_orchestrator.v1.AddStatelessServiceResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	28, // 15: ceph_orchestrator.v1.UpdateStatelessServiceRequest.spec:type_name -> ceph_orchestrator.v1.StatelessServiceSpec
-	26, // 16: ceph_orchestrator.v1.UpdateStatelessServiceResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	26, // 17: ceph_orchestrator.v1.RemoveStatelessServiceResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	26, // 18: ceph_orchestrator.v1.ReconcileServiceResponse.operation:type_name -> ceph_orchestrator.v1.Operation
-	0,  // 19: ceph_orchestrator.v1.ServiceService.DescribeServices:input_type -> ceph_orchestrator.v1.DescribeServicesRequest
-	2,  // 20: ceph_orchestrator.v1.ServiceService.ListDaemons:input_type -> ceph_orchestrator.v1.ListDaemonsRequest
-	4,  // 21: ceph_orchestrator.v1.ServiceService.ServiceAction:input_type -> ceph_orchestrator.v1.ServiceActionRequest
-	6,  // 22: ceph_orchestrator.v1.ServiceService.DaemonAction:input_type -> ceph_orchestrator.v1.DaemonActionRequest
-	8,  // 23: ceph_orchestrator.v1.ServiceService.RemoveDaemons:input_type -> ceph_orchestrator.v1.RemoveDaemonsRequest
-	10, // 24: ceph_orchestrator.v1.ServiceService.UpdateMons:input_type -> ceph_orchestrator.v1.UpdateMonsRequest
-	12, // 25: ceph_orchestrator.v1.ServiceService.UpdateMgrs:input_type -> ceph_orchestrator.v1.UpdateMgrsRequest
-	14, // 26: ceph_orchestrator.v1.ServiceService.AddStatelessService:input_type -> ceph_orchestrator.v1.AddStatelessServiceRequest
-	16, // 27: ceph_orchestrator.v1.ServiceService.UpdateStatelessService:input_type -> ceph_orchestrator.v1.UpdateStatelessServiceRequest
-	18, // 28: ceph_orchestrator.v1.ServiceService.RemoveStatelessService:input_type -> ceph_orchestrator.v1.RemoveStatelessServiceRequest
-	20, // 29: ceph_orchestrator.v1.ServiceService.ReconcileService:input_type -> ceph_orchestrator.v1.ReconcileServiceRequest
-	1,  // 30: ceph_orchestrator.v1.ServiceService.DescribeServices:output_type -> ceph_orchestrator.v1.DescribeServicesResponse
-	3,  // 31: ceph_orchestrator.v1.ServiceService.ListDaemons:output_type -> ceph_orchestrator.v1.ListDaemonsResponse
-	5,  // 32: ceph_orchestrator.v1.ServiceService.ServiceAction:output_type -> ceph_orchestrator.v1.ServiceActionResponse
-	7,  // 33: ceph_orchestrator.v1.ServiceService.DaemonAction:output_type -> ceph_orchestrator.v1.DaemonActionResponse
-	9,  // 34: ceph_orchestrator.v1.ServiceService.RemoveDaemons:output_type -> ceph_orchestrator.v1.RemoveDaemonsResponse
-	11, // 35: ceph_orchestrator.v1.ServiceService.UpdateMons:output_type -> ceph_orchestrator.v1.UpdateMonsResponse
-	13, // 36: ceph_orchestrator.v1.ServiceService.UpdateMgrs:output_type -> ceph_orchestrator.v1.UpdateMgrsResponse
-	15, // 37: ceph_orchestrator.v1.ServiceService.AddStatelessService:output_type -> ceph_orchestrator.v1.AddStatelessServiceResponse
-	17, // 38: ceph_orchestrator.v1.ServiceService.UpdateStatelessService:output_type -> ceph_orchestrator.v1.UpdateStatelessServiceResponse
-	19, // 39: ceph_orchestrator.v1.ServiceService.RemoveStatelessService:output_type -> ceph_orchestrator.v1.RemoveStatelessServiceResponse
-	21, // 40: ceph_orchestrator.v1.ServiceService.ReconcileService:output_type -> ceph_orchestrator.v1.ReconcileServiceResponse
-	30, // [30:41] is the sub-list for method output_type
-	19, // [19:30] is the sub-list for method input_type
-	19, // [19:19] is the sub-list for extension type_name
-	19, // [19:19] is the sub-list for extension extendee
-	0,  // [0:19] is the sub-list for field type_name
+	24, // 0: ceph_orchestrator.v1.DescribeServicesRequest.service_type:type_name -> ceph_orchestrator.v1.ServiceType
+	25, // 1: ceph_orchestrator.v1.DescribeServicesResponse.services:type_name -> ceph_orchestrator.v1.ServiceDescription
+	24, // 2: ceph_orchestrator.v1.ListDaemonsRequest.daemon_type:type_name -> ceph_orchestrator.v1.ServiceType
+	26, // 3: ceph_orchestrator.v1.ListDaemonsResponse.daemons:type_name -> ceph_orchestrator.v1.DaemonDescription
+	27, // 4: ceph_orchestrator.v1.ServiceActionRequest.action:type_name -> ceph_orchestrator.v1.ServiceAction
+	28, // 5: ceph_orchestrator.v1.ServiceActionResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	27, // 6: ceph_orchestrator.v1.DaemonActionRequest.action:type_name -> ceph_orchestrator.v1.ServiceAction
+	28, // 7: ceph_orchestrator.v1.DaemonActionResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	28, // 8: ceph_orchestrator.v1.RemoveDaemonsResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	29, // 9: ceph_orchestrator.v1.UpdateMonsRequest.placement:type_name -> ceph_orchestrator.v1.Placement
+	28, // 10: ceph_orchestrator.v1.UpdateMonsResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	29, // 11: ceph_orchestrator.v1.UpdateMgrsRequest.placement:type_name -> ceph_orchestrator.v1.Placement
+	28, // 12: ceph_orchestrator.v1.UpdateMgrsResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	30, // 13: ceph_orchestrator.v1.AddStatelessServiceRequest.spec:type_name -> ceph_orchestrator.v1.StatelessServiceSpec
+	28, // 14: ceph_orchestrator.v1.AddStatelessServiceResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	30, // 15: ceph_orchestrator.v1.UpdateStatelessServiceRequest.spec:type_name -> ceph_orchestrator.v1.StatelessServiceSpec
+	28, // 16: ceph_orchestrator.v1.UpdateStatelessServiceResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	28, // 17: ceph_orchestrator.v1.RemoveStatelessServiceResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	28, // 18: ceph_orchestrator.v1.ReconcileServiceResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	30, // 19: ceph_orchestrator.v1.AddDaemonsRequest.spec:type_name -> ceph_orchestrator.v1.StatelessServiceSpec
+	28, // 20: ceph_orchestrator.v1.AddDaemonsResponse.operation:type_name -> ceph_orchestrator.v1.Operation
+	0,  // 21: ceph_orchestrator.v1.ServiceService.DescribeServices:input_type -> ceph_orchestrator.v1.DescribeServicesRequest
+	2,  // 22: ceph_orchestrator.v1.ServiceService.ListDaemons:input_type -> ceph_orchestrator.v1.ListDaemonsRequest
+	4,  // 23: ceph_orchestrator.v1.ServiceService.ServiceAction:input_type -> ceph_orchestrator.v1.ServiceActionRequest
+	6,  // 24: ceph_orchestrator.v1.ServiceService.DaemonAction:input_type -> ceph_orchestrator.v1.DaemonActionRequest
+	8,  // 25: ceph_orchestrator.v1.ServiceService.RemoveDaemons:input_type -> ceph_orchestrator.v1.RemoveDaemonsRequest
+	10, // 26: ceph_orchestrator.v1.ServiceService.UpdateMons:input_type -> ceph_orchestrator.v1.UpdateMonsRequest
+	12, // 27: ceph_orchestrator.v1.ServiceService.UpdateMgrs:input_type -> ceph_orchestrator.v1.UpdateMgrsRequest
+	14, // 28: ceph_orchestrator.v1.ServiceService.AddStatelessService:input_type -> ceph_orchestrator.v1.AddStatelessServiceRequest
+	16, // 29: ceph_orchestrator.v1.ServiceService.UpdateStatelessService:input_type -> ceph_orchestrator.v1.UpdateStatelessServiceRequest
+	18, // 30: ceph_orchestrator.v1.ServiceService.RemoveStatelessService:input_type -> ceph_orchestrator.v1.RemoveStatelessServiceRequest
+	20, // 31: ceph_orchestrator.v1.ServiceService.ReconcileService:input_type -> ceph_orchestrator.v1.ReconcileServiceRequest
+	22, // 32: ceph_orchestrator.v1.ServiceService.AddDaemons:input_type -> ceph_orchestrator.v1.AddDaemonsRequest
+	1,  // 33: ceph_orchestrator.v1.ServiceService.DescribeServices:output_type -> ceph_orchestrator.v1.DescribeServicesResponse
+	3,  // 34: ceph_orchestrator.v1.ServiceService.ListDaemons:output_type -> ceph_orchestrator.v1.ListDaemonsResponse
+	5,  // 35: ceph_orchestrator.v1.ServiceService.ServiceAction:output_type -> ceph_orchestrator.v1.ServiceActionResponse
+	7,  // 36: ceph_orchestrator.v1.ServiceService.DaemonAction:output_type -> ceph_orchestrator.v1.DaemonActionResponse
+	9,  // 37: ceph_orchestrator.v1.ServiceService.RemoveDaemons:output_type -> ceph_orchestrator.v1.RemoveDaemonsResponse
+	11, // 38: ceph_orchestrator.v1.ServiceService.UpdateMons:output_type -> ceph_orchestrator.v1.UpdateMonsResponse
+	13, // 39: ceph_orchestrator.v1.ServiceService.UpdateMgrs:output_type -> ceph_orchestrator.v1.UpdateMgrsResponse
+	15, // 40: ceph_orchestrator.v1.ServiceService.AddStatelessService:output_type -> ceph_orchestrator.v1.AddStatelessServiceResponse
+	17, // 41: ceph_orchestrator.v1.ServiceService.UpdateStatelessService:output_type -> ceph_orchestrator.v1.UpdateStatelessServiceResponse
+	19, // 42: ceph_orchestrator.v1.ServiceService.RemoveStatelessService:output_type -> ceph_orchestrator.v1.RemoveStatelessServiceResponse
+	21, // 43: ceph_orchestrator.v1.ServiceService.ReconcileService:output_type -> ceph_orchestrator.v1.ReconcileServiceResponse
+	23, // 44: ceph_orchestrator.v1.ServiceService.AddDaemons:output_type -> ceph_orchestrator.v1.AddDaemonsResponse
+	33, // [33:45] is the sub-list for method output_type
+	21, // [21:33] is the sub-list for method input_type
+	21, // [21:21] is the sub-list for extension type_name
+	21, // [21:21] is the sub-list for extension extendee
+	0,  // [0:21] is the sub-list for field type_name
 }
 
 func init() { file_ceph_orchestrator_v1_service_service_proto_init() }
@@ -1521,7 +1638,7 @@ func file_ceph_orchestrator_v1_service_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ceph_orchestrator_v1_service_service_proto_rawDesc), len(file_ceph_orchestrator_v1_service_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   22,
+			NumMessages:   24,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -30,6 +30,7 @@ const (
 	ServiceService_UpdateStatelessService_FullMethodName = "/ceph_orchestrator.v1.ServiceService/UpdateStatelessService"
 	ServiceService_RemoveStatelessService_FullMethodName = "/ceph_orchestrator.v1.ServiceService/RemoveStatelessService"
 	ServiceService_ReconcileService_FullMethodName       = "/ceph_orchestrator.v1.ServiceService/ReconcileService"
+	ServiceService_AddDaemons_FullMethodName             = "/ceph_orchestrator.v1.ServiceService/AddDaemons"
 )
 
 // ServiceServiceClient is the client API for ServiceService service.
@@ -80,6 +81,12 @@ type ServiceServiceClient interface {
 	// Errors: NOT_FOUND (no such service), FAILED_PRECONDITION (the service is unmanaged, or
 	// has no stored placement).
 	ReconcileService(ctx context.Context, in *ReconcileServiceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ReconcileServiceResponse], error)
+	// Deploy one daemon of a stateless service on each host of `spec.placement.hosts`,
+	// beside what placement decides (upstream `add_daemon`, `ceph orch daemon add mds|rgw|...`).
+	// For a service that has no spec, or an unmanaged one, as cephadm advises: a managed
+	// service is refused (FAILED_PRECONDITION), since its reconciler would remove them. The
+	// spec is not recorded. Result: the daemons deployed.
+	AddDaemons(ctx context.Context, in *AddDaemonsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[AddDaemonsResponse], error)
 }
 
 type serviceServiceClient struct {
@@ -281,6 +288,25 @@ func (c *serviceServiceClient) ReconcileService(ctx context.Context, in *Reconci
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type ServiceService_ReconcileServiceClient = grpc.ServerStreamingClient[ReconcileServiceResponse]
 
+func (c *serviceServiceClient) AddDaemons(ctx context.Context, in *AddDaemonsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[AddDaemonsResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &ServiceService_ServiceDesc.Streams[9], ServiceService_AddDaemons_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[AddDaemonsRequest, AddDaemonsResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type ServiceService_AddDaemonsClient = grpc.ServerStreamingClient[AddDaemonsResponse]
+
 // ServiceServiceServer is the server API for ServiceService service.
 // All implementations must embed UnimplementedServiceServiceServer
 // for forward compatibility.
@@ -329,6 +355,12 @@ type ServiceServiceServer interface {
 	// Errors: NOT_FOUND (no such service), FAILED_PRECONDITION (the service is unmanaged, or
 	// has no stored placement).
 	ReconcileService(*ReconcileServiceRequest, grpc.ServerStreamingServer[ReconcileServiceResponse]) error
+	// Deploy one daemon of a stateless service on each host of `spec.placement.hosts`,
+	// beside what placement decides (upstream `add_daemon`, `ceph orch daemon add mds|rgw|...`).
+	// For a service that has no spec, or an unmanaged one, as cephadm advises: a managed
+	// service is refused (FAILED_PRECONDITION), since its reconciler would remove them. The
+	// spec is not recorded. Result: the daemons deployed.
+	AddDaemons(*AddDaemonsRequest, grpc.ServerStreamingServer[AddDaemonsResponse]) error
 	mustEmbedUnimplementedServiceServiceServer()
 }
 
@@ -371,6 +403,9 @@ func (UnimplementedServiceServiceServer) RemoveStatelessService(*RemoveStateless
 }
 func (UnimplementedServiceServiceServer) ReconcileService(*ReconcileServiceRequest, grpc.ServerStreamingServer[ReconcileServiceResponse]) error {
 	return status.Error(codes.Unimplemented, "method ReconcileService not implemented")
+}
+func (UnimplementedServiceServiceServer) AddDaemons(*AddDaemonsRequest, grpc.ServerStreamingServer[AddDaemonsResponse]) error {
+	return status.Error(codes.Unimplemented, "method AddDaemons not implemented")
 }
 func (UnimplementedServiceServiceServer) mustEmbedUnimplementedServiceServiceServer() {}
 func (UnimplementedServiceServiceServer) testEmbeddedByValue()                        {}
@@ -528,6 +563,17 @@ func _ServiceService_ReconcileService_Handler(srv interface{}, stream grpc.Serve
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type ServiceService_ReconcileServiceServer = grpc.ServerStreamingServer[ReconcileServiceResponse]
 
+func _ServiceService_AddDaemons_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(AddDaemonsRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(ServiceServiceServer).AddDaemons(m, &grpc.GenericServerStream[AddDaemonsRequest, AddDaemonsResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type ServiceService_AddDaemonsServer = grpc.ServerStreamingServer[AddDaemonsResponse]
+
 // ServiceService_ServiceDesc is the grpc.ServiceDesc for ServiceService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -588,6 +634,11 @@ var ServiceService_ServiceDesc = grpc.ServiceDesc{
 		{
 			StreamName:    "ReconcileService",
 			Handler:       _ServiceService_ReconcileService_Handler,
+			ServerStreams: true,
+		},
+		{
+			StreamName:    "AddDaemons",
+			Handler:       _ServiceService_AddDaemons_Handler,
 			ServerStreams: true,
 		},
 	},

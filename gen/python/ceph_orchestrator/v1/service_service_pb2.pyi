@@ -7,6 +7,20 @@ from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Map
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class AddDaemonsRequest(_message.Message):
+    __slots__ = ["request_id", "spec"]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    SPEC_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    spec: _service_pb2.StatelessServiceSpec
+    def __init__(self, spec: _Optional[_Union[_service_pb2.StatelessServiceSpec, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class AddDaemonsResponse(_message.Message):
+    __slots__ = ["operation"]
+    OPERATION_FIELD_NUMBER: _ClassVar[int]
+    operation: _operation_pb2.Operation
+    def __init__(self, operation: _Optional[_Union[_operation_pb2.Operation, _Mapping]] = ...) -> None: ...
+
 class AddStatelessServiceRequest(_message.Message):
     __slots__ = ["request_id", "spec"]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]

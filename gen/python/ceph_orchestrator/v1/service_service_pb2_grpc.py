@@ -72,6 +72,11 @@ class ServiceServiceStub(object):
                 request_serializer=ceph__orchestrator_dot_v1_dot_service__service__pb2.ReconcileServiceRequest.SerializeToString,
                 response_deserializer=ceph__orchestrator_dot_v1_dot_service__service__pb2.ReconcileServiceResponse.FromString,
                 )
+        self.AddDaemons = channel.unary_stream(
+                '/ceph_orchestrator.v1.ServiceService/AddDaemons',
+                request_serializer=ceph__orchestrator_dot_v1_dot_service__service__pb2.AddDaemonsRequest.SerializeToString,
+                response_deserializer=ceph__orchestrator_dot_v1_dot_service__service__pb2.AddDaemonsResponse.FromString,
+                )
 
 
 class ServiceServiceServicer(object):
@@ -175,6 +180,17 @@ class ServiceServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AddDaemons(self, request, context):
+        """Deploy one daemon of a stateless service on each host of `spec.placement.hosts`,
+        beside what placement decides (upstream `add_daemon`, `ceph orch daemon add mds|rgw|...`).
+        For a service that has no spec, or an unmanaged one, as cephadm advises: a managed
+        service is refused (FAILED_PRECONDITION), since its reconciler would remove them. The
+        spec is not recorded. Result: the daemons deployed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ServiceServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -232,6 +248,11 @@ def add_ServiceServiceServicer_to_server(servicer, server):
                     servicer.ReconcileService,
                     request_deserializer=ceph__orchestrator_dot_v1_dot_service__service__pb2.ReconcileServiceRequest.FromString,
                     response_serializer=ceph__orchestrator_dot_v1_dot_service__service__pb2.ReconcileServiceResponse.SerializeToString,
+            ),
+            'AddDaemons': grpc.unary_stream_rpc_method_handler(
+                    servicer.AddDaemons,
+                    request_deserializer=ceph__orchestrator_dot_v1_dot_service__service__pb2.AddDaemonsRequest.FromString,
+                    response_serializer=ceph__orchestrator_dot_v1_dot_service__service__pb2.AddDaemonsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -430,5 +451,22 @@ class ServiceService(object):
         return grpc.experimental.unary_stream(request, target, '/ceph_orchestrator.v1.ServiceService/ReconcileService',
             ceph__orchestrator_dot_v1_dot_service__service__pb2.ReconcileServiceRequest.SerializeToString,
             ceph__orchestrator_dot_v1_dot_service__service__pb2.ReconcileServiceResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def AddDaemons(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(request, target, '/ceph_orchestrator.v1.ServiceService/AddDaemons',
+            ceph__orchestrator_dot_v1_dot_service__service__pb2.AddDaemonsRequest.SerializeToString,
+            ceph__orchestrator_dot_v1_dot_service__service__pb2.AddDaemonsResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

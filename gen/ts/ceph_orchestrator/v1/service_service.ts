@@ -245,6 +245,25 @@ export interface ReconcileServiceResponse {
   operation?: Operation | undefined;
 }
 
+/** Deploy daemons by hand. */
+export interface AddDaemonsRequest {
+  /**
+   * REQUIRED. The service, as for AddStatelessService; `placement.hosts` REQUIRED: one daemon
+   * on each (its `name`, when set, is the daemon's id).
+   */
+  spec?:
+    | StatelessServiceSpec
+    | undefined;
+  /** OPTIONAL. As in AddHostRequest. */
+  requestId: string;
+}
+
+/** The state of an AddDaemons operation. */
+export interface AddDaemonsResponse {
+  /** The operation's full current state. */
+  operation?: Operation | undefined;
+}
+
 function createBaseDescribeServicesRequest(): DescribeServicesRequest {
   return { serviceType: 0, serviceName: "", hostname: "", refresh: false, pageSize: 0, pageToken: "" };
 }
@@ -2371,6 +2390,166 @@ export const ReconcileServiceResponse: MessageFns<ReconcileServiceResponse> = {
   },
 };
 
+function createBaseAddDaemonsRequest(): AddDaemonsRequest {
+  return { spec: undefined, requestId: "" };
+}
+
+export const AddDaemonsRequest: MessageFns<AddDaemonsRequest> = {
+  encode(message: AddDaemonsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.spec !== undefined) {
+      StatelessServiceSpec.encode(message.spec, writer.uint32(10).fork()).join();
+    }
+    if (message.requestId !== "") {
+      writer.uint32(18).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddDaemonsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddDaemonsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.spec = StatelessServiceSpec.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AddDaemonsRequest {
+    return {
+      spec: isSet(object.spec) ? StatelessServiceSpec.fromJSON(object.spec) : undefined,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: AddDaemonsRequest): unknown {
+    const obj: any = {};
+    if (message.spec !== undefined) {
+      obj.spec = StatelessServiceSpec.toJSON(message.spec);
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AddDaemonsRequest>, I>>(base?: I): AddDaemonsRequest {
+    return AddDaemonsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AddDaemonsRequest>, I>>(object: I): AddDaemonsRequest {
+    const message = createBaseAddDaemonsRequest();
+    message.spec = (object.spec !== undefined && object.spec !== null)
+      ? StatelessServiceSpec.fromPartial(object.spec)
+      : undefined;
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseAddDaemonsResponse(): AddDaemonsResponse {
+  return { operation: undefined };
+}
+
+export const AddDaemonsResponse: MessageFns<AddDaemonsResponse> = {
+  encode(message: AddDaemonsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operation !== undefined) {
+      Operation.encode(message.operation, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddDaemonsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddDaemonsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operation = Operation.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AddDaemonsResponse {
+    return { operation: isSet(object.operation) ? Operation.fromJSON(object.operation) : undefined };
+  },
+
+  toJSON(message: AddDaemonsResponse): unknown {
+    const obj: any = {};
+    if (message.operation !== undefined) {
+      obj.operation = Operation.toJSON(message.operation);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AddDaemonsResponse>, I>>(base?: I): AddDaemonsResponse {
+    return AddDaemonsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AddDaemonsResponse>, I>>(object: I): AddDaemonsResponse {
+    const message = createBaseAddDaemonsResponse();
+    message.operation = (object.operation !== undefined && object.operation !== null)
+      ? Operation.fromPartial(object.operation)
+      : undefined;
+    return message;
+  },
+};
+
 /**
  * Ceph services and their daemons: describing them, acting on them, placing mons and mgrs,
  * and adding, updating and removing the stateless services (MDS, RGW, NFS, iSCSI,
@@ -2537,6 +2716,22 @@ export const ServiceServiceService = {
       Buffer.from(ReconcileServiceResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ReconcileServiceResponse => ReconcileServiceResponse.decode(value),
   },
+  /**
+   * Deploy one daemon of a stateless service on each host of `spec.placement.hosts`,
+   * beside what placement decides (upstream `add_daemon`, `ceph orch daemon add mds|rgw|...`).
+   * For a service that has no spec, or an unmanaged one, as cephadm advises: a managed
+   * service is refused (FAILED_PRECONDITION), since its reconciler would remove them. The
+   * spec is not recorded. Result: the daemons deployed.
+   */
+  addDaemons: {
+    path: "/ceph_orchestrator.v1.ServiceService/AddDaemons" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: AddDaemonsRequest): Buffer => Buffer.from(AddDaemonsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AddDaemonsRequest => AddDaemonsRequest.decode(value),
+    responseSerialize: (value: AddDaemonsResponse): Buffer => Buffer.from(AddDaemonsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AddDaemonsResponse => AddDaemonsResponse.decode(value),
+  },
 } as const;
 
 export interface ServiceServiceServer extends UntypedServiceImplementation {
@@ -2596,6 +2791,14 @@ export interface ServiceServiceServer extends UntypedServiceImplementation {
    * has no stored placement).
    */
   reconcileService: handleServerStreamingCall<ReconcileServiceRequest, ReconcileServiceResponse>;
+  /**
+   * Deploy one daemon of a stateless service on each host of `spec.placement.hosts`,
+   * beside what placement decides (upstream `add_daemon`, `ceph orch daemon add mds|rgw|...`).
+   * For a service that has no spec, or an unmanaged one, as cephadm advises: a managed
+   * service is refused (FAILED_PRECONDITION), since its reconciler would remove them. The
+   * spec is not recorded. Result: the daemons deployed.
+   */
+  addDaemons: handleServerStreamingCall<AddDaemonsRequest, AddDaemonsResponse>;
 }
 
 export interface ServiceServiceClient extends Client {
@@ -2749,6 +2952,19 @@ export interface ServiceServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<ReconcileServiceResponse>;
+  /**
+   * Deploy one daemon of a stateless service on each host of `spec.placement.hosts`,
+   * beside what placement decides (upstream `add_daemon`, `ceph orch daemon add mds|rgw|...`).
+   * For a service that has no spec, or an unmanaged one, as cephadm advises: a managed
+   * service is refused (FAILED_PRECONDITION), since its reconciler would remove them. The
+   * spec is not recorded. Result: the daemons deployed.
+   */
+  addDaemons(request: AddDaemonsRequest, options?: Partial<CallOptions>): ClientReadableStream<AddDaemonsResponse>;
+  addDaemons(
+    request: AddDaemonsRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<AddDaemonsResponse>;
 }
 
 export const ServiceServiceClient = makeGenericClientConstructor(
