@@ -5,10 +5,11 @@
 # it, and test/mgr/test_ceph_orch.py checks the CLI against the service's state (ORCH_CLUSTER=ssh).
 #
 #   1. starts the service with the ssh backend on the cluster's data dir (CEPH_SSH_DATA_DIR, the
-#      flags of test/ssh/env.ts), plus `--backend none` and the partial backend, all on the test
-#      subnet's bridge address (the mgrs run inside the test hosts and reach the service there),
-#      as an operator would off loopback: TLS (a throw-away CA, a certificate for that address)
-#      and a bearer token (role admin), which the module is given through its options;
+#      flags of test/ssh/env.ts; its reconciler every 5 s), plus `--backend none` and the partial
+#      backend, all on the test subnet's bridge address (the mgrs run inside the test hosts and
+#      reach the service there), as an operator would off loopback: TLS (a throw-away CA, a
+#      certificate for that address) and a bearer token (role admin), which the module is
+#      given through its options;
 #   2. reads the cluster's ceph.conf and admin keyring from the first host over SSH, puts the
 #      module beside the stock ones in a private mgr_module_path, restarts the mgrs through the
 #      service's API, enables the module and selects it as the orchestrator backend;
@@ -90,7 +91,8 @@ printf 'tokens:\n  - { name: ceph-mgr, role: admin, sha256: %s }\n' "$(printf %s
 SECURE=(--tls-cert "$PKI/server.crt" --tls-key "$PKI/server.key" --tokens-file "$PKI/tokens.yaml")
 mapfile -t SSH_ARGS < <(node_modules/.bin/tsx test/ssh/server-args.ts)
 log "starting the services (TLS, token) on $GW:$PORT_SSH (ssh), :$PORT_NONE (none), :$PORT_PARTIAL (partial)"
-start_service ssh "$GW:$PORT_SSH" "${SECURE[@]}" "${SSH_ARGS[@]}"   # its --data-dir (the cluster's) comes last and wins
+# A short reconcile interval: the test kills a daemon and waits for the reconciler to redeploy it.
+start_service ssh "$GW:$PORT_SSH" "${SECURE[@]}" --reconcile-interval 5s "${SSH_ARGS[@]}"   # its --data-dir (the cluster's) comes last and wins
 start_service none "$GW:$PORT_NONE" "${SECURE[@]}" --backend none
 start_service partial "$GW:$PORT_PARTIAL" "${SECURE[@]}" --backend test/grpc/fixtures/partial-backend.ts
 wait_service ssh "$GW:$PORT_SSH"; wait_service none "$GW:$PORT_NONE"; wait_service partial "$GW:$PORT_PARTIAL"

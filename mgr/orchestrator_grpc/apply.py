@@ -1,9 +1,10 @@
 """Specs: `ceph orch apply` of hosts, mons, mgrs, OSDs and stateless services, and its
-`--dry-run` (plan).
+`--dry-run` (plan). A spec equal to the service's (`ceph orch ls --export` applied back) is
+not written again: nothing would change.
 """
 
 import fnmatch
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from .connection import MODULE_NAME, cv, occ, orchestrator_method, sp
 
@@ -34,7 +35,12 @@ class Apply:
             elif stype in cv.STATELESS_TYPES:
                 results.append(self._apply_stateless(spec, no_overwrite))
             else:
-                raise NotImplementedError('%s does not manage %s services' % (MODULE_NAME, stype))
+                # No RPC writes such specs (crash, ...): only the service's own spec, as
+                # `orch ls --export` printed it, goes through, changing nothing.
+                done, _ = self._no_write_needed(spec, no_overwrite)
+                if done is None:
+                    raise NotImplementedError('%s does not manage %s services' % (MODULE_NAME, stype))
+                results.append(done)
         return results
 
     @orchestrator_method
@@ -72,11 +78,22 @@ class Apply:
         return {'service_type': str(spec.service_type), 'service_name': name,
                 'add': add, 'remove': remove}
 
-    def _exists(self, service_name: str) -> bool:
-        return bool(self._client().describe_service(service_name=service_name))
+    def _no_write_needed(self, spec: Any, no_overwrite: bool) -> Tuple[Optional[str], bool]:
+        """(what to answer when the spec needs no write, else None; whether the service
+        exists): an existing service is skipped with --no-overwrite, and left alone when
+        the spec is the one it has."""
+        name = spec.service_name()
+        current = self._client().describe_service(service_name=name)
+        if not current:
+            return None, False
+        if no_overwrite:
+            return 'Skipped %s service spec. To change %s spec omit --no-overwrite flag' % (name, name), True
+        if sp.unchanged(spec, current[0], self._nfs_pool()):
+            return 'Unchanged %s service spec' % name, True
+        return None, True
 
-    def _skipped(self, name: str) -> str:
-        return 'Skipped %s service spec. To change %s spec omit --no-overwrite flag' % (name, name)
+    def _nfs_pool(self) -> str:
+        return str(self._opt('nfs_pool') or '.nfs')
 
     @orchestrator_method
     def apply_mon(self, spec: Any) -> str:
@@ -88,8 +105,9 @@ class Apply:
 
     def _apply_mon_mgr(self, spec: Any, no_overwrite: bool = False) -> str:
         stype = str(spec.service_type)
-        if no_overwrite and self._exists(stype):
-            return self._skipped(stype)
+        done, _ = self._no_write_needed(spec, no_overwrite)
+        if done is not None:
+            return done
         sp.refuse(spec, sp.COMMON_UNSUPPORTED, 'service %s' % stype)
         pl = getattr(spec, 'placement', None)
         placement = sp.placement_to_proto(pl, 'service %s' % stype)
@@ -102,10 +120,9 @@ class Apply:
         label = placement.label or None
         if placement.host_pattern:
             hosts = [(h, '', '') for h in self._matching_hosts(None, placement.host_pattern)]
-        if stype == 'mon':
-            start = lambda cl: cl.update_mons(count, hosts=hosts, label=label)  # noqa: E731
-        else:
-            start = lambda cl: cl.update_mgrs(count, hosts=hosts, label=label)  # noqa: E731
+        update = 'update_mons' if stype == 'mon' else 'update_mgrs'
+        unmanaged = bool(getattr(spec, 'unmanaged', False))
+        start = lambda cl: getattr(cl, update)(count, hosts=hosts, label=label, unmanaged=unmanaged)  # noqa: E731
         return self._write(start, lambda c: 'Scheduled %s update...' % stype)
 
     def _matching_hosts(self, label: Optional[str], pattern: Optional[str]) -> List[str]:
@@ -123,10 +140,10 @@ class Apply:
 
     def _apply_stateless(self, spec: Any, no_overwrite: bool = False) -> str:
         name = spec.service_name()
-        exists = self._exists(name)
-        if exists and no_overwrite:
-            return self._skipped(name)
-        msg = sp.stateless_spec_to_proto(spec, str(self._opt('nfs_pool') or '.nfs'))
+        done, exists = self._no_write_needed(spec, no_overwrite)
+        if done is not None:
+            return done
+        msg = sp.with_default_placement(sp.stateless_spec_to_proto(spec, self._nfs_pool()), str(spec.service_type))
         if exists:
             start = lambda cl: cl.update_stateless_service(msg)  # noqa: E731
         else:

@@ -31,10 +31,10 @@ _TRANSPORT_CODES = ('UNAVAILABLE', 'DEADLINE_EXCEEDED', 'CANCELLED', 'UNKNOWN', 
                     'UNAUTHENTICATED', 'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'DATA_LOSS')
 
 
-def orchestrator_method(f: FuncT) -> FuncT:
-    """An Orchestrator method: refused up front when the backend lacks its RPCs (as
-    get_feature_set says), errors become upstream's exceptions, and the result an
-    OrchResult (upstream's handle_orch_error) that crosses sub-interpreters."""
+def raising_method(f: FuncT) -> FuncT:
+    """An Orchestrator method that upstream calls without an OrchResult (pause, resume):
+    refused up front when the backend lacks its RPCs (as get_feature_set says), and its
+    errors raised as upstream's exceptions."""
     @functools.wraps(f)
     def mapped(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -42,11 +42,17 @@ def orchestrator_method(f: FuncT) -> FuncT:
             return f(self, *args, **kwargs)
         except Exception as e:
             raise self._upstream_error(e) from None
-    return orchestrator.handle_orch_error(mapped)  # type: ignore[return-value]
+    return mapped  # type: ignore[return-value]
+
+
+def orchestrator_method(f: FuncT) -> FuncT:
+    """An Orchestrator method as raising_method, whose result is an OrchResult (upstream's
+    handle_orch_error) that crosses sub-interpreters."""
+    return orchestrator.handle_orch_error(raising_method(f))  # type: ignore[return-value]
 
 
 class Connection:
-    """The service's client from the module's options, and `orch status`."""
+    """The service's client from the module's options, `orch status` and `orch pause|resume`."""
 
     def _opt(self, name: str) -> Any:
         return self.get_module_option(name)
@@ -134,3 +140,14 @@ class Connection:
         if not ok and not why:
             why = 'the orchestrator service at %s is not available' % target
         return ok, why, details
+
+    @raising_method
+    def pause(self) -> None:
+        """`ceph orch pause`: the service's reconciler starts nothing until resume (the
+        service keeps the pause across its restarts); `orch status` says "Paused: Yes"."""
+        self._client().pause()
+
+    @raising_method
+    def resume(self) -> None:
+        """`ceph orch resume`: the reconciler runs again and looks at every service at once."""
+        self._client().resume()

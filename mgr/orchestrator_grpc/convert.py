@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Optional, Sequence
 from google.protobuf import json_format
 
 from ceph.deployment import inventory
-from ceph.deployment.drive_group import DriveGroupSpec
+from ceph.deployment.drive_group import DeviceSelection, DriveGroupSpec
 from ceph.deployment.hostspec import HostSpec
 from ceph.deployment.service_spec import (
     HostPlacementSpec,
@@ -161,29 +161,56 @@ def _service_ports(sd: service_pb2.ServiceDescription) -> List[int]:
     return []
 
 
+_OBJECTSTORE_NAMES = {osd_pb2.DriveGroupSpec.OBJECTSTORE_FILESTORE: 'filestore'}
+
+
+def _selection_to_upstream(sel: osd_pb2.DeviceSelection) -> DeviceSelection:
+    return DeviceSelection(paths=list(sel.paths) or None, model=sel.id_model or None, size=sel.size or None,
+                           rotational=sel.rotational if sel.HasField('rotational') else None,
+                           limit=sel.count or None, all=sel.all)
+
+
+def drive_group_to_upstream(dg: osd_pb2.DriveGroupSpec, service_id: str, unmanaged: bool) -> DriveGroupSpec:
+    """A stored drive group (of the service ``osd.<service_id>``) as the spec `ceph orch
+    apply -i` takes back unchanged."""
+    selections = {key: _selection_to_upstream(getattr(dg, key))
+                  for key in ('data_devices', 'db_devices', 'wal_devices', 'journal_devices') if dg.HasField(key)}
+    return DriveGroupSpec(
+        service_id=service_id, placement=PlacementSpec(host_pattern=dg.host_pattern),
+        data_directories=list(dg.data_directories) or None, osds_per_device=dg.osds_per_device or None,
+        objectstore=_OBJECTSTORE_NAMES.get(dg.objectstore, 'bluestore'), encrypted=dg.encrypted,
+        db_slots=dg.db_slots or None, wal_slots=dg.wal_slots or None, unmanaged=unmanaged, **selections)
+
+
 def service_spec_from_proto(sd: Any) -> ServiceSpec:
+    """The service's spec as upstream's, the way `ceph orch ls --export` prints it."""
     stype = TYPE_NAMES.get(sd.service_type, 'mon')
     sid = sd.service_id or None
     placement = placement_to_upstream(sd.placement)
     which = sd.WhichOneof('details')
+    unmanaged = bool(sd.unmanaged)
     if stype == 'osd':
-        return DriveGroupSpec(service_id=sid, placement=placement)
+        if which == 'drive_group':
+            return drive_group_to_upstream(sd.drive_group, sd.service_id, unmanaged)
+        # OSDs no drive group describes (created before drive groups were kept): the
+        # reconciler leaves them alone, which cephadm shows as unmanaged.
+        return DriveGroupSpec(service_id=sid, placement=placement, unmanaged=True)
     if stype == 'rgw':
         rgw = sd.rgw if which == 'rgw' else service_pb2.RgwSpec()
         return RGWSpec(service_id=sid, placement=placement, rgw_realm=rgw.rgw_realm or None,
                        rgw_zone=rgw.rgw_zone or None, rgw_frontend_port=rgw.rgw_frontend_port or None,
-                       ssl=rgw.ssl)
+                       ssl=rgw.ssl, unmanaged=unmanaged)
     if stype == 'nfs':
         nfs = sd.nfs if which == 'nfs' else service_pb2.NfsSpec()
-        return NFSServiceSpec(service_id=sid, placement=placement, port=nfs.port or None)
+        return NFSServiceSpec(service_id=sid, placement=placement, port=nfs.port or None, unmanaged=unmanaged)
     if stype == 'iscsi':
         iscsi = sd.iscsi if which == 'iscsi' else service_pb2.IscsiSpec()
         return IscsiServiceSpec(service_id=sid, placement=placement, pool=iscsi.pool or None,
                                 api_user=iscsi.api_user or None, api_password=None,
-                                trusted_ip_list=','.join(iscsi.trusted_ip_list) or None)
+                                trusted_ip_list=','.join(iscsi.trusted_ip_list) or None, unmanaged=unmanaged)
     if stype == 'mds':
-        return MDSSpec(service_id=sid, placement=placement)
-    return ServiceSpec(stype, service_id=sid, placement=placement)
+        return MDSSpec(service_id=sid, placement=placement, unmanaged=unmanaged)
+    return ServiceSpec(stype, service_id=sid, placement=placement, unmanaged=unmanaged)
 
 
 def service_to_upstream(sd: Any) -> ServiceDescription:
@@ -333,6 +360,7 @@ def upgrade_status_to_upstream(s: Any) -> UpgradeStatusSpec:
 
 __all__ = [
     'MODULE_NAME', 'TYPE_NAMES', 'STATELESS_TYPES', 'REMOVAL_ACTIVE_STATES', 'OSDRemoval', 'invalid', 'to_datetime',
-    'struct_to_dict', 'host_to_spec', 'inventory_to_upstream', 'placement_to_upstream', 'service_to_upstream',
+    'struct_to_dict', 'host_to_spec', 'inventory_to_upstream', 'placement_to_upstream', 'drive_group_to_upstream',
+    'service_spec_from_proto', 'service_to_upstream',
     'daemon_to_upstream', 'osd_plans_to_preview', 'upgrade_status_to_upstream',
 ]

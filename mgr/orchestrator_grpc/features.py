@@ -18,6 +18,8 @@ import orchestrator
 # interface the module implements (its __init__ logs any mismatch). One table for the
 # feature set and for refusing a method up front.
 METHOD_RPCS: Dict[str, Tuple[str, ...]] = {
+    'pause': ('OrchestratorService.PauseReconciliation',),
+    'resume': ('OrchestratorService.ResumeReconciliation',),
     'add_host': ('HostService.AddHost',),
     'remove_host': ('HostService.RemoveHost',),
     'update_host_addr': ('HostService.UpdateHostAddr',),

@@ -37,8 +37,9 @@ class Osds:
 
     def _apply_drivegroup(self, dg: Any, no_overwrite: bool = False) -> List[str]:
         name = dg.service_name()
-        if no_overwrite and self._exists(name):
-            return [self._skipped(name)]
+        done, _ = self._no_write_needed(dg, no_overwrite)
+        if done is not None:
+            return [done]
         out = []
         for proto in self._drive_groups(dg):
             out.append(self._write(lambda cl, p=proto: cl.create_osds(p),

@@ -3,7 +3,8 @@ the gRPC API's messages. The specs come from other ceph-mgr sub-interpreters, so
 read by attribute, with ``getattr`` defaults, never checked with ``isinstance``.
 
 Every spec field the API cannot carry is refused with an
-``OrchestratorValidationError`` that names it, rather than silently dropped.
+``OrchestratorValidationError`` that names it, rather than silently dropped. A spec equal to
+the one the service keeps (``unchanged``: `ceph orch ls --export` applied back) needs no write.
 """
 
 from typing import Any, Iterable, Optional
@@ -13,7 +14,7 @@ from orchestrator import OrchestratorValidationError
 from ceph_orchestrator.v1 import osd_pb2, service_pb2
 from ceph_orchestrator_client import SERVICE_TYPES
 
-from .convert import MODULE_NAME, invalid
+from .convert import MODULE_NAME, STATELESS_TYPES, invalid
 
 
 def placement_to_proto(p: Any, what: str) -> service_pb2.Placement:
@@ -42,8 +43,10 @@ def placement_is_empty(p: Any) -> bool:
 
 
 # Fields of upstream's ServiceSpec the API has no place for: refused when set.
-COMMON_UNSUPPORTED = ('unmanaged', 'config', 'networks', 'extra_container_args',
-                      'extra_entrypoint_args', 'custom_configs')
+COMMON_UNSUPPORTED = ('config', 'networks', 'extra_container_args', 'extra_entrypoint_args', 'custom_configs')
+
+# cephadm's placement of a stateless service whose spec has none.
+DEFAULT_COUNTS = {'mds': 2, 'rgw': 2, 'nfs': 1, 'iscsi': 1, 'rbd-mirror': 2}
 
 
 def refuse(spec: Any, fields: Iterable[str], what: str) -> None:
@@ -60,7 +63,8 @@ def stateless_spec_to_proto(spec: Any, nfs_pool: str) -> service_pb2.StatelessSe
     refuse(spec, COMMON_UNSUPPORTED, f'service {name}')
     out = service_pb2.StatelessServiceSpec(
         service_type=SERVICE_TYPES[stype], service_id=str(getattr(spec, 'service_id', None) or ''),
-        placement=placement_to_proto(getattr(spec, 'placement', None), f'service {name}'))
+        placement=placement_to_proto(getattr(spec, 'placement', None), f'service {name}'),
+        unmanaged=bool(getattr(spec, 'unmanaged', False)))
     if stype == 'rgw':
         refuse(spec, ('rgw_frontend_ssl_certificate', 'rgw_frontend_type'), f'service {name}')
         out.rgw.CopyFrom(service_pb2.RgwSpec(
@@ -146,6 +150,7 @@ def drive_group_to_proto(dg: Any, host_pattern: str) -> osd_pb2.DriveGroupSpec:
         encrypted=bool(getattr(dg, 'encrypted', False)),
         db_slots=int(getattr(dg, 'db_slots', None) or 0),
         wal_slots=int(getattr(dg, 'wal_slots', None) or 0),
+        unmanaged=bool(getattr(dg, 'unmanaged', False)),
     )
     for key in ('data_devices', 'db_devices', 'wal_devices', 'journal_devices'):
         sel = _selection(getattr(dg, key, None), key, name)
@@ -159,7 +164,61 @@ def drive_group_to_proto(dg: Any, host_pattern: str) -> osd_pb2.DriveGroupSpec:
     return out
 
 
+def with_default_placement(msg: service_pb2.StatelessServiceSpec, stype: str) -> service_pb2.StatelessServiceSpec:
+    """cephadm's default placement when the spec has none (the API's empty placement
+    would mean a daemon on every host)."""
+    if msg.placement == service_pb2.Placement():
+        msg.placement.count = DEFAULT_COUNTS[stype]
+    return msg
+
+
+# The password upstream's IscsiServiceSpec fills in when a spec has none, as an exported
+# spec has: the service never answers the real one.
+_UPSTREAM_ISCSI_PASSWORD = 'admin'
+
+
+def _stored_stateless_spec(sd: Any) -> service_pb2.StatelessServiceSpec:
+    """The StatelessServiceSpec a service was applied with (secrets are never answered)."""
+    out = service_pb2.StatelessServiceSpec(service_type=sd.service_type, service_id=sd.service_id,
+                                           placement=sd.placement, unmanaged=sd.unmanaged)
+    which = sd.WhichOneof('details')
+    if which in ('rgw', 'nfs', 'iscsi'):
+        getattr(out, which).CopyFrom(getattr(sd, which))
+    return out
+
+
+def _stored_drive_group(sd: Any) -> osd_pb2.DriveGroupSpec:
+    """The drive group an OSD service keeps, as drive_group_to_proto makes its exported spec."""
+    out = osd_pb2.DriveGroupSpec()
+    out.CopyFrom(sd.drive_group)
+    out.service_id = sd.service_id  # "default" when the drive group had none
+    if out.objectstore == osd_pb2.DriveGroupSpec.OBJECTSTORE_BLUESTORE:
+        out.objectstore = osd_pb2.DriveGroupSpec.OBJECTSTORE_UNSPECIFIED  # the same store
+    return out
+
+
+def unchanged(spec: Any, sd: Any, nfs_pool: str) -> bool:
+    """Whether applying upstream's ``spec`` would leave the service ``sd`` (the service's
+    ServiceDescription) as it is: the spec `ceph orch ls --export` printed for it, or one
+    equal to it. Specs are compared as the API's messages, so that a field the export
+    cannot show (a secret) counts as unchanged when the spec leaves it out."""
+    stype = str(spec.service_type)
+    if stype in STATELESS_TYPES:
+        applied = stateless_spec_to_proto(spec, nfs_pool)
+        if applied.WhichOneof('details') == 'iscsi' and applied.iscsi.api_password == _UPSTREAM_ISCSI_PASSWORD:
+            applied.iscsi.api_password = ''  # the export's stand-in for the password it never shows
+        return applied == _stored_stateless_spec(sd)
+    if stype == 'osd':
+        pattern = getattr(getattr(spec, 'placement', None), 'host_pattern', None)
+        return bool(pattern) and sd.WhichOneof('details') == 'drive_group' and \
+            drive_group_to_proto(spec, str(pattern)) == _stored_drive_group(sd)
+    name = spec.service_name()
+    refuse(spec, COMMON_UNSUPPORTED, f'service {name}')
+    return placement_to_proto(getattr(spec, 'placement', None), f'service {name}') == sd.placement and \
+        bool(getattr(spec, 'unmanaged', False)) == sd.unmanaged
+
+
 __all__ = [
-    'COMMON_UNSUPPORTED', 'refuse', 'placement_to_proto', 'placement_is_empty', 'stateless_spec_to_proto',
-    'drive_group_to_proto',
+    'COMMON_UNSUPPORTED', 'DEFAULT_COUNTS', 'refuse', 'placement_to_proto', 'placement_is_empty',
+    'stateless_spec_to_proto', 'with_default_placement', 'drive_group_to_proto', 'unchanged',
 ]

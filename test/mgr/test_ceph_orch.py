@@ -26,13 +26,14 @@ client (grpcio transport, in this process). The tests run in file order and buil
 other's changes to the cluster (a host added, OSDs created, ...).
 """
 
+import contextlib
 import json
 import os
 import socket
 import subprocess
 import sys
 import time
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 import yaml
@@ -62,6 +63,10 @@ else:
     OSD_SELECTION = {'data_devices': {'rotational': True, 'size': ':5T'}, 'db_devices': {'rotational': False}}
     WRITE_TIMEOUT = 60.0
 MON_VICTIM = 'mon.' + HOSTS[-1]
+# Long enough for the service's reconciler to have passed after a write (it passes after every
+# write; scripts/test-mgr-ssh.sh also gives it a 5 s interval): what it has not done by then,
+# it does not do.
+RECONCILE_WAIT = 12.0 if CLUSTER == 'ssh' else 3.0
 TOKEN = os.environ.get('ORCH_TOKEN', '')
 CREDENTIALS: Dict[str, Any] = {'tls_ca': os.environ['ORCH_TLS_CA'], 'token': TOKEN} if TOKEN else {}
 
@@ -175,6 +180,72 @@ def op_id_from(stdout: str) -> Optional[str]:
     return None
 
 
+def exported(service_name: Optional[str] = None) -> List[Dict[str, Any]]:
+    """`ceph orch ls --export` (of every service, or of one) as its YAML documents."""
+    args = ('--service_name', service_name) if service_name else ()
+    return [d for d in yaml.safe_load_all(ok('orch', 'ls', '--export', *args)) if d]
+
+
+def apply_yaml(*docs: Dict[str, Any]) -> List[str]:
+    """`ceph orch apply -i -` of specs, as an operator feeds a spec file; its output lines."""
+    return ok('orch', 'apply', '-i', '-', stdin=yaml.safe_dump_all(docs, sort_keys=False)).splitlines()
+
+
+def stored_specs(svc: OrchestratorClient) -> Dict[str, Any]:
+    """Every service's spec as the service keeps it (what its daemons report left out)."""
+    out = {}
+    for s in svc.describe_service():
+        for field in ('last_refresh', 'running', 'size'):
+            s.ClearField(field)
+        out[s.service_name] = s
+    return out
+
+
+def reconciliations(svc: OrchestratorClient, service_name: str, before: set) -> List[Any]:
+    """The ReconcileService operations the reconciler started for a service since ``before``."""
+    return [o for o in svc.list_operations(origin='reconciler', method='ceph_orchestrator.v1.ServiceService.ReconcileService')
+            if o.id not in before and o.description == "Reconcile service '%s'" % service_name]
+
+
+def running(svc: OrchestratorClient, service_name: str) -> List[str]:
+    return sorted(d.daemon_name for d in svc.list_daemons(service_name=service_name) if d.status == d.STATUS_RUNNING)
+
+
+@contextlib.contextmanager
+def paused() -> Iterator[None]:
+    """`ceph orch pause` for a while; always resumed, so that later tests have a reconciler."""
+    assert ok('orch', 'pause') == ''
+    try:
+        yield
+    finally:
+        ok('orch', 'resume')
+
+
+def succeeded(svc: OrchestratorClient, op_id: str) -> None:
+    """Wait until an operation ended, successfully. (A reconciler's operation shows in `ceph
+    progress` only when the module's poll finds it running, which a quick one may never be.)"""
+    op = eventually('operation %s to end' % op_id, lambda: (lambda o: o.done and o)(svc.get_operation(op_id)), WRITE_TIMEOUT)
+    assert op.state == op.STATE_SUCCEEDED, op
+
+
+def on_host(addr: str, command: str) -> str:
+    """A command on a test host over ssh (scripts/testhosts: their key and known hosts)."""
+    hosts_dir = os.environ['CEPH_SSH_TESTHOSTS']
+    p = subprocess.run(['ssh', '-i', os.path.join(hosts_dir, 'id_ed25519'), '-o', 'UserKnownHostsFile=%s/known_hosts' % hosts_dir,
+                        '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', 'root@' + addr, command],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, 'on %s: %s -> %d\n%s' % (addr, command, p.returncode, p.stderr)
+    return p.stdout
+
+
+def wait_healthy(timeout: float = 120.0) -> None:
+    """`ceph health` says HEALTH_OK (within ``timeout``); else fail with its details."""
+    try:
+        eventually('HEALTH_OK', lambda: ok_json('health')['status'] == 'HEALTH_OK', timeout, 2)
+    except AssertionError as e:
+        raise AssertionError('%s\n%s' % (e, ok('health', 'detail'))) from None
+
+
 @pytest.fixture(scope='module')
 def svc() -> OrchestratorClient:
     with client() as c:
@@ -199,10 +270,11 @@ def not_supported(command: str) -> str:
 
 def test_orch_status(svc: OrchestratorClient) -> None:
     out = ok('orch', 'status')
-    assert out.splitlines()[:2] == ['Backend: %s' % MODULE, 'Available: Yes'], out
+    assert out.splitlines()[:3] == ['Backend: %s' % MODULE, 'Available: Yes', 'Paused: No'], out
     st = ok_json('orch', 'status')
     ok_, _, details = svc.available()
     assert ok_ and st['available'] is True and st['backend'] == MODULE
+    assert st['paused'] is details['paused'] is False
     assert st['grpc_target'] == TARGET and st['service_backend'] == details['backend'] == CLUSTER
     assert st['tls'] is bool(TOKEN)
     assert st['fsid'] == details['fsid']
@@ -361,12 +433,21 @@ def test_operations_of_other_clients_show_in_progress(svc: OrchestratorClient) -
 
 
 def test_host_rm(svc: OrchestratorClient) -> None:
-    # a host with nothing on it: in the sim the one another client added above, in the real
-    # cluster the spare test host (added, labelled, removed again)
+    # a host with nothing of its own on it: in the sim the one another client added above, in
+    # the real cluster the spare test host (added, labelled, removed again)
     name = 'node-5' if CLUSTER == 'sim' else SPARE
-    assert not [d.daemon_name for d in svc.list_daemons() if d.hostname == name]
+    force: Tuple[str, ...] = ()
+    if any(s.placement.host_pattern == '*' and not s.unmanaged for s in svc.describe_service(service_name='crash')):
+        # The reconciler gives every host a crash daemon (the sim's crash service): as cephadm,
+        # a host with daemons is refused, naming them, and goes with --force.
+        crash = 'crash.' + name
+        eventually(crash, lambda: crash in {d.daemon_name for d in svc.list_daemons(service_name='crash')}, WRITE_TIMEOUT)
+        err = fails(22, 'orch', 'host', 'rm', name)
+        assert crash in err and 'force' in err, err
+        force = ('--force',)
+    assert not [d.daemon_name for d in svc.list_daemons() if d.hostname == name and not d.daemon_name.startswith('crash.')]
     before = op_ids(svc)
-    out = ok('orch', 'host', 'rm', name)
+    out = ok('orch', 'host', 'rm', name, *force)
     assert out.startswith("Scheduled to remove host '%s'" % name) or out.startswith("Removed host '%s'" % name), out
     eventually('%s gone' % name, lambda: name not in {h['hostname'] for h in ok_json('orch', 'host', 'ls')})
     wait_completed(svc, new_operation(svc, 'HostService.RemoveHost', before).id)
@@ -383,6 +464,20 @@ def test_apply_mon_and_mgr(svc: OrchestratorClient) -> None:
     # a dry run shows what would change, and changes nothing
     out = ok('orch', 'apply', 'mgr', '2', '--dry-run')
     assert 'SERVICESPEC PREVIEWS' in out and len(svc.list_daemons(daemon_type='mgr')) == 3
+    # Unmanaged from a spec file (the exported one, `unmanaged: true` added), then managed again:
+    # only the spec changes (the API keeps mons and mgrs by count: a placement without one
+    # gains it), its daemons stay.
+    for stype in ('mon', 'mgr'):
+        [spec] = exported(stype)
+        daemons = sorted(d.daemon_name for d in svc.list_daemons(daemon_type=stype))
+        counted = dict(spec, placement=dict({'count': len(daemons)}, **spec['placement']))
+        for unmanaged in (True, False):
+            before = op_ids(svc)
+            assert apply_yaml(dict(spec, unmanaged=True) if unmanaged else spec) == ['Scheduled %s update...' % stype]
+            wait_completed(svc, new_operation(svc, 'ServiceService.Update%ss' % stype.capitalize(), before).id)
+            [sd] = svc.describe_service(service_name=stype)
+            assert sd.unmanaged is unmanaged and exported(stype) == [dict(counted, unmanaged=True) if unmanaged else counted]
+            assert sorted(d.daemon_name for d in svc.list_daemons(daemon_type=stype)) == daemons
 
 
 def osd_spec(**changes: Any) -> str:
@@ -472,6 +567,17 @@ def test_device_zap_refused_while_an_osd_runs_from_it(svc: OrchestratorClient) -
 
 
 def test_osd_rm_and_status(svc: OrchestratorClient) -> None:
+    # As cephadm, a managed drive group takes its device again once the OSD is gone: a user who
+    # wants the device back leaves the spec unmanaged first (its exported spec, `unmanaged: true`).
+    [spec] = exported('osd.' + OSD_SERVICE)
+    assert spec['spec'] == dict(OSD_SELECTION, filter_logic='AND', objectstore='bluestore'), spec
+    before = op_ids(svc)
+    assert apply_yaml(dict(spec, unmanaged=True)) == ['Scheduled osd.%s update...' % OSD_SERVICE]
+    wait_completed(svc, new_operation(svc, 'OsdService.CreateOsds', before).id)
+    [sd] = svc.describe_service(service_name='osd.' + OSD_SERVICE)
+    assert sd.unmanaged and sd.drive_group.unmanaged and sd.drive_group.host_pattern == OSD_PATTERN
+    row = [line for line in ok('orch', 'ls', 'osd').splitlines() if line.startswith('osd.' + OSD_SERVICE)][0]
+    assert row.split()[-1] == '<unmanaged>', row
     osds = osd_daemons(svc)
     # the newest OSD of the service test_apply_osd created
     victim = sorted((d.daemon_name for d in svc.list_daemons(service_name='osd.' + OSD_SERVICE)),
@@ -545,20 +651,191 @@ def test_stateless_services(svc: OrchestratorClient) -> None:
 def test_daemon_rm(svc: OrchestratorClient) -> None:
     mds = sorted(d.daemon_name for d in svc.list_daemons(service_name='mds.cephfs'))
     assert len(mds) == 2, mds
+    # As cephadm, the reconciler deploys a removed daemon again while its service is managed
+    # (test_pause_and_resume): to take one away for good, a user leaves the service unmanaged.
+    before = op_ids(svc)
+    assert ok('orch', 'apply', 'mds', 'cephfs', '--placement=2', '--unmanaged').strip() == 'Scheduled mds.cephfs update...'
+    wait_completed(svc, new_operation(svc, 'ServiceService.UpdateStatelessService', before).id)
+    assert svc.describe_service(service_name='mds.cephfs')[0].unmanaged
     gone = mds[-1]
     out = ok('orch', 'daemon', 'rm', gone)
     assert ('%s from host' % gone) in out, out
     eventually('%s removed' % gone, lambda: gone not in {d['daemon_name'] for d in ok_json('orch', 'ps')}, WRITE_TIMEOUT)
+    time.sleep(RECONCILE_WAIT)
     assert [d.daemon_name for d in svc.list_daemons(service_name='mds.cephfs')] == mds[:1]
+    assert not reconciliations(svc, 'mds.cephfs', before)
     # Upstream's CLI asks for --force before a mon; OSDs go through `orch osd rm`.
     assert 'force' in fails(22, 'orch', 'daemon', 'rm', MON_VICTIM)
     osd = sorted(osd_daemons(svc))[0]
     p = ceph('orch', 'daemon', 'rm', osd, '--force')
     assert p.returncode != 0 and 'RemoveOsds' in p.stderr, (p.returncode, p.stderr)
     assert osd in osd_daemons(svc)
-    # The spec asks for two again.
-    ok('orch', 'apply', 'mds', 'cephfs', '--placement=2')
-    eventually('two mds again', lambda: len(svc.list_daemons(service_name='mds.cephfs')) == 2, WRITE_TIMEOUT, 1)
+    # Managed again, the spec's two daemons are placed.
+    assert ok('orch', 'apply', 'mds', 'cephfs', '--placement=2').strip() == 'Scheduled mds.cephfs update...'
+    eventually('two mds again', lambda: len(running(svc, 'mds.cephfs')) == 2, WRITE_TIMEOUT, 1)
+    assert not svc.describe_service(service_name='mds.cephfs')[0].unmanaged
+
+
+def test_pause_and_resume(svc: OrchestratorClient) -> None:
+    """`ceph orch pause` stops the service's reconciler, as cephadm's background work: a daemon
+    removed from a managed service stays away, and `orch status` says "Paused: Yes" (so does
+    the service); `orch resume` and the reconciler deploys it again (a ReconcileService
+    operation of origin RECONCILER)."""
+    mds = running(svc, 'mds.cephfs')
+    assert len(mds) == 2, mds
+    before = op_ids(svc)
+    with paused():
+        assert ok('orch', 'status').splitlines()[2] == 'Paused: Yes'
+        assert ok_json('orch', 'status')['paused'] is True and svc.available()[2]['paused'] is True
+        gone = mds[-1]
+        assert ('%s from host' % gone) in ok('orch', 'daemon', 'rm', gone)
+        wait_completed(svc, new_operation(svc, 'ServiceService.RemoveDaemons', before).id)
+        time.sleep(RECONCILE_WAIT)
+        assert [d.daemon_name for d in svc.list_daemons(service_name='mds.cephfs')] == mds[:1]
+        assert not reconciliations(svc, 'mds.cephfs', before)
+        assert ok('orch', 'pause') == ''  # again: still paused
+    assert ok('orch', 'status').splitlines()[2] == 'Paused: No' and svc.available()[2]['paused'] is False
+    op = eventually('the reconciler to redeploy mds.cephfs', lambda: reconciliations(svc, 'mds.cephfs', before),
+                    WRITE_TIMEOUT)[-1]
+    assert op.origin == op.ORIGIN_RECONCILER
+    succeeded(svc, op.id)
+    eventually('two mds running again', lambda: len(running(svc, 'mds.cephfs')) == 2, WRITE_TIMEOUT, 1)
+
+
+@pytest.mark.skipif(CLUSTER != 'ssh', reason='kills a real ceph-mds process on its host')
+def test_killed_mds_is_redeployed(svc: OrchestratorClient) -> None:
+    """An MDS process killed on its host (SIGKILL: no clean stop) is a failed daemon: the
+    reconciler redeploys it (ReconcileService, origin RECONCILER) within its interval, and the
+    file system is served by an active MDS and a standby again."""
+    wait_healthy()
+    victim = svc.list_daemons(service_name='mds.cephfs')[0]
+    assert victim.status == victim.STATUS_RUNNING and victim.pid > 0, victim
+    addr = next(h.addr for h in svc.get_hosts() if h.hostname == victim.hostname)
+    before = op_ids(svc)
+    # Only that process: its pid, checked to be `ceph-mds -i <id>` first.
+    on_host(addr, 'cmd=$(tr "\\0" " " < /proc/%d/cmdline) && case "$cmd" in *ceph-mds" -i %s "*) kill -KILL %d ;; '
+                  '*) echo "pid %d is not %s: $cmd" >&2; exit 1 ;; esac' % (victim.pid, victim.daemon_id, victim.pid,
+                                                                            victim.pid, victim.daemon_name))
+    t0 = time.monotonic()
+
+    def redeployed() -> bool:
+        [d] = [d for d in ok_json('orch', 'ps', '--daemon_type', 'mds') if d['daemon_name'] == victim.daemon_name]
+        now = [d for d in svc.list_daemons(service_name='mds.cephfs') if d.daemon_name == victim.daemon_name]
+        return d['status'] == 1 and bool(now) and now[0].pid not in (0, victim.pid)
+    eventually('%s running again' % victim.daemon_name, redeployed, 120, 1)
+    ops = reconciliations(svc, 'mds.cephfs', before)
+    assert ops and all(o.origin == o.ORIGIN_RECONCILER for o in ops), ops
+    assert list(ops[-1].hosts) == [victim.hostname], ops[-1]
+    succeeded(svc, ops[-1].id)
+
+    def served() -> bool:
+        ranks = json.loads(ok('fs', 'status', 'cephfs', '--format', 'json'))['mdsmap']
+        return sorted(m['state'] for m in ranks) == ['active', 'standby']
+    eventually('cephfs served by an active MDS and a standby', served, max(1.0, 120 - (time.monotonic() - t0)), 1)
+    wait_healthy(max(10.0, 120 - (time.monotonic() - t0)))
+
+
+def test_apply_mds_unmanaged(svc: OrchestratorClient) -> None:
+    """`ceph orch apply mds <fs> --unmanaged`: the spec is recorded (with cephadm's default
+    placement), no daemon is deployed, `orch ls` shows it <unmanaged>; `orch rm` removes it."""
+    before = op_ids(svc)
+    assert ok('orch', 'apply', 'mds', 'scratch', '--unmanaged').strip() == 'Scheduled mds.scratch update...'
+    wait_completed(svc, new_operation(svc, 'ServiceService.AddStatelessService', before).id)
+    [sd] = svc.describe_service(service_name='mds.scratch')
+    assert sd.unmanaged and sd.placement.count == 2, sd
+    time.sleep(RECONCILE_WAIT)
+    assert not svc.list_daemons(service_name='mds.scratch') and not reconciliations(svc, 'mds.scratch', before)
+    [ls] = ok_json('orch', 'ls', '--service_name', 'mds.scratch')
+    assert ls['unmanaged'] is True and ls['status']['running'] == 0, ls
+    row = [line for line in ok('orch', 'ls').splitlines() if line.startswith('mds.scratch ')][0]
+    assert row.split()[-1] == '<unmanaged>', row
+    assert exported('mds.scratch') == [{'service_type': 'mds', 'service_id': 'scratch', 'service_name': 'mds.scratch',
+                                        'placement': {'count': 2}, 'unmanaged': True}]
+    ok('orch', 'rm', 'mds.scratch')
+    eventually('mds.scratch removed', lambda: not svc.describe_service(service_name='mds.scratch'), WRITE_TIMEOUT)
+
+
+def test_apply_unmanaged_specs_from_yaml(svc: OrchestratorClient) -> None:
+    """`ceph orch apply -i` of a spec file whose specs say `unmanaged: true`: each recorded as
+    written, no daemon deployed; `orch ls --export` prints them back, and applied again they
+    change nothing."""
+    caps = next(r for r in svc.get_capabilities().rpcs if r.method.endswith('.AddStatelessService'))
+    docs = [{'service_type': 'rgw', 'service_id': 'quiet', 'placement': {'count': 1}, 'unmanaged': True,
+             'spec': {'rgw_frontend_port': 8099}},
+            {'service_type': 'rbd-mirror', 'placement': {'hosts': [HOSTS[0]]}, 'unmanaged': True}]
+    if 'spec.nfs' not in caps.unsupported_options:
+        docs.append({'service_type': 'nfs', 'service_id': 'quiet', 'placement': {'count': 1}, 'unmanaged': True,
+                     'spec': {'port': 12049}})
+    if 'spec.iscsi' not in caps.unsupported_options:
+        docs.append({'service_type': 'iscsi', 'service_id': 'quiet', 'placement': {'hosts': [HOSTS[1]]}, 'unmanaged': True,
+                     'spec': {'pool': 'rbd', 'api_user': 'gw', 'api_password': 'not-shown', 'trusted_ip_list': '10.0.0.1'}})
+    names = [d['service_type'] + ('.' + d['service_id'] if 'service_id' in d else '') for d in docs]
+    before = op_ids(svc)
+    try:
+        assert apply_yaml(*docs) == ['Scheduled %s update...' % n for n in names]
+        for op in [o for o in svc.list_operations(method='ceph_orchestrator.v1.ServiceService.AddStatelessService')
+                   if o.id not in before]:
+            wait_completed(svc, op.id)
+        stored = {s.service_name: s for s in svc.describe_service() if s.service_name in names}
+        assert set(stored) == set(names) and all(s.unmanaged for s in stored.values()), stored
+        time.sleep(RECONCILE_WAIT)
+        assert not [d.daemon_name for d in svc.list_daemons() if d.service_name in names]
+        assert not [o for n in names for o in reconciliations(svc, n, before)]
+        back = [exported(n)[0] for n in names]
+        for doc, e in zip(docs, back):
+            assert e['unmanaged'] is True and e['placement'] == doc['placement'], (doc, e)
+            assert {k: v for k, v in doc.get('spec', {}).items() if k != 'api_password'}.items() <= e.get('spec', {}).items(), (doc, e)
+        assert apply_yaml(*back) == ['Unchanged %s service spec' % n for n in names]
+    finally:
+        for n in names:
+            ceph('orch', 'rm', n)
+        eventually('the unmanaged services removed', lambda: not {s.service_name for s in svc.describe_service()} & set(names),
+                   WRITE_TIMEOUT)
+
+
+def test_apply_osd_all_available_devices_unmanaged(svc: OrchestratorClient) -> None:
+    """`ceph orch apply osd --all-available-devices --unmanaged=true`: the drive group is kept as
+    its service's spec, and no OSD is created, though devices are available."""
+    assert any(d.available for h in svc.get_inventory() for d in h.devices)
+    osds = osd_daemons(svc)
+    before = op_ids(svc)
+    out = ok('orch', 'apply', 'osd', '--all-available-devices', '--unmanaged=true')
+    assert out.strip() == 'Scheduled osd.all-available-devices update...', out
+    wait_completed(svc, new_operation(svc, 'OsdService.CreateOsds', before).id)
+    [sd] = svc.describe_service(service_name='osd.all-available-devices')
+    assert sd.unmanaged and sd.drive_group.unmanaged and sd.drive_group.data_devices.all and sd.drive_group.host_pattern == '*'
+    time.sleep(RECONCILE_WAIT)
+    assert osd_daemons(svc) == osds and not reconciliations(svc, 'osd.all-available-devices', before)
+    assert exported('osd.all-available-devices') == [{
+        'service_type': 'osd', 'service_id': 'all-available-devices', 'service_name': 'osd.all-available-devices',
+        'placement': {'host_pattern': '*'}, 'unmanaged': True,
+        'spec': {'data_devices': {'all': True}, 'filter_logic': 'AND', 'objectstore': 'bluestore'}}]
+
+
+def test_export_and_apply_back_changes_nothing(svc: OrchestratorClient) -> None:
+    """`ceph orch ls --export > x.yaml; ceph orch apply -i x.yaml`: every spec is taken back
+    unchanged, so nothing is written and no daemon changes."""
+    specs = stored_specs(svc)
+    daemons = sorted((d.daemon_name, d.hostname) for d in svc.list_daemons())
+    docs = exported()
+    assert [d['service_name'] for d in docs] == sorted(specs)
+    assert docs == [d for d in yaml.safe_load_all(ok('orch', 'ls', '--export', '--format', 'yaml')) if d]
+    assert docs == json.loads(ok('orch', 'ls', '--export', '--format', 'json'))
+    # Upstream's CLI takes back no OSD spec without `data_devices` (DriveGroupSpec.validate, as
+    # for cephadm's spec-less "osd" service): an OSD service without a drive group (the sim's
+    # fixture), or with data directories only (the ssh cluster's).
+    kept = [d for d in docs if d['service_type'] != 'osd' or 'data_devices' in d.get('spec', {})]
+    for d in docs:
+        if d not in kept:
+            assert 'Failed to validate OSD spec' in fails(22, 'orch', 'apply', 'osd', '-i', '-', stdin=yaml.safe_dump(d))
+    assert len(kept) >= len(docs) - 2
+    before = op_ids(svc)
+    assert apply_yaml(*kept) == ['Unchanged %s service spec' % d['service_name'] for d in kept]
+    assert stored_specs(svc) == specs
+    assert not [o for o in svc.list_operations(origin='client') if o.id not in before]
+    time.sleep(RECONCILE_WAIT)
+    assert sorted((d.daemon_name, d.hostname) for d in svc.list_daemons()) == daemons
+    assert exported() == docs
 
 
 def test_failure_after_recording_reaches_progress(svc: OrchestratorClient) -> None:
@@ -569,6 +846,12 @@ def test_failure_after_recording_reaches_progress(svc: OrchestratorClient) -> No
         # The sim fails every OSD on node-3:/dev/sdf (scripts/test-mgr.sh).
         check_failure(svc, 'OsdService.CreateOsds', ('daemon', 'add', 'osd', 'node-3:/dev/sdf'),
                       "Scheduled to create osd(s) on host(s) matching 'node-3'", '/dev/sdf')
+        # The service keeps the drive group (osd.default), and its reconciler would try the device
+        # again and again: left unmanaged, as cephadm leaves the OSDs of `daemon add osd`.
+        [spec] = exported('osd.default')
+        assert spec['placement'] == {'host_pattern': 'node-3'} and spec['spec']['data_devices'] == {'paths': ['/dev/sdf']}
+        apply_yaml(dict(spec, unmanaged=True))
+        eventually('osd.default unmanaged', lambda: svc.describe_service(service_name='osd.default')[0].unmanaged)
         return
     # A real failure: a second RGW on the host and port where one already serves S3, so the new
     # radosgw cannot bind and exits. The failure names the daemon and its host, with radosgw's own
@@ -747,7 +1030,7 @@ def test_credentials_come_from_the_module_options() -> None:
 
 #: Methods of the module that every backend of these tests supports (the ssh one included).
 ALWAYS_AVAILABLE = ('get_hosts', 'get_inventory', 'add_host', 'apply_drivegroups', 'describe_service', 'list_daemons',
-                    'zap_device', 'remove_daemons', 'update_host_addr')
+                    'zap_device', 'remove_daemons', 'update_host_addr', 'pause', 'resume')
 #: Methods of upstream's interface the module does not implement.
 NOT_IMPLEMENTED = ('drain_host', 'enter_host_maintenance', 'add_daemon', 'apply_crash')
 
