@@ -11,6 +11,7 @@ import {
   ServiceType,
 } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import { type Faults, checkSignal } from "./faults.js";
+import { activeDaemons, runtimeOf } from "./daemon-runtime.js";
 import { type SimDaemon, frozen } from "./model.js";
 import type { SimCluster } from "./state.js";
 
@@ -61,8 +62,10 @@ export class SimDaemons {
   /** The daemons' descriptions, and the services of daemons without a spec; made again after any change. */
   private described(): NonNullable<SimDaemons["daemonList"]> {
     const { daemons, services } = this.cluster;
-    const changes = daemons.changes + services.changes;
+    // Host changes count too: a daemon shows its host's address.
+    const changes = daemons.changes + services.changes + this.cluster.hosts.changes;
     if (this.daemonList?.changes === changes) return this.daemonList;
+    const active = activeDaemons(daemons.values());
     // Like `ceph orch ls`, daemons without a saved spec still show their service.
     const implicit = new Map<string, SimDaemon>();
     for (const d of daemons.values()) {
@@ -71,7 +74,7 @@ export class SimDaemons {
     }
     this.daemonList = {
       changes,
-      daemons: Object.freeze([...daemons.values()].map((d) => frozen(this.daemonOut(d)))),
+      daemons: Object.freeze([...daemons.values()].map((d) => frozen(this.daemonOut(d, active)))),
       implicit: [...implicit.values()].map((d) => ({ type: d.type, serviceName: d.serviceName, created: d.created })),
     };
     return this.daemonList;
@@ -234,8 +237,10 @@ export class SimDaemons {
     settled.delete(d.name);
   }
 
-  private daemonOut(d: SimDaemon): DaemonDescription {
+  /** `active`: the active daemons (activeDaemons), when the caller has them already. */
+  private daemonOut(d: SimDaemon, active = activeDaemons(this.cluster.daemons.values())): DaemonDescription {
     const down = this.faults.isUnreachable(d.hostname);
+    const runtime = runtimeOf(d, this.cluster.hosts.get(d.hostname)?.addr ?? "", active.has(d.name), this.cluster.services.get(d.serviceName));
     return {
       daemonType: d.type,
       daemonId: d.id,
@@ -251,6 +256,7 @@ export class SimDaemons {
       lastRefresh: toTimestamp(d.lastRefresh),
       created: toTimestamp(d.created),
       started: d.started === undefined ? undefined : toTimestamp(d.started),
+      ...runtime,
     };
   }
 }

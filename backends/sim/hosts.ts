@@ -6,7 +6,7 @@ import { AlreadyExistsError, ExecutionError, NotFoundError } from "../../src/bac
 import { sameSet } from "../../src/backend/sets.js";
 import { toTimestamp } from "../../src/backend/timestamps.js";
 import { type Host, Host_Status } from "../../gen/ts/ceph_orchestrator/v1/host.js";
-import { type Device, type DeviceLightLocation, type InventoryHost, LightType } from "../../gen/ts/ceph_orchestrator/v1/inventory.js";
+import { type Device, type DeviceLightLocation, Device_Type, type InventoryHost, LightType } from "../../gen/ts/ceph_orchestrator/v1/inventory.js";
 import { type Faults, checkSignal } from "./faults.js";
 import { type SimDevice, type SimHost, frozen } from "./model.js";
 import type { SimCluster } from "./state.js";
@@ -192,6 +192,18 @@ export class SimHosts {
       sysApi: d.sysApi,
       humanReadableSize: d.humanReadableSize,
       osdId: owner ? owner.osdId : -1,
+      cephDevice: d.lvs.length > 0,
+      deviceNodes: d.path.replace(/^\/dev\//, ""),
+      // As ceph-volume reports libstoragemgmt's view: the lights are the sim's own.
+      lsmData: {
+        serialNum: d.deviceId.split("_").at(-1) ?? "",
+        transport: d.type === Device_Type.TYPE_NVME ? "NVMe" : "SAS",
+        mediaType: d.rotational ? "HDD" : "Flash",
+        health: "Good",
+        ledSupport: { IDENTsupport: "Supported", IDENTstatus: d.ident ? "On" : "Off", FAILsupport: "Supported", FAILstatus: d.fault ? "On" : "Off" },
+        errors: [],
+      },
+      created: undefined,
     };
   }
 }

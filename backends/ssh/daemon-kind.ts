@@ -1,5 +1,11 @@
 // What differs per type of daemon (mon.ts, mgr.ts, mds.ts, rgw.ts) for daemons.ts.
-import type { DaemonDeployment, StepContext } from "../../src/backend/backend.js";
+import type { DaemonDeployment, ServiceRecord, StepContext } from "../../src/backend/backend.js";
+
+/** The port an RGW of the service serves on: the spec's rgw_frontend_port, 80 when 0. */
+export function rgwPort(service: ServiceRecord | undefined): number {
+  const details = service?.details;
+  return details?.$case === "rgw" && details.value.rgwFrontendPort > 0 ? details.value.rgwFrontendPort : 80;
+}
 
 /** What deploying and removing one type of daemon takes besides running its unit. */
 export interface DaemonKind {

@@ -123,5 +123,10 @@ function toDevice(d: Json, rawOsd: Json | undefined): Device {
     sysApi: sys,
     humanReadableSize: String(sys.human_readable_size || humanReadableSize(size)),
     osdId: owner ? owner.osdId : rawOsd ? Number(rawOsd.osd_id) : -1,
+    cephDevice: Boolean(d.ceph_device) || lvs.length > 0 || rawOsd !== undefined,
+    deviceNodes: String(d.device_nodes ?? path.replace(/^\/dev\//, "")),
+    // ceph-volume reports it with --with-lsm only, where libstoragemgmt is installed.
+    lsmData: (d.lsm_data ?? {}) as Json,
+    created: undefined,
   };
 }

@@ -2,7 +2,7 @@
 // when 0); one counts as deployed only once its port answers HTTP.
 import type { DaemonDeployment } from "../../src/backend/backend.js";
 import type { Core } from "./core.js";
-import type { DaemonKind } from "./daemon-kind.js";
+import { type DaemonKind, rgwPort } from "./daemon-kind.js";
 import { scriptFile, shq } from "./remote.js";
 
 const DAEMON_KEYRING = scriptFile("daemon-keyring.sh");
@@ -10,8 +10,7 @@ const HTTP_ANSWERS = scriptFile("http-answers.sh");
 
 /** Where the RGW listens: the host's address and the service's port. */
 function endpoint(d: DaemonDeployment, addr: string): string {
-  const details = d.service.details;
-  return `${addr}:${details?.$case === "rgw" && details.value.rgwFrontendPort > 0 ? details.value.rgwFrontendPort : 80}`;
+  return `${addr}:${rgwPort(d.service)}`;
 }
 
 export function rgwKind({ state, remote }: Core): DaemonKind {

@@ -24,6 +24,8 @@ export interface Unit {
   created: number;
   /** OSDs: the data device or directory. */
   data: string;
+  /** Resident memory of its process, in KiB; 0 when it does not run. */
+  rssKb: number;
 }
 
 interface SavedState {

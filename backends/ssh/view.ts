@@ -9,6 +9,7 @@ import { toTimestamp } from "../../src/backend/timestamps.js";
 import { type DaemonDescription, DaemonDescription_Status as Status, ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import type { CephReply, Json } from "./ceph.js";
 import type { Base } from "./base.js";
+import { rgwPort } from "./daemon-kind.js";
 import { errorText } from "./errors.js";
 import { ORCHCTL, scriptFile, shq } from "./remote.js";
 import type { Unit } from "./state.js";
@@ -28,6 +29,8 @@ export interface ClusterView {
   /** daemon name ("osd.3", "mon.a") → up as the cluster sees it */
   up: Set<string>;
   versions: Map<string, string>;
+  /** The active mgr and the MDSs holding a rank (with the rank; undefined for the mgr). */
+  active: Map<string, number | undefined>;
   units: Map<string, HostUnit>;
 }
 
@@ -103,6 +106,25 @@ export class DaemonView {
       lastRefresh: toTimestamp(view.at),
       created: toTimestamp(unit.created * 1000),
       started: unit.state === "running" && unit.started > 0 ? toTimestamp(unit.started * 1000) : undefined,
+      ...this.runtime(name, unit, hostname, view),
+    };
+  }
+
+  /** What `ceph orch ps` shows beside the state: ports, address, memory, the active mgr and MDS ranks, the packages. */
+  private runtime(name: string, unit: Unit, hostname: string, view: ClusterView) {
+    const type = name.slice(0, name.indexOf("."));
+    const service = this.base.state.services.find((s) => s.serviceName === unit.serviceName);
+    const version = view.versions.get(name);
+    return {
+      ports: type === "mon" ? [3300, 6789] : type === "rgw" ? [rgwPort(service)] : [],
+      ip: this.base.state.hosts.find((h) => h.hostname === hostname)?.addr ?? "",
+      memoryUsage: String(unit.state === "running" ? unit.rssKb * 1024 : 0),
+      memoryRequest: "0",
+      memoryLimit: "0",
+      cpuPercentage: "",
+      isActive: view.active.has(name),
+      rank: view.active.get(name),
+      image: version ? `ceph ${version} (Debian packages)` : "",
     };
   }
 
@@ -160,18 +182,19 @@ export class DaemonView {
     );
     const up = new Set<string>();
     const versions = new Map<string, string>();
+    const active = new Map<string, number | undefined>();
     if (this.base.state.fsid !== "" && units.size > 0) {
       try {
-        await this.readCluster(up, versions);
+        await this.readCluster(up, versions, active);
       } catch (e) {
         this.base.log.warn({ err: errorText(e) }, "ssh: cannot read the cluster's maps; daemons show as starting");
       }
     }
-    return { at: Date.now(), up, versions, units };
+    return { at: Date.now(), up, versions, active, units };
   }
 
   /** Adds the daemons the cluster's maps report up, and their versions. */
-  private async readCluster(up: Set<string>, versions: Map<string, string>): Promise<void> {
+  private async readCluster(up: Set<string>, versions: Map<string, string>, active: Map<string, number | undefined>): Promise<void> {
     const [quorum, mgr, osd, fs, svc, monMeta, osdMeta, mgrMeta, mdsMeta] = await this.base.ceph.ask([
       { cmd: { prefix: "quorum_status" } },
       { cmd: { prefix: "mgr dump" } },
@@ -185,13 +208,19 @@ export class DaemonView {
     ]);
     for (const n of ((quorum?.out as Json)?.quorum_names ?? []) as string[]) up.add(`mon.${n}`);
     const m = mgr?.out as Json | undefined;
-    if (m?.available && m.active_name) up.add(`mgr.${m.active_name}`);
+    if (m?.available && m.active_name) {
+      up.add(`mgr.${m.active_name}`);
+      active.set(`mgr.${m.active_name}`, undefined);
+    }
     for (const s of (m?.standbys ?? []) as Json[]) up.add(`mgr.${s.name}`);
     for (const o of ((osd?.out as Json)?.osds ?? []) as Json[]) if (o.up === 1) up.add(`osd.${o.osd}`);
     const f = fs?.out as Json | undefined;
     for (const s of (f?.standbys ?? []) as Json[]) up.add(`mds.${s.name}`);
     for (const fsys of (f?.filesystems ?? []) as Json[]) {
-      for (const info of Object.values((fsys.mdsmap?.info ?? {}) as Record<string, Json>)) up.add(`mds.${info.name}`);
+      for (const info of Object.values((fsys.mdsmap?.info ?? {}) as Record<string, Json>)) {
+        up.add(`mds.${info.name}`);
+        if (typeof info.rank === "number" && info.rank >= 0) active.set(`mds.${info.name}`, info.rank);
+      }
     }
     const rgw = ((svc?.out as Json)?.services?.rgw?.daemons ?? {}) as Record<string, Json>;
     for (const [k, d] of Object.entries(rgw)) {
@@ -214,7 +243,7 @@ function parseUnits(text: string): Unit[] {
   const out: Unit[] = [];
   for (const line of text.split("\n")) {
     if (line.trim() === "") continue;
-    const [name, state, pid, started, meta] = line.split("\t");
+    const [name, state, pid, started, meta, rss] = line.split("\t");
     const [serviceName, created, data] = (meta ?? "").split(" ");
     if (!name || !state) continue;
     out.push({
@@ -225,6 +254,7 @@ function parseUnits(text: string): Unit[] {
       serviceName: serviceName || name.split(".")[0]!,
       created: Number(created) || 0,
       data: data ?? "",
+      rssKb: Number(rss) || 0,
     });
   }
   return out;

@@ -408,6 +408,9 @@ export function defineConformanceSuite(name: string, start: () => Promise<Confor
             else expect(d.rejectedReasons.length, `${at} is unavailable without a reason`).toBeGreaterThan(0);
             if (d.osdId >= 0) expect(d.available, `${at} holds osd.${d.osdId}`).toBe(false);
             for (const lv of d.lvs) expect(lv.osdId, `${at} LV ${lv.name}`).toBeGreaterThanOrEqual(0);
+            // Ceph's own devices say so, and every device names its kernel node.
+            if (d.lvs.length > 0) expect(d.cephDevice, `${at} holds Ceph volumes`).toBe(true);
+            expect(d.deviceNodes, at).not.toBe("");
           }
         }
         const paged = await allPages(async (t) => {
@@ -433,6 +436,19 @@ export function defineConformanceSuite(name: string, start: () => Promise<Confor
         needs(ctx, "ServiceService.DescribeServices", "ServiceService.ListDaemons");
         const daemons = (await api.listDaemons({ pageSize: 1000 })).daemons;
         const services = (await api.describeServices({ pageSize: 1000 })).services;
+        // What `orch ps` shows beside the state: the host's address, a mon's ports, memory
+        // of a running process, one active mgr, ranks only for active MDSs.
+        const addrs = new Map((await api.listHosts({ pageSize: 1000 })).hosts.map((h) => [h.hostname, h.addr]));
+        for (const d of daemons) {
+          expect(d.ip, d.daemonName).toBe(addrs.get(d.hostname));
+          if (d.daemonType === ServiceType.SERVICE_TYPE_MON) expect(d.ports, d.daemonName).toEqual([3300, 6789]);
+          if (d.status !== DS.STATUS_RUNNING) expect(d.memoryUsage, d.daemonName).toBe("0");
+          if (d.rank !== undefined) expect([d.daemonType, d.isActive], d.daemonName).toEqual([ServiceType.SERVICE_TYPE_MDS, true]);
+        }
+        const running = daemons.filter((d) => d.status === DS.STATUS_RUNNING);
+        expect(running.some((d) => Number(d.memoryUsage) > 0), "some running daemon shows its memory").toBe(true);
+        const mgrs = running.filter((d) => d.daemonType === ServiceType.SERVICE_TYPE_MGR);
+        if (mgrs.length > 0) expect(mgrs.filter((d) => d.isActive).length, "active mgrs").toBe(1);
         const names = new Set(services.map((s) => s.serviceName));
         expect(names.size).toBe(services.length);
         for (const d of daemons) {

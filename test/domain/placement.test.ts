@@ -6,7 +6,7 @@ import { Host_Status, type Host } from "../../gen/ts/ceph_orchestrator/v1/host.j
 import {
   DaemonDescription_Status,
   ServiceType,
-  type DaemonDescription,
+  DaemonDescription,
   type HostPlacement,
   type Placement,
 } from "../../gen/ts/ceph_orchestrator/v1/service.js";
@@ -24,7 +24,7 @@ function hp(hostname: string, name = "", network = ""): HostPlacement {
 }
 
 function daemon(hostname: string, daemonId = hostname): DaemonDescription {
-  return {
+  return DaemonDescription.fromPartial({
     daemonType: ServiceType.SERVICE_TYPE_MON,
     daemonId,
     daemonName: `mon.${daemonId}`,
@@ -38,7 +38,7 @@ function daemon(hostname: string, daemonId = hostname): DaemonDescription {
     lastRefresh: undefined,
     created: undefined,
     started: undefined,
-  };
+  });
 }
 
 const HOSTS = [

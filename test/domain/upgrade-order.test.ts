@@ -1,10 +1,10 @@
 import { describe, it, expect } from "vitest";
 import { compareCephVersions, parseCephVersion } from "../../src/backend/versions.js";
 import { UPGRADE_ORDER, orderDaemonsForUpgrade } from "../../src/domain/upgrade-order.js";
-import { DaemonDescription_Status, ServiceType, type DaemonDescription } from "../../gen/ts/ceph_orchestrator/v1/service.js";
+import { DaemonDescription_Status, ServiceType, DaemonDescription } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 
 function d(daemonType: ServiceType, hostname: string, daemonId: string): DaemonDescription {
-  return {
+  return DaemonDescription.fromPartial({
     daemonType,
     daemonId,
     daemonName: `${daemonType}.${daemonId}`,
@@ -18,7 +18,7 @@ function d(daemonType: ServiceType, hostname: string, daemonId: string): DaemonD
     lastRefresh: undefined,
     created: undefined,
     started: undefined,
-  };
+  });
 }
 
 const T = ServiceType;

@@ -25,6 +25,11 @@ state_of() { # NAME PID (0: no process): running, or why not
   if [ "$2" != 0 ]; then echo running; elif [ -e "$U/$1.stopped" ]; then echo stopped; else echo error; fi
 }
 meta_of() { tr '\n\t' '  ' < "$U/$1.meta" 2>/dev/null; }
+rss_of() { # a process's resident memory in KiB; 0 when there is none
+  local kb
+  kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null)
+  echo "${kb:-0}"
+}
 exited_at_once() {
   echo "orchctl: $1 exited at once; the end of $L/$1.out:" >&2; tail -n 15 "$L/$1.out" >&2
   # A daemon may have said why only in its own log (ceph-mon.a.log, ceph-client.rgw.x.log):
@@ -71,7 +76,7 @@ status() {
     [ -e "$f" ] || continue
     name=$(basename "$f" .run)
     if pid=$(pid_of "$name"); then started=$(stat -c %Y "$P/$name.pid"); else pid=0; started=0; fi
-    printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$(state_of "$name" "$pid")" "$pid" "$started" "$(meta_of "$name")"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$(state_of "$name" "$pid")" "$pid" "$started" "$(meta_of "$name")" "$(rss_of "$pid")"
   done
 }
 
@@ -152,7 +157,7 @@ sd_status() { # one systemctl show for every unit: blocks of Id, ActiveState, Ma
     if [[ "$active" =~ ^(active|reloading)$ ]] && [ "$pid" != 0 ] && st=$(starttime "$pid") && [ -n "$st" ]; then
       started=$((btime + st / hz))  # the main process's start: boot time + its start in clock ticks
     else pid=0; fi
-    printf '%s\t%s\t%s\t%s\t%s\n' "$id" "$(state_of "$id" "$pid")" "$pid" "$started" "$(meta_of "$id")"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$(state_of "$id" "$pid")" "$pid" "$started" "$(meta_of "$id")" "$(rss_of "$pid")"
   done
 }
 

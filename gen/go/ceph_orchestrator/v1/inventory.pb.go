@@ -248,7 +248,16 @@ type Device struct {
 	// The human-readable size as ceph-volume prints it, e.g. "1.82 TB".
 	HumanReadableSize string `protobuf:"bytes,12,opt,name=human_readable_size,json=humanReadableSize,proto3" json:"human_readable_size,omitempty"`
 	// The id of the OSD that uses the device, or -1 when none does.
-	OsdId         int32 `protobuf:"varint,13,opt,name=osd_id,json=osdId,proto3" json:"osd_id,omitempty"`
+	OsdId int32 `protobuf:"varint,13,opt,name=osd_id,json=osdId,proto3" json:"osd_id,omitempty"`
+	// Whether Ceph uses the device (it holds Ceph volumes or a BlueStore label).
+	CephDevice bool `protobuf:"varint,14,opt,name=ceph_device,json=cephDevice,proto3" json:"ceph_device,omitempty"`
+	// The kernel's device nodes, e.g. "sdb" (several for a multipath device).
+	DeviceNodes string `protobuf:"bytes,15,opt,name=device_nodes,json=deviceNodes,proto3" json:"device_nodes,omitempty"`
+	// What libstoragemgmt reports, as ceph-volume's `lsm_data`: health, transport, rpm,
+	// `ledSupport` (IDENT/FAIL support and status), ...; empty where it is not installed.
+	LsmData *structpb.Struct `protobuf:"bytes,16,opt,name=lsm_data,json=lsmData,proto3" json:"lsm_data,omitempty"`
+	// When the device was first seen by the orchestrator.
+	Created       *timestamppb.Timestamp `protobuf:"bytes,17,opt,name=created,proto3" json:"created,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -372,6 +381,34 @@ func (x *Device) GetOsdId() int32 {
 		return x.OsdId
 	}
 	return 0
+}
+
+func (x *Device) GetCephDevice() bool {
+	if x != nil {
+		return x.CephDevice
+	}
+	return false
+}
+
+func (x *Device) GetDeviceNodes() string {
+	if x != nil {
+		return x.DeviceNodes
+	}
+	return ""
+}
+
+func (x *Device) GetLsmData() *structpb.Struct {
+	if x != nil {
+		return x.LsmData
+	}
+	return nil
+}
+
+func (x *Device) GetCreated() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Created
+	}
+	return nil
 }
 
 // A Ceph logical volume as ceph-volume reports it in a device's `lvs`.
@@ -557,7 +594,7 @@ const file_ceph_orchestrator_v1_inventory_proto_rawDesc = "" +
 	"\x04addr\x18\x02 \x01(\tR\x04addr\x12\x16\n" +
 	"\x06labels\x18\x03 \x03(\tR\x06labels\x126\n" +
 	"\adevices\x18\x04 \x03(\v2\x1c.ceph_orchestrator.v1.DeviceR\adevices\x12=\n" +
-	"\flast_refresh\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\vlastRefresh\"\x9f\x04\n" +
+	"\flast_refresh\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\vlastRefresh\"\xcd\x05\n" +
 	"\x06Device\x12\x12\n" +
 	"\x04path\x18\x01 \x01(\tR\x04path\x12\x1b\n" +
 	"\tdevice_id\x18\x02 \x01(\tR\bdeviceId\x12\x1c\n" +
@@ -575,7 +612,12 @@ const file_ceph_orchestrator_v1_inventory_proto_rawDesc = "" +
 	" \x03(\v2#.ceph_orchestrator.v1.LogicalVolumeR\x03lvs\x120\n" +
 	"\asys_api\x18\v \x01(\v2\x17.google.protobuf.StructR\x06sysApi\x12.\n" +
 	"\x13human_readable_size\x18\f \x01(\tR\x11humanReadableSize\x12\x15\n" +
-	"\x06osd_id\x18\r \x01(\x05R\x05osdId\"G\n" +
+	"\x06osd_id\x18\r \x01(\x05R\x05osdId\x12\x1f\n" +
+	"\vceph_device\x18\x0e \x01(\bR\n" +
+	"cephDevice\x12!\n" +
+	"\fdevice_nodes\x18\x0f \x01(\tR\vdeviceNodes\x122\n" +
+	"\blsm_data\x18\x10 \x01(\v2\x17.google.protobuf.StructR\alsmData\x124\n" +
+	"\acreated\x18\x11 \x01(\v2\x1a.google.protobuf.TimestampR\acreated\"G\n" +
 	"\x04Type\x12\x14\n" +
 	"\x10TYPE_UNSPECIFIED\x10\x00\x12\f\n" +
 	"\bTYPE_HDD\x10\x01\x12\f\n" +
@@ -630,11 +672,13 @@ var file_ceph_orchestrator_v1_inventory_proto_depIdxs = []int32{
 	1, // 2: ceph_orchestrator.v1.Device.type:type_name -> ceph_orchestrator.v1.Device.Type
 	4, // 3: ceph_orchestrator.v1.Device.lvs:type_name -> ceph_orchestrator.v1.LogicalVolume
 	7, // 4: ceph_orchestrator.v1.Device.sys_api:type_name -> google.protobuf.Struct
-	5, // [5:5] is the sub-list for method output_type
-	5, // [5:5] is the sub-list for method input_type
-	5, // [5:5] is the sub-list for extension type_name
-	5, // [5:5] is the sub-list for extension extendee
-	0, // [0:5] is the sub-list for field type_name
+	7, // 5: ceph_orchestrator.v1.Device.lsm_data:type_name -> google.protobuf.Struct
+	6, // 6: ceph_orchestrator.v1.Device.created:type_name -> google.protobuf.Timestamp
+	7, // [7:7] is the sub-list for method output_type
+	7, // [7:7] is the sub-list for method input_type
+	7, // [7:7] is the sub-list for extension type_name
+	7, // [7:7] is the sub-list for extension extendee
+	0, // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_ceph_orchestrator_v1_inventory_proto_init() }

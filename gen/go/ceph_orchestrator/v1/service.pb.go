@@ -624,7 +624,27 @@ type DaemonDescription struct {
 	// When the daemon was created.
 	Created *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=created,proto3" json:"created,omitempty"`
 	// When the daemon last started.
-	Started       *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=started,proto3" json:"started,omitempty"`
+	Started *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=started,proto3" json:"started,omitempty"`
+	// The ports it serves clients on (an RGW's frontend port, a mon's v2 and v1 ports); empty
+	// when it serves on none of its own or they are unknown.
+	Ports []int32 `protobuf:"varint,14,rep,packed,name=ports,proto3" json:"ports,omitempty"`
+	// The address it serves on (its host's), or empty.
+	Ip string `protobuf:"bytes,15,opt,name=ip,proto3" json:"ip,omitempty"`
+	// The resident memory of its process, in bytes; 0 when it does not run or it is unknown.
+	MemoryUsage int64 `protobuf:"varint,16,opt,name=memory_usage,json=memoryUsage,proto3" json:"memory_usage,omitempty"`
+	// The memory it is asked to stay within (an OSD's `osd_memory_target`), in bytes; 0 when none.
+	MemoryRequest int64 `protobuf:"varint,17,opt,name=memory_request,json=memoryRequest,proto3" json:"memory_request,omitempty"`
+	// The memory it may not exceed (a cgroup or container limit), in bytes; 0 when none.
+	MemoryLimit int64 `protobuf:"varint,18,opt,name=memory_limit,json=memoryLimit,proto3" json:"memory_limit,omitempty"`
+	// Its CPU use since it started, as a percentage of one core, e.g. "3.2%"; empty when unknown.
+	CpuPercentage string `protobuf:"bytes,19,opt,name=cpu_percentage,json=cpuPercentage,proto3" json:"cpu_percentage,omitempty"`
+	// A mgr: the active one. An MDS: it holds a rank (not a standby). False otherwise.
+	IsActive bool `protobuf:"varint,20,opt,name=is_active,json=isActive,proto3" json:"is_active,omitempty"`
+	// An MDS that holds a rank: the rank. Absent otherwise.
+	Rank *int32 `protobuf:"varint,21,opt,name=rank,proto3,oneof" json:"rank,omitempty"`
+	// What it runs from: a container image, or the packages for backends that run packaged
+	// daemons (e.g. "ceph 16.2.11 (Debian packages)"); empty when unknown.
+	Image         string `protobuf:"bytes,22,opt,name=image,proto3" json:"image,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -748,6 +768,69 @@ func (x *DaemonDescription) GetStarted() *timestamppb.Timestamp {
 		return x.Started
 	}
 	return nil
+}
+
+func (x *DaemonDescription) GetPorts() []int32 {
+	if x != nil {
+		return x.Ports
+	}
+	return nil
+}
+
+func (x *DaemonDescription) GetIp() string {
+	if x != nil {
+		return x.Ip
+	}
+	return ""
+}
+
+func (x *DaemonDescription) GetMemoryUsage() int64 {
+	if x != nil {
+		return x.MemoryUsage
+	}
+	return 0
+}
+
+func (x *DaemonDescription) GetMemoryRequest() int64 {
+	if x != nil {
+		return x.MemoryRequest
+	}
+	return 0
+}
+
+func (x *DaemonDescription) GetMemoryLimit() int64 {
+	if x != nil {
+		return x.MemoryLimit
+	}
+	return 0
+}
+
+func (x *DaemonDescription) GetCpuPercentage() string {
+	if x != nil {
+		return x.CpuPercentage
+	}
+	return ""
+}
+
+func (x *DaemonDescription) GetIsActive() bool {
+	if x != nil {
+		return x.IsActive
+	}
+	return false
+}
+
+func (x *DaemonDescription) GetRank() int32 {
+	if x != nil && x.Rank != nil {
+		return *x.Rank
+	}
+	return 0
+}
+
+func (x *DaemonDescription) GetImage() string {
+	if x != nil {
+		return x.Image
+	}
+	return ""
 }
 
 // A stateless service to add or update: MDS, RGW, NFS, iSCSI or rbd-mirror (upstream's
@@ -1210,7 +1293,7 @@ const file_ceph_orchestrator_v1_service_proto_rawDesc = "" +
 	"\vdrive_group\x18\x0f \x01(\v2$.ceph_orchestrator.v1.DriveGroupSpecH\x00R\n" +
 	"driveGroup\x12\x1c\n" +
 	"\tunmanaged\x18\x0e \x01(\bR\tunmanagedB\t\n" +
-	"\adetails\"\xbd\x05\n" +
+	"\adetails\"\xcc\a\n" +
 	"\x11DaemonDescription\x12B\n" +
 	"\vdaemon_type\x18\x01 \x01(\x0e2!.ceph_orchestrator.v1.ServiceTypeR\n" +
 	"daemonType\x12\x1b\n" +
@@ -1228,14 +1311,24 @@ const file_ceph_orchestrator_v1_service_proto_rawDesc = "" +
 	" \x01(\x05R\x03pid\x12=\n" +
 	"\flast_refresh\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\vlastRefresh\x124\n" +
 	"\acreated\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\acreated\x124\n" +
-	"\astarted\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\astarted\"\x83\x01\n" +
+	"\astarted\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\astarted\x12\x14\n" +
+	"\x05ports\x18\x0e \x03(\x05R\x05ports\x12\x0e\n" +
+	"\x02ip\x18\x0f \x01(\tR\x02ip\x12!\n" +
+	"\fmemory_usage\x18\x10 \x01(\x03R\vmemoryUsage\x12%\n" +
+	"\x0ememory_request\x18\x11 \x01(\x03R\rmemoryRequest\x12!\n" +
+	"\fmemory_limit\x18\x12 \x01(\x03R\vmemoryLimit\x12%\n" +
+	"\x0ecpu_percentage\x18\x13 \x01(\tR\rcpuPercentage\x12\x1b\n" +
+	"\tis_active\x18\x14 \x01(\bR\bisActive\x12\x17\n" +
+	"\x04rank\x18\x15 \x01(\x05H\x00R\x04rank\x88\x01\x01\x12\x14\n" +
+	"\x05image\x18\x16 \x01(\tR\x05image\"\x83\x01\n" +
 	"\x06Status\x12\x16\n" +
 	"\x12STATUS_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eSTATUS_RUNNING\x10\x01\x12\x12\n" +
 	"\x0eSTATUS_STOPPED\x10\x02\x12\x10\n" +
 	"\fSTATUS_ERROR\x10\x03\x12\x12\n" +
 	"\x0eSTATUS_UNKNOWN\x10\x04\x12\x13\n" +
-	"\x0fSTATUS_STARTING\x10\x05\"\x82\x03\n" +
+	"\x0fSTATUS_STARTING\x10\x05B\a\n" +
+	"\x05_rank\"\x82\x03\n" +
 	"\x14StatelessServiceSpec\x12D\n" +
 	"\fservice_type\x18\x01 \x01(\x0e2!.ceph_orchestrator.v1.ServiceTypeR\vserviceType\x12\x1d\n" +
 	"\n" +
@@ -1357,6 +1450,7 @@ func file_ceph_orchestrator_v1_service_proto_init() {
 		(*ServiceDescription_Iscsi)(nil),
 		(*ServiceDescription_DriveGroup)(nil),
 	}
+	file_ceph_orchestrator_v1_service_proto_msgTypes[3].OneofWrappers = []any{}
 	file_ceph_orchestrator_v1_service_proto_msgTypes[4].OneofWrappers = []any{
 		(*StatelessServiceSpec_Rgw)(nil),
 		(*StatelessServiceSpec_Nfs)(nil),

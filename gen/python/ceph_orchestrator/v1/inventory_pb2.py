@@ -15,7 +15,7 @@ from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$ceph_orchestrator/v1/inventory.proto\x12\x14\x63\x65ph_orchestrator.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xce\x01\n\rInventoryHost\x12\x1a\n\x08hostname\x18\x01 \x01(\tR\x08hostname\x12\x12\n\x04\x61\x64\x64r\x18\x02 \x01(\tR\x04\x61\x64\x64r\x12\x16\n\x06labels\x18\x03 \x03(\tR\x06labels\x12\x36\n\x07\x64\x65vices\x18\x04 \x03(\x0b\x32\x1c.ceph_orchestrator.v1.DeviceR\x07\x64\x65vices\x12=\n\x0clast_refresh\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0blastRefresh\"\x9f\x04\n\x06\x44\x65vice\x12\x12\n\x04path\x18\x01 \x01(\tR\x04path\x12\x1b\n\tdevice_id\x18\x02 \x01(\tR\x08\x64\x65viceId\x12\x1c\n\tavailable\x18\x03 \x01(\x08R\tavailable\x12)\n\x10rejected_reasons\x18\x04 \x03(\tR\x0frejectedReasons\x12\x35\n\x04type\x18\x05 \x01(\x0e\x32!.ceph_orchestrator.v1.Device.TypeR\x04type\x12\x1d\n\nsize_bytes\x18\x06 \x01(\x03R\tsizeBytes\x12\x1e\n\nrotational\x18\x07 \x01(\x08R\nrotational\x12\x16\n\x06vendor\x18\x08 \x01(\tR\x06vendor\x12\x14\n\x05model\x18\t \x01(\tR\x05model\x12\x35\n\x03lvs\x18\n \x03(\x0b\x32#.ceph_orchestrator.v1.LogicalVolumeR\x03lvs\x12\x30\n\x07sys_api\x18\x0b \x01(\x0b\x32\x17.google.protobuf.StructR\x06sysApi\x12.\n\x13human_readable_size\x18\x0c \x01(\tR\x11humanReadableSize\x12\x15\n\x06osd_id\x18\r \x01(\x05R\x05osdId\"G\n\x04Type\x12\x14\n\x10TYPE_UNSPECIFIED\x10\x00\x12\x0c\n\x08TYPE_HDD\x10\x01\x12\x0c\n\x08TYPE_SSD\x10\x02\x12\r\n\tTYPE_NVME\x10\x03\"\xf9\x01\n\rLogicalVolume\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x15\n\x06osd_id\x18\x02 \x01(\x05R\x05osdId\x12!\n\x0c\x63luster_name\x18\x03 \x01(\tR\x0b\x63lusterName\x12\x12\n\x04type\x18\x04 \x01(\tR\x04type\x12\x19\n\x08osd_fsid\x18\x05 \x01(\tR\x07osdFsid\x12!\n\x0c\x63luster_fsid\x18\x06 \x01(\tR\x0b\x63lusterFsid\x12)\n\x10osdspec_affinity\x18\x07 \x01(\tR\x0fosdspecAffinity\x12\x1d\n\nblock_uuid\x18\x08 \x01(\tR\tblockUuid\"b\n\x13\x44\x65viceLightLocation\x12\x1a\n\x08hostname\x18\x01 \x01(\tR\x08hostname\x12\x1b\n\tdevice_id\x18\x02 \x01(\tR\x08\x64\x65viceId\x12\x12\n\x04path\x18\x03 \x01(\tR\x04path*S\n\tLightType\x12\x1a\n\x16LIGHT_TYPE_UNSPECIFIED\x10\x00\x12\x14\n\x10LIGHT_TYPE_IDENT\x10\x01\x12\x14\n\x10LIGHT_TYPE_FAULT\x10\x02\x42NZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$ceph_orchestrator/v1/inventory.proto\x12\x14\x63\x65ph_orchestrator.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xce\x01\n\rInventoryHost\x12\x1a\n\x08hostname\x18\x01 \x01(\tR\x08hostname\x12\x12\n\x04\x61\x64\x64r\x18\x02 \x01(\tR\x04\x61\x64\x64r\x12\x16\n\x06labels\x18\x03 \x03(\tR\x06labels\x12\x36\n\x07\x64\x65vices\x18\x04 \x03(\x0b\x32\x1c.ceph_orchestrator.v1.DeviceR\x07\x64\x65vices\x12=\n\x0clast_refresh\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0blastRefresh\"\xcd\x05\n\x06\x44\x65vice\x12\x12\n\x04path\x18\x01 \x01(\tR\x04path\x12\x1b\n\tdevice_id\x18\x02 \x01(\tR\x08\x64\x65viceId\x12\x1c\n\tavailable\x18\x03 \x01(\x08R\tavailable\x12)\n\x10rejected_reasons\x18\x04 \x03(\tR\x0frejectedReasons\x12\x35\n\x04type\x18\x05 \x01(\x0e\x32!.ceph_orchestrator.v1.Device.TypeR\x04type\x12\x1d\n\nsize_bytes\x18\x06 \x01(\x03R\tsizeBytes\x12\x1e\n\nrotational\x18\x07 \x01(\x08R\nrotational\x12\x16\n\x06vendor\x18\x08 \x01(\tR\x06vendor\x12\x14\n\x05model\x18\t \x01(\tR\x05model\x12\x35\n\x03lvs\x18\n \x03(\x0b\x32#.ceph_orchestrator.v1.LogicalVolumeR\x03lvs\x12\x30\n\x07sys_api\x18\x0b \x01(\x0b\x32\x17.google.protobuf.StructR\x06sysApi\x12.\n\x13human_readable_size\x18\x0c \x01(\tR\x11humanReadableSize\x12\x15\n\x06osd_id\x18\r \x01(\x05R\x05osdId\x12\x1f\n\x0b\x63\x65ph_device\x18\x0e \x01(\x08R\ncephDevice\x12!\n\x0c\x64\x65vice_nodes\x18\x0f \x01(\tR\x0b\x64\x65viceNodes\x12\x32\n\x08lsm_data\x18\x10 \x01(\x0b\x32\x17.google.protobuf.StructR\x07lsmData\x12\x34\n\x07\x63reated\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x63reated\"G\n\x04Type\x12\x14\n\x10TYPE_UNSPECIFIED\x10\x00\x12\x0c\n\x08TYPE_HDD\x10\x01\x12\x0c\n\x08TYPE_SSD\x10\x02\x12\r\n\tTYPE_NVME\x10\x03\"\xf9\x01\n\rLogicalVolume\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x15\n\x06osd_id\x18\x02 \x01(\x05R\x05osdId\x12!\n\x0c\x63luster_name\x18\x03 \x01(\tR\x0b\x63lusterName\x12\x12\n\x04type\x18\x04 \x01(\tR\x04type\x12\x19\n\x08osd_fsid\x18\x05 \x01(\tR\x07osdFsid\x12!\n\x0c\x63luster_fsid\x18\x06 \x01(\tR\x0b\x63lusterFsid\x12)\n\x10osdspec_affinity\x18\x07 \x01(\tR\x0fosdspecAffinity\x12\x1d\n\nblock_uuid\x18\x08 \x01(\tR\tblockUuid\"b\n\x13\x44\x65viceLightLocation\x12\x1a\n\x08hostname\x18\x01 \x01(\tR\x08hostname\x12\x1b\n\tdevice_id\x18\x02 \x01(\tR\x08\x64\x65viceId\x12\x12\n\x04path\x18\x03 \x01(\tR\x04path*S\n\tLightType\x12\x1a\n\x16LIGHT_TYPE_UNSPECIFIED\x10\x00\x12\x14\n\x10LIGHT_TYPE_IDENT\x10\x01\x12\x14\n\x10LIGHT_TYPE_FAULT\x10\x02\x42NZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ceph_orchestrator.v1.inventory_pb2', globals())
@@ -23,16 +23,16 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'ZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1'
-  _LIGHTTYPE._serialized_start=1232
-  _LIGHTTYPE._serialized_end=1315
+  _LIGHTTYPE._serialized_start=1406
+  _LIGHTTYPE._serialized_end=1489
   _INVENTORYHOST._serialized_start=126
   _INVENTORYHOST._serialized_end=332
   _DEVICE._serialized_start=335
-  _DEVICE._serialized_end=878
-  _DEVICE_TYPE._serialized_start=807
-  _DEVICE_TYPE._serialized_end=878
-  _LOGICALVOLUME._serialized_start=881
-  _LOGICALVOLUME._serialized_end=1130
-  _DEVICELIGHTLOCATION._serialized_start=1132
-  _DEVICELIGHTLOCATION._serialized_end=1230
+  _DEVICE._serialized_end=1052
+  _DEVICE_TYPE._serialized_start=981
+  _DEVICE_TYPE._serialized_end=1052
+  _LOGICALVOLUME._serialized_start=1055
+  _LOGICALVOLUME._serialized_end=1304
+  _DEVICELIGHTLOCATION._serialized_start=1306
+  _DEVICELIGHTLOCATION._serialized_end=1404
 # @@protoc_insertion_point(module_scope)

@@ -12,12 +12,16 @@ LIGHT_TYPE_IDENT: LightType
 LIGHT_TYPE_UNSPECIFIED: LightType
 
 class Device(_message.Message):
-    __slots__ = ["available", "device_id", "human_readable_size", "lvs", "model", "osd_id", "path", "rejected_reasons", "rotational", "size_bytes", "sys_api", "type", "vendor"]
+    __slots__ = ["available", "ceph_device", "created", "device_id", "device_nodes", "human_readable_size", "lsm_data", "lvs", "model", "osd_id", "path", "rejected_reasons", "rotational", "size_bytes", "sys_api", "type", "vendor"]
     class Type(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = []
     AVAILABLE_FIELD_NUMBER: _ClassVar[int]
+    CEPH_DEVICE_FIELD_NUMBER: _ClassVar[int]
+    CREATED_FIELD_NUMBER: _ClassVar[int]
     DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_NODES_FIELD_NUMBER: _ClassVar[int]
     HUMAN_READABLE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    LSM_DATA_FIELD_NUMBER: _ClassVar[int]
     LVS_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     OSD_ID_FIELD_NUMBER: _ClassVar[int]
@@ -33,8 +37,12 @@ class Device(_message.Message):
     TYPE_UNSPECIFIED: Device.Type
     VENDOR_FIELD_NUMBER: _ClassVar[int]
     available: bool
+    ceph_device: bool
+    created: _timestamp_pb2.Timestamp
     device_id: str
+    device_nodes: str
     human_readable_size: str
+    lsm_data: _struct_pb2.Struct
     lvs: _containers.RepeatedCompositeFieldContainer[LogicalVolume]
     model: str
     osd_id: int
@@ -45,7 +53,7 @@ class Device(_message.Message):
     sys_api: _struct_pb2.Struct
     type: Device.Type
     vendor: str
-    def __init__(self, path: _Optional[str] = ..., device_id: _Optional[str] = ..., available: bool = ..., rejected_reasons: _Optional[_Iterable[str]] = ..., type: _Optional[_Union[Device.Type, str]] = ..., size_bytes: _Optional[int] = ..., rotational: bool = ..., vendor: _Optional[str] = ..., model: _Optional[str] = ..., lvs: _Optional[_Iterable[_Union[LogicalVolume, _Mapping]]] = ..., sys_api: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., human_readable_size: _Optional[str] = ..., osd_id: _Optional[int] = ...) -> None: ...
+    def __init__(self, path: _Optional[str] = ..., device_id: _Optional[str] = ..., available: bool = ..., rejected_reasons: _Optional[_Iterable[str]] = ..., type: _Optional[_Union[Device.Type, str]] = ..., size_bytes: _Optional[int] = ..., rotational: bool = ..., vendor: _Optional[str] = ..., model: _Optional[str] = ..., lvs: _Optional[_Iterable[_Union[LogicalVolume, _Mapping]]] = ..., sys_api: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., human_readable_size: _Optional[str] = ..., osd_id: _Optional[int] = ..., ceph_device: bool = ..., device_nodes: _Optional[str] = ..., lsm_data: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., created: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class DeviceLightLocation(_message.Message):
     __slots__ = ["device_id", "hostname", "path"]

@@ -26,17 +26,26 @@ SERVICE_TYPE_RGW: ServiceType
 SERVICE_TYPE_UNSPECIFIED: ServiceType
 
 class DaemonDescription(_message.Message):
-    __slots__ = ["container_id", "created", "daemon_id", "daemon_name", "daemon_type", "hostname", "last_refresh", "pid", "service_name", "started", "status", "status_desc", "version"]
+    __slots__ = ["container_id", "cpu_percentage", "created", "daemon_id", "daemon_name", "daemon_type", "hostname", "image", "ip", "is_active", "last_refresh", "memory_limit", "memory_request", "memory_usage", "pid", "ports", "rank", "service_name", "started", "status", "status_desc", "version"]
     class Status(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = []
     CONTAINER_ID_FIELD_NUMBER: _ClassVar[int]
+    CPU_PERCENTAGE_FIELD_NUMBER: _ClassVar[int]
     CREATED_FIELD_NUMBER: _ClassVar[int]
     DAEMON_ID_FIELD_NUMBER: _ClassVar[int]
     DAEMON_NAME_FIELD_NUMBER: _ClassVar[int]
     DAEMON_TYPE_FIELD_NUMBER: _ClassVar[int]
     HOSTNAME_FIELD_NUMBER: _ClassVar[int]
+    IMAGE_FIELD_NUMBER: _ClassVar[int]
+    IP_FIELD_NUMBER: _ClassVar[int]
+    IS_ACTIVE_FIELD_NUMBER: _ClassVar[int]
     LAST_REFRESH_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_LIMIT_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_USAGE_FIELD_NUMBER: _ClassVar[int]
     PID_FIELD_NUMBER: _ClassVar[int]
+    PORTS_FIELD_NUMBER: _ClassVar[int]
+    RANK_FIELD_NUMBER: _ClassVar[int]
     SERVICE_NAME_FIELD_NUMBER: _ClassVar[int]
     STARTED_FIELD_NUMBER: _ClassVar[int]
     STATUS_DESC_FIELD_NUMBER: _ClassVar[int]
@@ -49,19 +58,28 @@ class DaemonDescription(_message.Message):
     STATUS_UNSPECIFIED: DaemonDescription.Status
     VERSION_FIELD_NUMBER: _ClassVar[int]
     container_id: str
+    cpu_percentage: str
     created: _timestamp_pb2.Timestamp
     daemon_id: str
     daemon_name: str
     daemon_type: ServiceType
     hostname: str
+    image: str
+    ip: str
+    is_active: bool
     last_refresh: _timestamp_pb2.Timestamp
+    memory_limit: int
+    memory_request: int
+    memory_usage: int
     pid: int
+    ports: _containers.RepeatedScalarFieldContainer[int]
+    rank: int
     service_name: str
     started: _timestamp_pb2.Timestamp
     status: DaemonDescription.Status
     status_desc: str
     version: str
-    def __init__(self, daemon_type: _Optional[_Union[ServiceType, str]] = ..., daemon_id: _Optional[str] = ..., daemon_name: _Optional[str] = ..., service_name: _Optional[str] = ..., hostname: _Optional[str] = ..., status: _Optional[_Union[DaemonDescription.Status, str]] = ..., status_desc: _Optional[str] = ..., version: _Optional[str] = ..., container_id: _Optional[str] = ..., pid: _Optional[int] = ..., last_refresh: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., created: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., started: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    def __init__(self, daemon_type: _Optional[_Union[ServiceType, str]] = ..., daemon_id: _Optional[str] = ..., daemon_name: _Optional[str] = ..., service_name: _Optional[str] = ..., hostname: _Optional[str] = ..., status: _Optional[_Union[DaemonDescription.Status, str]] = ..., status_desc: _Optional[str] = ..., version: _Optional[str] = ..., container_id: _Optional[str] = ..., pid: _Optional[int] = ..., last_refresh: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., created: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., started: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., ports: _Optional[_Iterable[int]] = ..., ip: _Optional[str] = ..., memory_usage: _Optional[int] = ..., memory_request: _Optional[int] = ..., memory_limit: _Optional[int] = ..., cpu_percentage: _Optional[str] = ..., is_active: bool = ..., rank: _Optional[int] = ..., image: _Optional[str] = ...) -> None: ...
 
 class HostPlacement(_message.Message):
     __slots__ = ["hostname", "name", "network"]

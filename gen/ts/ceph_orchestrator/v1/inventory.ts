@@ -115,6 +115,19 @@ export interface Device {
   humanReadableSize: string;
   /** The id of the OSD that uses the device, or -1 when none does. */
   osdId: number;
+  /** Whether Ceph uses the device (it holds Ceph volumes or a BlueStore label). */
+  cephDevice: boolean;
+  /** The kernel's device nodes, e.g. "sdb" (several for a multipath device). */
+  deviceNodes: string;
+  /**
+   * What libstoragemgmt reports, as ceph-volume's `lsm_data`: health, transport, rpm,
+   * `ledSupport` (IDENT/FAIL support and status), ...; empty where it is not installed.
+   */
+  lsmData?:
+    | { [key: string]: any }
+    | undefined;
+  /** When the device was first seen by the orchestrator. */
+  created?: Timestamp | undefined;
 }
 
 /** What kind of medium the device is. */
@@ -351,6 +364,10 @@ function createBaseDevice(): Device {
     sysApi: undefined,
     humanReadableSize: "",
     osdId: 0,
+    cephDevice: false,
+    deviceNodes: "",
+    lsmData: undefined,
+    created: undefined,
   };
 }
 
@@ -394,6 +411,18 @@ export const Device: MessageFns<Device> = {
     }
     if (message.osdId !== 0) {
       writer.uint32(104).int32(message.osdId);
+    }
+    if (message.cephDevice !== false) {
+      writer.uint32(112).bool(message.cephDevice);
+    }
+    if (message.deviceNodes !== "") {
+      writer.uint32(122).string(message.deviceNodes);
+    }
+    if (message.lsmData !== undefined) {
+      Struct.encode(Struct.wrap(message.lsmData), writer.uint32(130).fork()).join();
+    }
+    if (message.created !== undefined) {
+      Timestamp.encode(message.created, writer.uint32(138).fork()).join();
     }
     return writer;
   },
@@ -515,6 +544,38 @@ export const Device: MessageFns<Device> = {
             message.osdId = reader.int32();
             continue;
           }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.cephDevice = reader.bool();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.deviceNodes = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.lsmData = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.created = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -564,6 +625,18 @@ export const Device: MessageFns<Device> = {
         : isSet(object.osd_id)
         ? globalThis.Number(object.osd_id)
         : 0,
+      cephDevice: isSet(object.cephDevice)
+        ? globalThis.Boolean(object.cephDevice)
+        : isSet(object.ceph_device)
+        ? globalThis.Boolean(object.ceph_device)
+        : false,
+      deviceNodes: isSet(object.deviceNodes)
+        ? globalThis.String(object.deviceNodes)
+        : isSet(object.device_nodes)
+        ? globalThis.String(object.device_nodes)
+        : "",
+      lsmData: isObject(object.lsmData) ? object.lsmData : isObject(object.lsm_data) ? object.lsm_data : undefined,
+      created: isSet(object.created) ? fromJsonTimestamp(object.created) : undefined,
     };
   },
 
@@ -608,6 +681,18 @@ export const Device: MessageFns<Device> = {
     if (message.osdId !== 0) {
       obj.osdId = Math.round(message.osdId);
     }
+    if (message.cephDevice !== false) {
+      obj.cephDevice = message.cephDevice;
+    }
+    if (message.deviceNodes !== "") {
+      obj.deviceNodes = message.deviceNodes;
+    }
+    if (message.lsmData !== undefined) {
+      obj.lsmData = message.lsmData;
+    }
+    if (message.created !== undefined) {
+      obj.created = fromTimestamp(message.created).toISOString();
+    }
     return obj;
   },
 
@@ -629,6 +714,12 @@ export const Device: MessageFns<Device> = {
     message.sysApi = object.sysApi ?? undefined;
     message.humanReadableSize = object.humanReadableSize ?? "";
     message.osdId = object.osdId ?? 0;
+    message.cephDevice = object.cephDevice ?? false;
+    message.deviceNodes = object.deviceNodes ?? "";
+    message.lsmData = object.lsmData ?? undefined;
+    message.created = (object.created !== undefined && object.created !== null)
+      ? Timestamp.fromPartial(object.created)
+      : undefined;
     return message;
   },
 };

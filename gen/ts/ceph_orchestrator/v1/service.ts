@@ -285,7 +285,35 @@ export interface DaemonDescription {
     | Timestamp
     | undefined;
   /** When the daemon last started. */
-  started?: Timestamp | undefined;
+  started?:
+    | Timestamp
+    | undefined;
+  /**
+   * The ports it serves clients on (an RGW's frontend port, a mon's v2 and v1 ports); empty
+   * when it serves on none of its own or they are unknown.
+   */
+  ports: number[];
+  /** The address it serves on (its host's), or empty. */
+  ip: string;
+  /** The resident memory of its process, in bytes; 0 when it does not run or it is unknown. */
+  memoryUsage: string;
+  /** The memory it is asked to stay within (an OSD's `osd_memory_target`), in bytes; 0 when none. */
+  memoryRequest: string;
+  /** The memory it may not exceed (a cgroup or container limit), in bytes; 0 when none. */
+  memoryLimit: string;
+  /** Its CPU use since it started, as a percentage of one core, e.g. "3.2%"; empty when unknown. */
+  cpuPercentage: string;
+  /** A mgr: the active one. An MDS: it holds a rank (not a standby). False otherwise. */
+  isActive: boolean;
+  /** An MDS that holds a rank: the rank. Absent otherwise. */
+  rank?:
+    | number
+    | undefined;
+  /**
+   * What it runs from: a container image, or the packages for backends that run packaged
+   * daemons (e.g. "ceph 16.2.11 (Debian packages)"); empty when unknown.
+   */
+  image: string;
 }
 
 /** A daemon's run state (upstream's DaemonDescriptionStatus, mapped from its integers). */
@@ -1039,6 +1067,15 @@ function createBaseDaemonDescription(): DaemonDescription {
     lastRefresh: undefined,
     created: undefined,
     started: undefined,
+    ports: [],
+    ip: "",
+    memoryUsage: "0",
+    memoryRequest: "0",
+    memoryLimit: "0",
+    cpuPercentage: "",
+    isActive: false,
+    rank: undefined,
+    image: "",
   };
 }
 
@@ -1082,6 +1119,37 @@ export const DaemonDescription: MessageFns<DaemonDescription> = {
     }
     if (message.started !== undefined) {
       Timestamp.encode(message.started, writer.uint32(106).fork()).join();
+    }
+    if (message.ports.length !== 0) {
+      writer.uint32(114).fork();
+      for (const v of message.ports) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    if (message.ip !== "") {
+      writer.uint32(122).string(message.ip);
+    }
+    if (message.memoryUsage !== "0") {
+      writer.uint32(128).int64(message.memoryUsage);
+    }
+    if (message.memoryRequest !== "0") {
+      writer.uint32(136).int64(message.memoryRequest);
+    }
+    if (message.memoryLimit !== "0") {
+      writer.uint32(144).int64(message.memoryLimit);
+    }
+    if (message.cpuPercentage !== "") {
+      writer.uint32(154).string(message.cpuPercentage);
+    }
+    if (message.isActive !== false) {
+      writer.uint32(160).bool(message.isActive);
+    }
+    if (message.rank !== undefined) {
+      writer.uint32(168).int32(message.rank);
+    }
+    if (message.image !== "") {
+      writer.uint32(178).string(message.image);
     }
     return writer;
   },
@@ -1203,6 +1271,88 @@ export const DaemonDescription: MessageFns<DaemonDescription> = {
             message.started = Timestamp.decode(reader, reader.uint32());
             continue;
           }
+          case 14: {
+            if (tag === 112) {
+              message.ports.push(reader.int32());
+
+              continue;
+            }
+
+            if (tag === 114) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.ports.push(reader.int32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.ip = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.memoryUsage = reader.int64().toString();
+            continue;
+          }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.memoryRequest = reader.int64().toString();
+            continue;
+          }
+          case 18: {
+            if (tag !== 144) {
+              break;
+            }
+
+            message.memoryLimit = reader.int64().toString();
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.cpuPercentage = reader.string();
+            continue;
+          }
+          case 20: {
+            if (tag !== 160) {
+              break;
+            }
+
+            message.isActive = reader.bool();
+            continue;
+          }
+          case 21: {
+            if (tag !== 168) {
+              break;
+            }
+
+            message.rank = reader.int32();
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.image = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1258,6 +1408,37 @@ export const DaemonDescription: MessageFns<DaemonDescription> = {
         : undefined,
       created: isSet(object.created) ? fromJsonTimestamp(object.created) : undefined,
       started: isSet(object.started) ? fromJsonTimestamp(object.started) : undefined,
+      ports: globalThis.Array.isArray(object?.ports)
+        ? object.ports.map((e: any) => globalThis.Number(e))
+        : [],
+      ip: isSet(object.ip) ? globalThis.String(object.ip) : "",
+      memoryUsage: isSet(object.memoryUsage)
+        ? globalThis.String(object.memoryUsage)
+        : isSet(object.memory_usage)
+        ? globalThis.String(object.memory_usage)
+        : "0",
+      memoryRequest: isSet(object.memoryRequest)
+        ? globalThis.String(object.memoryRequest)
+        : isSet(object.memory_request)
+        ? globalThis.String(object.memory_request)
+        : "0",
+      memoryLimit: isSet(object.memoryLimit)
+        ? globalThis.String(object.memoryLimit)
+        : isSet(object.memory_limit)
+        ? globalThis.String(object.memory_limit)
+        : "0",
+      cpuPercentage: isSet(object.cpuPercentage)
+        ? globalThis.String(object.cpuPercentage)
+        : isSet(object.cpu_percentage)
+        ? globalThis.String(object.cpu_percentage)
+        : "",
+      isActive: isSet(object.isActive)
+        ? globalThis.Boolean(object.isActive)
+        : isSet(object.is_active)
+        ? globalThis.Boolean(object.is_active)
+        : false,
+      rank: isSet(object.rank) ? globalThis.Number(object.rank) : undefined,
+      image: isSet(object.image) ? globalThis.String(object.image) : "",
     };
   },
 
@@ -1302,6 +1483,33 @@ export const DaemonDescription: MessageFns<DaemonDescription> = {
     if (message.started !== undefined) {
       obj.started = fromTimestamp(message.started).toISOString();
     }
+    if (message.ports?.length) {
+      obj.ports = message.ports.map((e) => Math.round(e));
+    }
+    if (message.ip !== "") {
+      obj.ip = message.ip;
+    }
+    if (message.memoryUsage !== "0") {
+      obj.memoryUsage = message.memoryUsage;
+    }
+    if (message.memoryRequest !== "0") {
+      obj.memoryRequest = message.memoryRequest;
+    }
+    if (message.memoryLimit !== "0") {
+      obj.memoryLimit = message.memoryLimit;
+    }
+    if (message.cpuPercentage !== "") {
+      obj.cpuPercentage = message.cpuPercentage;
+    }
+    if (message.isActive !== false) {
+      obj.isActive = message.isActive;
+    }
+    if (message.rank !== undefined) {
+      obj.rank = Math.round(message.rank);
+    }
+    if (message.image !== "") {
+      obj.image = message.image;
+    }
     return obj;
   },
 
@@ -1329,6 +1537,15 @@ export const DaemonDescription: MessageFns<DaemonDescription> = {
     message.started = (object.started !== undefined && object.started !== null)
       ? Timestamp.fromPartial(object.started)
       : undefined;
+    message.ports = object.ports?.map((e) => e) || [];
+    message.ip = object.ip ?? "";
+    message.memoryUsage = object.memoryUsage ?? "0";
+    message.memoryRequest = object.memoryRequest ?? "0";
+    message.memoryLimit = object.memoryLimit ?? "0";
+    message.cpuPercentage = object.cpuPercentage ?? "";
+    message.isActive = object.isActive ?? false;
+    message.rank = object.rank ?? undefined;
+    message.image = object.image ?? "";
     return message;
   },
 };
