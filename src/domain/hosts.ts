@@ -1,5 +1,5 @@
 // Hosts: add, remove, list, label.
-import type { Host } from "../../gen/ts/ceph_orchestrator/v1/host.js";
+import { type Host, Host_Status } from "../../gen/ts/ceph_orchestrator/v1/host.js";
 import type { StepContext } from "../backend/backend.js";
 import {
   type AddHostLabelRequest,
@@ -43,11 +43,14 @@ export async function findHost(deps: Deps, hostname: string): Promise<Host> {
 }
 
 export const addHost: WriteUseCase<AddHostRequest> = {
-  validate: (_deps, req) => {
+  validate: (deps, req) => {
     const v = new Violations();
     v.check(req.host !== undefined, "host", "is required");
     const host = req.host ?? { hostname: "", addr: "", labels: [], status: 0, statusMessage: "" };
     v.addAll(validateHostname(host.hostname, "host.hostname"));
+    const maintenance = host.status === Host_Status.STATUS_MAINTENANCE;
+    v.check([Host_Status.STATUS_UNSPECIFIED, Host_Status.STATUS_ONLINE].includes(host.status) || maintenance, "host.status", "must be ONLINE or MAINTENANCE");
+    v.check(!maintenance || deps.backend.setHostMaintenance !== undefined, "host.status", `backend '${deps.backend.name}' has no maintenance`);
     if (host.addr !== "") v.addAll(validateAddress(host.addr, "host.addr"));
     v.check(host.labels.length <= MAX_LABELS, "host.labels", `at most ${MAX_LABELS} labels`);
     host.labels.forEach((l, i) => v.addAll(validateLabel(l, `host.labels[${i}]`)));
@@ -91,14 +94,19 @@ function changeOf(existing: Host, wanted: Host): { addr?: string; labels?: strin
   return Object.keys(change).length > 0 ? change : undefined;
 }
 
-/** Adds the host, or updates it when it is known by then (also when the operation runs again after a restart). */
+/**
+ * Adds the host, or updates it when it is known by then (also when the operation runs again
+ * after a restart); then puts it in maintenance when asked.
+ */
 function addHostPlan(deps: Deps, req: AddHostRequest, description: string): WritePlan {
   const wanted = normalizedHost(req.host!);
+  const maintenance = req.host!.status === Host_Status.STATUS_MAINTENANCE;
   return writePlan(fullName(HostServiceService.addHost), req, description, [wanted.hostname], async (run) => {
     const host = await run.onHost(wanted.hostname, `host ${wanted.hostname}`, async (ctx) => {
       const existing = await knownHost(deps, wanted.hostname);
       const change = existing && changeOf(existing, wanted);
-      return change ? updateHost(deps, ctx, wanted.hostname, change) : deps.backend.addHost!(ctx, wanted);
+      const added = change ? await updateHost(deps, ctx, wanted.hostname, change) : await deps.backend.addHost!(ctx, wanted);
+      return maintenance && added.status !== Host_Status.STATUS_MAINTENANCE ? deps.backend.setHostMaintenance!(ctx, wanted.hostname, true) : added;
     });
     return { result: { $case: "host", value: host } };
   });

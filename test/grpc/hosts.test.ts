@@ -58,6 +58,17 @@ describe("ListHosts", () => {
 });
 
 describe("AddHost", () => {
+  it("adds a host in maintenance when its status asks (host add --maintenance); refuses another status naming the field", async () => {
+    const { api } = await start();
+    const op = (await opsOf(api.addHost({ host: { hostname: "node-4", status: Host_Status.STATUS_MAINTENANCE } }))).at(-1)!;
+    expect(op.state, op.message).toBe(S.STATE_SUCCEEDED);
+    expect(resultHost(op)).toMatchObject({ hostname: "node-4", status: Host_Status.STATUS_MAINTENANCE });
+    expect((await api.listHosts()).hosts.find((h) => h.hostname === "node-4")!.status).toBe(Host_Status.STATUS_MAINTENANCE);
+    const e = await refusal(api.addHost({ host: { hostname: "node-5", status: Host_Status.STATUS_OFFLINE } }));
+    expect(e).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, fields: ["host.status"], messages: [] });
+    expect((await api.listHosts()).hosts.map((h) => h.hostname)).not.toContain("node-5");
+  });
+
   it("adds a spare machine: its address comes from the machine, its disks appear in the inventory", async () => {
     const { api } = await start();
     const msgs = await opsOf(api.addHost({ host: { hostname: "node-4", labels: ["osd"] } }));

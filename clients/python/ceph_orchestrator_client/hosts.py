@@ -16,10 +16,12 @@ __all__ = ["HostCalls"]
 
 class HostCalls(OperationCalls):
     def add_host(self, hostname: Union[str, host_pb2.Host], addr: str = "", labels: Iterable[str] = (),
-                 request_id: Optional[str] = None) -> Completion[host_pb2.Host]:
-        """Add a host (or a Host/HostSpec-like message). Result: the host."""
+                 request_id: Optional[str] = None, maintenance: bool = False) -> Completion[host_pb2.Host]:
+        """Add a host (or a Host/HostSpec-like message); ``maintenance`` adds it in maintenance
+        (upstream ``host add --maintenance``). Result: the host."""
         host = hostname if isinstance(hostname, host_pb2.Host) else host_pb2.Host(
-            hostname=hostname, addr=addr, labels=list(labels))
+            hostname=hostname, addr=addr, labels=list(labels),
+            status=host_pb2.Host.STATUS_MAINTENANCE if maintenance else host_pb2.Host.STATUS_UNSPECIFIED)
         req = host_service_pb2.AddHostRequest(host=host, request_id=ensure_request_id(request_id))
         return self._write("HostService", "AddHost", req, host_service_pb2.AddHostResponse, "host", host_pb2.Host)
 

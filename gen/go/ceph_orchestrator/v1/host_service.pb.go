@@ -24,7 +24,9 @@ const (
 // Add a host.
 type AddHostRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// REQUIRED. The host: `hostname`, and optionally `addr` and `labels`.
+	// REQUIRED. The host: `hostname`, and optionally `addr`, `labels`, and `status`
+	// STATUS_MAINTENANCE to add it in maintenance (upstream `host add --maintenance`); other
+	// statuses than ONLINE are refused.
 	Host *Host `protobuf:"bytes,1,opt,name=host,proto3" json:"host,omitempty"`
 	// OPTIONAL. A client-chosen id, at most 64 printable ASCII characters: the same id again
 	// returns the same operation and never does the work twice.

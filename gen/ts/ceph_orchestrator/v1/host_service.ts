@@ -29,7 +29,11 @@ export const protobufFileName = "ceph_orchestrator/v1/host_service.proto";
 
 /** Add a host. */
 export interface AddHostRequest {
-  /** REQUIRED. The host: `hostname`, and optionally `addr` and `labels`. */
+  /**
+   * REQUIRED. The host: `hostname`, and optionally `addr`, `labels`, and `status`
+   * STATUS_MAINTENANCE to add it in maintenance (upstream `host add --maintenance`); other
+   * statuses than ONLINE are refused.
+   */
   host?:
     | Host
     | undefined;
