@@ -41,9 +41,20 @@ export interface SimDaemon {
   lastRefresh: number;
 }
 
+/** Sizes in bytes as decimal strings (0: the whole device, or no such part). */
+export interface SimOsdLayout {
+  dataSizeBytes: string;
+  dbSizeBytes: string;
+  walSizeBytes: string;
+  crushDeviceClass: string;
+  raw: boolean;
+}
+
 /** An OSD of the OSD map; once destroyed, only its id and host are left (the rest is empty). */
 export interface SimOsd extends Omit<FixtureOsd, "osdId"> {
   id: number;
+  /** What its drive group set beyond the devices (osds.ts); absent for an OSD of a fixture. */
+  layout?: SimOsdLayout;
   in: boolean;
   /** When it was marked out: its placement groups drain from then on. */
   outSince: number | undefined;

@@ -1,14 +1,17 @@
-// OSDs: creating them as `ceph-volume lvm prepare` and a start would, and the steps that
-// remove one: marking it out (its placement groups drain), purging and destroying it.
+// OSDs: creating them as `ceph-volume lvm prepare` (or `raw prepare`) and a start would, with
+// the drive group's layout (shares of a data device, DB/WAL sizes, device class), and the
+// steps that remove one: marking it out (its placement groups drain), purging and destroying
+// it. A raw OSD is kept in its devices' LV list too: that list is how the sim knows which OSD
+// owns a device.
 import { randomUUID } from "node:crypto";
 import type { OsdRecord, OsdSafety, StepContext } from "../../src/backend/backend.js";
 import { serviceIdOf } from "../../src/backend/ceph-names.js";
 import { ExecutionError, FailedPreconditionError, NotFoundError } from "../../src/backend/errors.js";
-import type { CreatedOsd, PlannedOsd } from "../../gen/ts/ceph_orchestrator/v1/osd.js";
 import { DaemonDescription_Status as Status, ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import type { Faults } from "./faults.js";
 import { lvName, lvmUuid } from "./lvm.js";
-import { type SimDevice, type SimHost, type SimOsd, frozen } from "./model.js";
+import { OsdMethod, type CreatedOsd, type PlannedOsd } from "../../gen/ts/ceph_orchestrator/v1/osd.js";
+import { type SimDevice, type SimHost, type SimOsd, type SimOsdLayout, frozen } from "./model.js";
 import type { SimCluster } from "./state.js";
 
 type LvType = "block" | "db" | "wal" | "journal";
@@ -97,7 +100,7 @@ export class SimOsds {
       this.checkDown(osd);
       // The id stays in the map for a replacement; the disk is zapped so the replacement can use it.
       this.release(osd);
-      Object.assign(osd, { data: "", db: "", wal: "", journal: "", in: false, outSince: undefined, destroyed: true });
+      Object.assign(osd, { data: "", db: "", wal: "", journal: "", layout: undefined, in: false, outSince: undefined, destroyed: true });
       this.cluster.unstarted.delete(osdId);
       this.cluster.daemons.delete(`osd.${osdId}`);
     });
@@ -143,13 +146,38 @@ export class SimOsds {
     return Math.max(0, pgsPerOsd - Math.floor((Date.now() - osd.outSince) / perPg));
   }
 
-  /** The live OSD whose data is `planned.data` on the host, if any. */
+  private liveOsdsOn(hostname: string, path: string, part: "data" | "db" | "wal"): SimOsd[] {
+    return [...this.cluster.osds.values()].filter((o) => !o.destroyed && o.hostname === hostname && o[part] === path);
+  }
+
+  /**
+   * The live OSD on the host that `planned` stands for, if it exists: the one with its claimed
+   * id, or one not started yet (an earlier attempt prepared it), or the one on its data device
+   * unless the device is shared (osds_per_device) and has room for another.
+   */
   private osdOnData(hostname: string, planned: PlannedOsd): SimOsd | undefined {
-    const osd = [...this.cluster.osds.values()].find((o) => !o.destroyed && o.hostname === hostname && o.data === planned.data);
-    if (osd && planned.osdId >= 0 && planned.osdId !== osd.id) {
-      throw new ExecutionError(`${hostname}:${planned.data} already holds osd.${osd.id}, not osd.${planned.osdId}`, hostname);
-    }
+    const onData = this.liveOsdsOn(hostname, planned.data, "data");
+    const claimed = onData.find((o) => o.id === planned.osdId);
+    if (claimed) return claimed;
+    const unstarted = planned.osdId < 0 ? onData.find((o) => !this.isUp(o)) : undefined;
+    if (unstarted || onData.length === 0 || this.roomFor(hostname, planned.data, "data", BigInt(planned.dataSizeBytes))) return unstarted;
+    const osd = onData[0]!;
+    if (planned.osdId >= 0) throw new ExecutionError(`${hostname}:${planned.data} already holds osd.${osd.id}, not osd.${planned.osdId}`, hostname);
     return osd;
+  }
+
+  /**
+   * Whether the device has room for another part of `size` bytes beside the live OSDs' parts
+   * of that kind (0: the whole device, which leaves no room). A device of an unknown size (a
+   * data directory's path) has none.
+   */
+  private roomFor(hostname: string, path: string, part: "data" | "db" | "wal", size: bigint): boolean {
+    const device = this.cluster.host(hostname).devices.find((d) => d.path === path);
+    if (!device || size === 0n) return false;
+    const key = `${part}SizeBytes` as const;
+    const parts = this.liveOsdsOn(hostname, path, part).map((o) => BigInt(o.layout?.[key] ?? "0"));
+    if (parts.includes(0n)) return false;
+    return parts.reduce((a, b) => a + b, size) <= device.sizeBytes;
   }
 
   /** What `ceph-volume lvm prepare` does: checks every device, takes an id, creates the LVs. */
@@ -171,10 +199,15 @@ export class SimOsds {
       // A data path that is no device is a data directory, which needs no disk.
       if (!device && type === "block" && !path.startsWith("/dev/")) return [];
       if (!device) throw new NotFoundError("device", `${hostname}:${path}`);
-      // DB, WAL and journal devices are shared: other OSDs' LVs of those kinds may be there.
-      const shared = type !== "block" && device.lvs.length > 0 && device.lvs.every((lv) => lv.type !== "block");
-      if (!device.available && !shared) {
+      // DB, WAL and journal devices are shared: other OSDs' LVs of those kinds may be there;
+      // a data device too, by OSDs that each take a share of it.
+      const shared = device.lvs.length > 0 && device.lvs.every((lv) => (type === "block" ? lv.type === "block" : lv.type !== "block"));
+      if (!device.available && !(shared && (type !== "block" || this.roomFor(hostname, path, "data", BigInt(planned.dataSizeBytes))))) {
         throw new ExecutionError(`${hostname}:${path} cannot hold a ${type}: ${device.rejectedReasons.join(", ")}`, hostname);
+      }
+      const size = type === "db" ? planned.dbSizeBytes : type === "wal" ? planned.walSizeBytes : "0";
+      if ((type === "db" || type === "wal") && size !== "0" && !this.roomFor(hostname, path, type, BigInt(size))) {
+        throw new ExecutionError(`${hostname}:${path} has no room for another ${type} of ${size} bytes (insufficient space)`, hostname);
       }
       return [[device, type]];
     });
@@ -189,6 +222,7 @@ export class SimOsds {
       journal: planned.journal,
       serviceName,
       osdFsid: randomUUID(),
+      layout: layoutOf(planned),
       in: true,
       outSince: undefined,
       destroyed: false,
@@ -252,6 +286,18 @@ export class SimOsds {
   }
 }
 
+/** What ceph-volume is asked for: the sizes where a part exists; the rest is Ceph's choice. */
+function layoutOf(planned: PlannedOsd): SimOsdLayout {
+  return {
+    dataSizeBytes: planned.dataSizeBytes,
+    dbSizeBytes: planned.db === "" ? "0" : planned.dbSizeBytes,
+    walSizeBytes: planned.wal === "" ? "0" : planned.walSizeBytes,
+    crushDeviceClass: planned.crushDeviceClass,
+    raw: planned.method === OsdMethod.OSD_METHOD_RAW,
+  };
+}
+
 function createdOut(osd: SimOsd): CreatedOsd {
-  return { osdId: osd.id, hostname: osd.hostname, data: osd.data, db: osd.db, wal: osd.wal };
+  const { dataSizeBytes = "0", dbSizeBytes = "0", walSizeBytes = "0", crushDeviceClass = "" } = osd.layout ?? {};
+  return { osdId: osd.id, hostname: osd.hostname, data: osd.data, db: osd.db, wal: osd.wal, dataSizeBytes, dbSizeBytes, walSizeBytes, crushDeviceClass };
 }

@@ -16,7 +16,13 @@ import { Maintenance } from "./maintenance.js";
 import { Osds } from "./osds.js";
 import { Services } from "./services.js";
 
-const OSD_OPTIONS = ["spec.db_devices", "spec.wal_devices", "spec.journal_devices", "spec.encrypted", "spec.objectstore", "spec.osds_per_device", "spec.db_slots"];
+const OSD_OPTIONS = [
+  // Plain BlueStore on one whole device each, by `ceph-volume raw` (its own choice of method).
+  "spec.db_devices", "spec.wal_devices", "spec.journal_devices", "spec.encrypted", "spec.objectstore", "spec.osds_per_device", "spec.db_slots",
+  "spec.block_db_size", "spec.block_wal_size", "spec.journal_size", "spec.data_allocate_fraction", "spec.method",
+  // Ceph picks the device class.
+  "spec.crush_device_class",
+];
 const STATELESS_OPTIONS = [
   "spec.rgw.rgw_realm",
   "spec.rgw.rgw_zone",

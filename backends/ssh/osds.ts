@@ -74,7 +74,7 @@ export class Osds {
       });
       this.core.inventory.forget(hostname);
       ctx.progress(1, `${name} is up and in`);
-      return { osdId: id, hostname, data: osd.data, db: "", wal: "" };
+      return { osdId: id, hostname, data: osd.data, db: "", wal: "", dataSizeBytes: "0", dbSizeBytes: "0", walSizeBytes: "0", crushDeviceClass: "" };
     } catch (e) {
       throw asExecution(e, hostname);
     }

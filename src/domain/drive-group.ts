@@ -2,6 +2,7 @@
 // matching by fnmatch glob, and the device selection that turns a spec and an inventory into
 // the OSDs each host would get (upstream's DriveSelection plus ceph-volume batch's layout).
 import {
+  DriveGroupSpec_FilterLogic,
   DriveGroupSpec_Objectstore,
   type DeviceSelection,
   type DriveGroupSpec,
@@ -12,8 +13,8 @@ import type { Device, InventoryHost } from "../../gen/ts/ceph_orchestrator/v1/in
 import type { FieldViolation } from "./errors.js";
 import { validateAbsolutePath, validateEnum, validateServiceId, validateString } from "./fields.js";
 import { parseSizeFilter, sizeMatches, type SizeFilter } from "./size.js";
+import { type FastRole, type OsdLayout, dataShare, deviceBytes, fastDeviceOverflow, layoutOf, rawPairingProblem, sizeFastParts, validateLayout } from "./osd-layout.js";
 
-const MAX_OSDS_PER_DEVICE = 16;
 const MAX_PATTERN_LENGTH = 1024;
 
 function escapeRegExp(c: string): string {
@@ -80,22 +81,22 @@ export function validatePattern(pattern: string, field: string): FieldViolation[
 type SelectionName = "data_devices" | "db_devices" | "wal_devices" | "journal_devices";
 
 function hasFilter(s: DeviceSelection): boolean {
-  return s.idModel !== "" || s.size !== "" || s.rotational !== undefined;
+  return s.idModel !== "" || s.vendor !== "" || s.size !== "" || s.rotational !== undefined;
 }
 
 function validateSelection(s: DeviceSelection, name: SelectionName, field: string): FieldViolation[] {
   const out: FieldViolation[] = [];
   const filtered = hasFilter(s);
   if (!s.all && s.paths.length === 0 && !filtered) {
-    out.push({ field, description: "must not be empty: set paths, a filter (id_model, size, rotational) or all" });
+    out.push({ field, description: "must not be empty: set paths, a filter (id_model, vendor, size, rotational) or all" });
   }
   if (s.all && name !== "data_devices") {
     out.push({ field: `${field}.all`, description: "is only allowed in data_devices" });
   } else if (s.all && (s.paths.length > 0 || filtered)) {
-    out.push({ field: `${field}.all`, description: "cannot be combined with paths, id_model, size or rotational" });
+    out.push({ field: `${field}.all`, description: "cannot be combined with paths, id_model, vendor, size or rotational" });
   }
   if (s.paths.length > 0 && filtered) {
-    out.push({ field: `${field}.paths`, description: "cannot be combined with id_model, size or rotational" });
+    out.push({ field: `${field}.paths`, description: "cannot be combined with id_model, vendor, size or rotational" });
   }
   if (s.paths.length > 0 && s.count !== 0) {
     // Upstream ignores a limit next to explicit paths; saying so beats ignoring it silently.
@@ -110,6 +111,7 @@ function validateSelection(s: DeviceSelection, name: SelectionName, field: strin
     seen.add(p);
   });
   if (s.idModel !== "") out.push(...validatePattern(s.idModel, `${field}.id_model`));
+  out.push(...validateString(s.vendor, `${field}.vendor`, MAX_PATTERN_LENGTH));
   if (s.size !== "") {
     const r = parseSizeFilter(s.size);
     if (!r.ok) out.push({ field: `${field}.size`, description: r.error });
@@ -166,11 +168,10 @@ export function validateDriveGroup(spec: DriveGroupSpec, hostnames: readonly str
 
   spec.dataDirectories.forEach((d, i) => out.push(...validateAbsolutePath(d, `${p}.data_directories[${i}]`)));
 
-  if (spec.osdsPerDevice < 0 || spec.osdsPerDevice > MAX_OSDS_PER_DEVICE) {
-    out.push({ field: `${p}.osds_per_device`, description: `must be between 0 and ${MAX_OSDS_PER_DEVICE}` });
-  }
+  if (spec.osdsPerDevice < 0) out.push({ field: `${p}.osds_per_device`, description: "must not be negative" });
   if (spec.dbSlots < 0) out.push({ field: `${p}.db_slots`, description: "must not be negative" });
   if (spec.walSlots < 0) out.push({ field: `${p}.wal_slots`, description: "must not be negative" });
+  out.push(...validateLayout(spec, p));
 
   const claimed = new Set<number>();
   for (const [host, list] of Object.entries(spec.osdIdClaims)) {
@@ -186,24 +187,26 @@ export function validateDriveGroup(spec: DriveGroupSpec, hostnames: readonly str
   return out;
 }
 
-function bytesOf(d: Device): bigint {
-  return /^\d+$/.test(d.sizeBytes) ? BigInt(d.sizeBytes) : 0n;
-}
-
-function matches(s: DeviceSelection, size: SizeFilter | undefined | null, d: Device): boolean {
+/**
+ * Whether the device passes the selection's filters: all of them, or with `any` (filter_logic
+ * OR) at least one. The vendor is a substring, case-sensitive, as upstream matches it.
+ */
+function matches(s: DeviceSelection, size: SizeFilter | undefined | null, d: Device, any: boolean): boolean {
   if (s.all) return true;
-  if (s.idModel !== "" && !fnmatch(s.idModel, d.model)) return false;
+  const results: boolean[] = [];
   // null: an unparsable size filter, which matches nothing.
-  if (size === null || (size && !sizeMatches(size, bytesOf(d)))) return false;
-  if (s.rotational !== undefined && d.rotational !== s.rotational) return false;
-  return true;
+  if (size !== undefined) results.push(size !== null && sizeMatches(size, deviceBytes(d)));
+  if (s.idModel !== "") results.push(fnmatch(s.idModel, d.model));
+  if (s.vendor !== "") results.push(d.vendor.includes(s.vendor));
+  if (s.rotational !== undefined) results.push(d.rotational === s.rotational);
+  return any ? results.some(Boolean) : results.every(Boolean);
 }
 
 /**
  * The devices of one host that a selection takes. `taken` holds the paths earlier roles
  * took; the chosen ones are added to it, so no device serves two roles.
  */
-function select(s: DeviceSelection | undefined, name: SelectionName, host: InventoryHost, taken: Set<string>, notes: string[]): Device[] {
+function select(s: DeviceSelection | undefined, name: SelectionName, host: InventoryHost, taken: Set<string>, notes: string[], any: boolean): Device[] {
   if (!s) return [];
   if (s.paths.length > 0) {
     const chosen: Device[] = [];
@@ -228,13 +231,11 @@ function select(s: DeviceSelection | undefined, name: SelectionName, host: Inven
   for (const d of host.devices) {
     if (!d.available || d.path === "" || taken.has(d.path)) continue;
     if (s.count > 0 && chosen.length >= s.count) break;
-    if (matches(s, size, d)) chosen.push(d);
+    if (matches(s, size, d, any)) chosen.push(d);
   }
   for (const d of chosen) taken.add(d.path);
   return chosen.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
-
-type FastRole = "db" | "wal" | "journal";
 
 /**
  * Spreads the OSDs over the fast devices as ceph-volume batch does: each device takes
@@ -252,28 +253,55 @@ function assignFast(osds: PlannedOsd[], devices: Device[], role: FastRole, slots
   });
 }
 
-function newOsd(data: string, sizeBytes: string): PlannedOsd {
-  return { data, db: "", wal: "", journal: "", osdId: -1, sizeBytes };
+/** An OSD of the drive group on `data`, with the sizes of its data and its fast devices' parts. */
+export function plannedOsd(layout: OsdLayout, data: string, sizeBytes: string, dataSizeBytes = 0n): PlannedOsd {
+  return {
+    data,
+    db: "",
+    wal: "",
+    journal: "",
+    osdId: -1,
+    sizeBytes,
+    dataSizeBytes: dataSizeBytes.toString(),
+    dbSizeBytes: "0",
+    walSizeBytes: "0",
+    journalSizeBytes: "0",
+    crushDeviceClass: layout.crushDeviceClass,
+    method: layout.method,
+  };
+}
+
+/** The OSDs of the data devices: osds_per_device each, unless a share would be too small. */
+function dataOsds(layout: OsdLayout, data: Device[], notes: string[]): PlannedOsd[] {
+  const osds: PlannedOsd[] = [];
+  for (const d of data) {
+    const share = dataShare(layout, deviceBytes(d));
+    if (typeof share === "string") {
+      notes.push(`${d.path}: ${share}`);
+      continue;
+    }
+    const sizeBytes = /^\d+$/.test(d.sizeBytes) ? d.sizeBytes : "0";
+    for (let k = 0; k < layout.perDevice; k++) osds.push(plannedOsd(layout, d.path, sizeBytes, share));
+  }
+  return osds;
 }
 
 function planHost(spec: DriveGroupSpec, host: InventoryHost): OsdHostPlan {
   const notes: string[] = [];
   const taken = new Set<string>();
-  // Upstream's order: data, then WAL, DB and journal devices.
-  const data = select(spec.dataDevices, "data_devices", host, taken, notes);
-  const wal = select(spec.walDevices, "wal_devices", host, taken, notes);
-  const db = select(spec.dbDevices, "db_devices", host, taken, notes);
-  const journal = select(spec.journalDevices, "journal_devices", host, taken, notes);
+  // Upstream's order: data, then WAL, DB and journal devices; filter_logic applies to each.
+  const any = spec.filterLogic === DriveGroupSpec_FilterLogic.FILTER_LOGIC_OR;
+  const data = select(spec.dataDevices, "data_devices", host, taken, notes, any);
+  const wal = select(spec.walDevices, "wal_devices", host, taken, notes, any);
+  const db = select(spec.dbDevices, "db_devices", host, taken, notes, any);
+  const journal = select(spec.journalDevices, "journal_devices", host, taken, notes, any);
 
   if (spec.dataDevices && spec.dataDevices.paths.length === 0 && data.length === 0) {
     notes.push("no available device matches data_devices");
   }
 
-  const perDevice = spec.osdsPerDevice > 0 ? spec.osdsPerDevice : 1;
-  const osds: PlannedOsd[] = [];
-  for (const d of data) {
-    for (let k = 0; k < perDevice; k++) osds.push(newOsd(d.path, /^\d+$/.test(d.sizeBytes) ? d.sizeBytes : "0"));
-  }
+  const layout = layoutOf(spec);
+  let osds = dataOsds(layout, data, notes);
   const fast: [FastRole, DeviceSelection | undefined, Device[], number, string][] = [
     ["db", spec.dbDevices, db, spec.dbSlots, "a separate DB"],
     ["wal", spec.walDevices, wal, spec.walSlots, "a separate WAL"],
@@ -286,7 +314,14 @@ function planHost(spec: DriveGroupSpec, host: InventoryHost): OsdHostPlan {
     }
     assignFast(osds, devices, role, slots, notes);
   }
-  for (const dir of spec.dataDirectories) osds.push(newOsd(dir, "0"));
+  // ceph-volume refuses the whole batch of a host when its fast devices cannot take it.
+  const refused = rawPairingProblem(layout, data, db, wal) ?? fastDeviceOverflow(layout, osds, [...db, ...wal, ...journal]);
+  if (refused) {
+    notes.push(refused);
+    osds = [];
+  }
+  sizeFastParts(layout, osds);
+  for (const dir of spec.dataDirectories) osds.push(plannedOsd(layout, dir, "0"));
 
   const claims = Object.hasOwn(spec.osdIdClaims, host.hostname) ? (spec.osdIdClaims[host.hostname]?.osdIds ?? []) : [];
   osds.forEach((o, i) => {

@@ -11,7 +11,8 @@ import { ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import type { OperationRun, WritePlan } from "../operations/engine.js";
 import { nowTimestamp } from "../backend/timestamps.js";
 import { type Deps, settleAll, stepContext, writePlan } from "./context.js";
-import { matchHosts, planOsds, validateDriveGroup } from "./drive-group.js";
+import { matchHosts, planOsds, plannedOsd, validateDriveGroup } from "./drive-group.js";
+import { layoutOf } from "./osd-layout.js";
 import { schedulable } from "./placement.js";
 import { CancelledError, NotFoundError, ValidationError } from "./errors.js";
 import { Violations, validateRequestId } from "./fields.js";
@@ -30,6 +31,12 @@ export const DRIVE_GROUP_OPTIONS = [
   "spec.encrypted",
   "spec.db_slots",
   "spec.wal_slots",
+  "spec.block_db_size",
+  "spec.block_wal_size",
+  "spec.journal_size",
+  "spec.data_allocate_fraction",
+  "spec.crush_device_class",
+  "spec.method",
 ] as const;
 
 /**
@@ -140,7 +147,7 @@ export async function runCreate(deps: Deps, run: OperationRun, spec: DriveGroupS
   });
   if (spec.unmanaged) return [];
   const plans = await planDriveGroup(deps, spec);
-  await addUnstarted(deps, plans, spec.serviceId || "default");
+  await addUnstarted(deps, plans, spec);
   const total = plans.reduce((n, p) => n + p.osds.length, 0);
   let done = 0;
   const perHost = await settleAll(
@@ -168,7 +175,8 @@ export async function runCreate(deps: Deps, run: OperationRun, spec: DriveGroupS
  * planner passes it over. Such OSDs are planned again by their id, and the backend starts
  * them.
  */
-async function addUnstarted(deps: Deps, plans: OsdHostPlan[], serviceId: string): Promise<void> {
+async function addUnstarted(deps: Deps, plans: OsdHostPlan[], spec: DriveGroupSpec): Promise<void> {
+  const serviceId = spec.serviceId || "default";
   if (plans.length === 0) return;
   const running = new Set((await osdDaemons(deps)).map((d) => d.daemonId));
   for (const host of await deps.backend.getInventory!(
@@ -179,7 +187,7 @@ async function addUnstarted(deps: Deps, plans: OsdHostPlan[], serviceId: string)
     for (const device of host.devices) {
       const lv = device.lvs.find((l) => l.type === "block" && l.osdspecAffinity === serviceId && !running.has(String(l.osdId)));
       if (lv && !plan.osds.some((o) => o.data === device.path)) {
-        plan.osds.push({ data: device.path, db: "", wal: "", journal: "", osdId: lv.osdId, sizeBytes: device.sizeBytes });
+        plan.osds.push({ ...plannedOsd(layoutOf(spec), device.path, device.sizeBytes), osdId: lv.osdId });
       }
     }
   }

@@ -7,7 +7,9 @@ import {
   validateDriveGroup,
 } from "../../src/domain/drive-group.js";
 import {
+  DriveGroupSpec_FilterLogic,
   DriveGroupSpec_Objectstore,
+  OsdMethod,
   type DeviceSelection,
   type DriveGroupSpec,
 } from "../../gen/ts/ceph_orchestrator/v1/osd.js";
@@ -17,7 +19,7 @@ const GiB = 1024n ** 3n;
 const TiB = 1024n ** 4n;
 
 function sel(s: Partial<DeviceSelection>): DeviceSelection {
-  return { paths: [], idModel: "", size: "", rotational: undefined, count: 0, all: false, ...s };
+  return { paths: [], idModel: "", size: "", rotational: undefined, count: 0, all: false, vendor: "", ...s };
 }
 
 function spec(s: Partial<DriveGroupSpec> = {}): DriveGroupSpec {
@@ -36,6 +38,13 @@ function spec(s: Partial<DriveGroupSpec> = {}): DriveGroupSpec {
     walSlots: 0,
     osdIdClaims: {},
     unmanaged: false,
+    blockDbSize: "",
+    blockWalSize: "",
+    journalSize: "",
+    dataAllocateFraction: undefined,
+    crushDeviceClass: "",
+    filterLogic: DriveGroupSpec_FilterLogic.FILTER_LOGIC_UNSPECIFIED,
+    method: OsdMethod.OSD_METHOD_UNSPECIFIED,
     ...s,
   };
 }
@@ -55,6 +64,10 @@ function dev(path: string, size: bigint, rotational: boolean, model = rotational
     sysApi: undefined,
     humanReadableSize: "",
     osdId: -1,
+    cephDevice: false,
+    deviceNodes: path.replace("/dev/", ""),
+    lsmData: undefined,
+    created: undefined,
   };
 }
 
@@ -189,9 +202,9 @@ describe("validateDriveGroup", () => {
     expect(fields(spec({ dataDevices: sel({ rotational: true, count: -1 }) }))).toEqual(["spec.data_devices.count"]);
   });
 
-  it("limits osds_per_device to 0..16", () => {
+  it("takes any osds_per_device from 0 up, as upstream (planning checks each OSD's share)", () => {
     expect(fields(spec({ osdsPerDevice: 16 }))).toEqual([]);
-    expect(fields(spec({ osdsPerDevice: 17 }))).toEqual(["spec.osds_per_device"]);
+    expect(fields(spec({ osdsPerDevice: 1000 }))).toEqual([]);
     expect(fields(spec({ osdsPerDevice: -1 }))).toEqual(["spec.osds_per_device"]);
   });
 
@@ -241,8 +254,52 @@ describe("validateDriveGroup", () => {
     expect(fields(spec({ serviceId: "a".repeat(65) }))).toEqual(["spec.service_id"]);
   });
 
+  it("checks block_db_size, block_wal_size and journal_size as ceph-volume sizes, more than 0", () => {
+    expect(fields(spec({ blockDbSize: "60G", blockWalSize: "1073741824" }))).toEqual([]);
+    expect(fields(spec({ blockDbSize: "10X", blockWalSize: "0" }))).toEqual(["spec.block_db_size", "spec.block_wal_size"]);
+    const filestore = DriveGroupSpec_Objectstore.OBJECTSTORE_FILESTORE;
+    expect(fields(spec({ journalSize: "5G", objectstore: filestore }))).toEqual([]);
+    expect(fields(spec({ journalSize: "5G" }))).toEqual(["spec.journal_size"]);
+    expect(fields(spec({ blockDbSize: "5G", blockWalSize: "1G", objectstore: filestore }))).toEqual(["spec.block_db_size", "spec.block_wal_size"]);
+  });
+
+  it("takes a data_allocate_fraction above 0 and at most 1", () => {
+    for (const ok of [0.5, 1, 1e-9]) expect(fields(spec({ dataAllocateFraction: ok }))).toEqual([]);
+    for (const bad of [0, -0.1, 1.01, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(fields(spec({ dataAllocateFraction: bad }))).toEqual(["spec.data_allocate_fraction"]);
+    }
+  });
+
+  it("checks crush_device_class, filter_logic and method", () => {
+    expect(fields(spec({ crushDeviceClass: "nvme_fast-1.0" }))).toEqual([]);
+    expect(fields(spec({ crushDeviceClass: "fast ssd" }))).toEqual(["spec.crush_device_class"]);
+    expect(fields(spec({ filterLogic: DriveGroupSpec_FilterLogic.FILTER_LOGIC_OR, method: OsdMethod.OSD_METHOD_RAW }))).toEqual([]);
+    expect(fields(spec({ filterLogic: 7 as DriveGroupSpec_FilterLogic, method: 9 as OsdMethod }))).toEqual(["spec.filter_logic", "spec.method"]);
+  });
+
+  it("refuses with method RAW what ceph-volume raw cannot do", () => {
+    const raw = OsdMethod.OSD_METHOD_RAW;
+    const s = spec({ method: raw, osdsPerDevice: 2, dataAllocateFraction: 0.5, blockDbSize: "1G", blockWalSize: "1G", dbSlots: 2, walSlots: 2 });
+    expect(fields(s)).toEqual([
+      "spec.osds_per_device",
+      "spec.data_allocate_fraction",
+      "spec.block_db_size",
+      "spec.block_wal_size",
+      "spec.db_slots",
+      "spec.wal_slots",
+    ]);
+    expect(fields(spec({ method: raw, objectstore: DriveGroupSpec_Objectstore.OBJECTSTORE_FILESTORE }))).toEqual(["spec.objectstore"]);
+    expect(fields(spec({ method: raw, osdsPerDevice: 1, dataAllocateFraction: 1 }))).toEqual([]);
+  });
+
+  it("counts vendor as a filter", () => {
+    expect(fields(spec({ dataDevices: sel({ vendor: "ATA" }) }))).toEqual([]);
+    expect(fields(spec({ dataDevices: sel({ vendor: "ATA", paths: ["/dev/sdb"] }) }))).toEqual(["spec.data_devices.paths"]);
+    expect(fields(spec({ dataDevices: sel({ vendor: "ATA", all: true }) }))).toEqual(["spec.data_devices.all"]);
+  });
+
   it("reports every violation at once", () => {
-    const s = spec({ hostPattern: "", dataDevices: sel({}), osdsPerDevice: 99, dbSlots: -1 });
+    const s = spec({ hostPattern: "", dataDevices: sel({}), osdsPerDevice: -1, dbSlots: -1 });
     expect(fields(s)).toEqual(["spec.host_pattern", "spec.data_devices", "spec.osds_per_device", "spec.db_slots"]);
   });
 });
@@ -269,6 +326,12 @@ describe("planOsds", () => {
       journal: "",
       osdId: -1,
       sizeBytes: (4n * TiB).toString(),
+      dataSizeBytes: "0",
+      dbSizeBytes: "0",
+      walSizeBytes: "0",
+      journalSizeBytes: "0",
+      crushDeviceClass: "",
+      method: OsdMethod.OSD_METHOD_UNSPECIFIED,
     });
     expect(plans[0]?.message).toBe("");
     expect(plans[1]?.osds.map((o) => o.data)).toEqual(["/dev/sdb"]);
@@ -290,7 +353,7 @@ describe("planOsds", () => {
 
   it("handles sizes above 2^53 bytes", () => {
     const huge = host("node1", [dev("/dev/sdb", 9n * 1024n ** 5n + 1n, true)]);
-    const plan = planOsds(spec({ dataDevices: sel({ size: "9P:" }) }), [huge])[0];
+    const plan = planOsds(spec({ dataDevices: sel({ size: "9000T:" }) }), [huge])[0];
     expect(plan?.osds[0]?.sizeBytes).toBe("10133099161583617");
   });
 
@@ -420,6 +483,68 @@ describe("planOsds", () => {
 
   it("plans nothing for a pattern that matches no inventory host", () => {
     expect(planOsds(spec({ hostPattern: "x*" }), [node1, node2])).toEqual([]);
+  });
+
+  it("combines filters with OR under filter_logic OR, in every selection", () => {
+    const or = DriveGroupSpec_FilterLogic.FILTER_LOGIC_OR;
+    const either = sel({ rotational: false, size: "4T" });
+    expect(planOsds(spec({ dataDevices: either }), [node1])[0]?.osds).toEqual([]);
+    const plan = planOsds(spec({ dataDevices: either, filterLogic: or }), [node1])[0];
+    expect(plan?.osds.map((o) => o.data)).toEqual(["/dev/nvme0n1", "/dev/nvme1n1", "/dev/sdb", "/dev/sdc"]);
+    const db = planOsds(spec({ dataDevices: sel({ size: "4T" }), dbDevices: sel({ rotational: false, idModel: "none" }), filterLogic: or }), [node1])[0];
+    expect(db?.osds.map((o) => o.db)).toEqual(["/dev/nvme0n1", "/dev/nvme1n1"]);
+  });
+
+  it("matches vendor as a case-sensitive substring, as upstream", () => {
+    const mixed = host("node1", [{ ...dev("/dev/sdb", TiB, true), vendor: "SEAGATE" }, { ...dev("/dev/sdc", TiB, true), vendor: "ATA" }]);
+    expect(planOsds(spec({ dataDevices: sel({ vendor: "GATE" }) }), [mixed])[0]?.osds.map((o) => o.data)).toEqual(["/dev/sdb"]);
+    expect(planOsds(spec({ dataDevices: sel({ vendor: "ata" }) }), [mixed])[0]?.osds).toEqual([]);
+    const or = planOsds(spec({ dataDevices: sel({ vendor: "ATA", idModel: "nothing" }), filterLogic: DriveGroupSpec_FilterLogic.FILTER_LOGIC_OR }), [mixed]);
+    expect(or[0]?.osds.map((o) => o.data)).toEqual(["/dev/sdc"]);
+  });
+
+  it("carries the sizes, device class and method to each OSD", () => {
+    const s = spec({
+      dataDevices: sel({ rotational: true }),
+      dbDevices: sel({ rotational: false }),
+      blockDbSize: "60G",
+      blockWalSize: "1G",
+      crushDeviceClass: "fast",
+      method: OsdMethod.OSD_METHOD_LVM,
+    });
+    const osd = planOsds(s, [node1])[0]?.osds[0];
+    expect(osd).toMatchObject({ db: "/dev/nvme0n1", dbSizeBytes: (60n * GiB).toString(), walSizeBytes: "0", crushDeviceClass: "fast", method: OsdMethod.OSD_METHOD_LVM });
+  });
+
+  it("refuses a host whose fast device cannot hold the OSDs' parts of block_db_size", () => {
+    const s = spec({ dataDevices: sel({ rotational: true }), dbDevices: sel({ rotational: false, count: 1 }), blockDbSize: "500G" });
+    const plan = planOsds(s, [node1])[0];
+    expect(plan?.osds).toEqual([]);
+    expect(plan?.message).toContain("db device /dev/nvme0n1 (800.00 GB) cannot hold 2 db part(s) of 500.00 GB");
+  });
+
+  it("splits a data device by osds_per_device and data_allocate_fraction, and refuses shares below 5 GiB", () => {
+    const half = planOsds(spec({ dataDevices: sel({ paths: ["/dev/nvme0n1"] }), osdsPerDevice: 2 }), [node1])[0];
+    expect(half?.osds.map((o) => o.dataSizeBytes)).toEqual([(400n * GiB).toString(), (400n * GiB).toString()]);
+    const quarter = planOsds(spec({ dataDevices: sel({ paths: ["/dev/nvme0n1"] }), osdsPerDevice: 2, dataAllocateFraction: 0.5 }), [node1])[0];
+    expect(quarter?.osds.map((o) => o.dataSizeBytes)).toEqual([(200n * GiB).toString(), (200n * GiB).toString()]);
+    const whole = planOsds(spec({ dataDevices: sel({ paths: ["/dev/nvme0n1"] }), dataAllocateFraction: 1 }), [node1])[0];
+    expect(whole?.osds.map((o) => o.dataSizeBytes)).toEqual(["0"]);
+    const absurd = planOsds(spec({ dataDevices: sel({ rotational: false }), osdsPerDevice: 2 ** 31 - 1 }), [node1])[0];
+    expect(absurd?.osds).toEqual([]);
+    expect(absurd?.message).toContain("/dev/nvme0n1: 2147483647 OSD(s) on 1 of 800.00 GB would get");
+  });
+
+  it("pairs each data device with one DB device under method RAW, or plans nothing", () => {
+    const raw = OsdMethod.OSD_METHOD_RAW;
+    const paired = planOsds(spec({ dataDevices: sel({ rotational: true }), dbDevices: sel({ rotational: false }), method: raw }), [node1])[0];
+    expect(paired?.osds.map((o) => [o.data, o.db, o.method])).toEqual([
+      ["/dev/sdb", "/dev/nvme0n1", raw],
+      ["/dev/sdc", "/dev/nvme1n1", raw],
+    ]);
+    const short = planOsds(spec({ dataDevices: sel({ rotational: true }), dbDevices: sel({ rotational: false, count: 1 }), method: raw }), [node1])[0];
+    expect(short?.osds).toEqual([]);
+    expect(short?.message).toContain("method RAW needs one db device per data device: 2 data and 1 db device(s) match");
   });
 
   it("does not change the inventory", () => {

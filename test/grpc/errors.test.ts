@@ -230,7 +230,7 @@ describe("errors of the sim's own cases", () => {
         fields: ["spec.host_pattern"],
         description: /does not match any hosts/,
       },
-      { name: "osds_per_device 17", call: () => api.createOsds({ spec: { hostPattern: "*", dataDevices: { all: true }, osdsPerDevice: 17 } }), fields: ["spec.osds_per_device"] },
+      { name: "osds_per_device -1", call: () => api.createOsds({ spec: { hostPattern: "*", dataDevices: { all: true }, osdsPerDevice: -1 } }), fields: ["spec.osds_per_device"] },
       {
         name: "several problems at once, each named",
         call: () => api.createOsds({ spec: { serviceId: "bad id", hostPattern: "", dataDevices: { size: "1Q" }, dbSlots: -1 }, requestId: "é" }),

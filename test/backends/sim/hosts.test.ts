@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Timestamp } from "../../../gen/ts/google/protobuf/timestamp.js";
 import { Host_Status } from "../../../gen/ts/ceph_orchestrator/v1/host.js";
 import { LightType } from "../../../gen/ts/ceph_orchestrator/v1/inventory.js";
+import { PlannedOsd } from "../../../gen/ts/ceph_orchestrator/v1/osd.js";
 import { DaemonDescription_Status, ServiceType } from "../../../gen/ts/ceph_orchestrator/v1/service.js";
 import {
   AlreadyExistsError,
@@ -49,7 +50,7 @@ describe("sim hosts", () => {
   it("removes a host with its daemons, and keeps its disks for a re-add", async () => {
     const backend = await sim();
     await backend.addHost(stepContext(), host("node-4"));
-    await backend.createOsd(stepContext(), "node-4", { data: "/dev/sdb", db: "", wal: "", journal: "", osdId: -1, sizeBytes: "0" }, "osd.x", false);
+    await backend.createOsd(stepContext(), "node-4", PlannedOsd.fromPartial({ data: "/dev/sdb", osdId: -1 }), "osd.x", false);
     await backend.removeHost(stepContext(), "node-4");
     await backend.removeHost(stepContext(), "node-4");
     expect((await backend.listHosts()).map((h) => h.hostname)).toEqual(["node-1", "node-2", "node-3"]);
@@ -111,7 +112,7 @@ describe("sim unreachable hosts", () => {
     await expect(backend.removeDaemon(stepContext(), mon)).rejects.toMatchObject({ hostname: "node-2" });
     await expect(backend.upgradeDaemon(stepContext(), mon, "17.2.7")).rejects.toMatchObject({ hostname: "node-2" });
     await expect(
-      backend.createOsd(stepContext(), "node-2", { data: "/dev/sdc", db: "", wal: "", journal: "", osdId: -1, sizeBytes: "0" }, "osd.x", false),
+      backend.createOsd(stepContext(), "node-2", PlannedOsd.fromPartial({ data: "/dev/sdc", osdId: -1 }), "osd.x", false),
     ).rejects.toMatchObject({ hostname: "node-2" });
     await expect(backend.setDeviceLight(stepContext(), { hostname: "node-2", deviceId: "", path: "/dev/sdc" }, LightType.LIGHT_TYPE_IDENT, true)).rejects.toMatchObject({
       hostname: "node-2",

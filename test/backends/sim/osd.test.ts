@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PlannedOsd } from "../../../gen/ts/ceph_orchestrator/v1/osd.js";
+import { PlannedOsd } from "../../../gen/ts/ceph_orchestrator/v1/osd.js";
 import { DaemonDescription_Status as Status, ServiceAction } from "../../../gen/ts/ceph_orchestrator/v1/service.js";
 import {
   CancelledError,
@@ -10,15 +10,7 @@ import {
 import type { SimBackend } from "../../../backends/sim/cluster.js";
 import { TINY, sim, stepContext } from "./helpers.js";
 
-const planned = (data: string, more: Partial<PlannedOsd> = {}): PlannedOsd => ({
-  data,
-  db: "",
-  wal: "",
-  journal: "",
-  osdId: -1,
-  sizeBytes: "0",
-  ...more,
-});
+const planned = (data: string, more: Partial<PlannedOsd> = {}): PlannedOsd => PlannedOsd.fromPartial({ data, osdId: -1, ...more });
 
 async function device(backend: SimBackend, hostname: string, path: string) {
   const d = (await backend.getInventory([hostname], false))[0]?.devices.find((x) => x.path === path);
@@ -38,7 +30,7 @@ describe("sim OSD creation", () => {
     const backend = await sim({ fixture: TINY });
     const ctx = stepContext();
     const created = await backend.createOsd(ctx, "tiny-1", planned("/dev/sdb"), "osd.hdd", false);
-    expect(created).toEqual({ osdId: 0, hostname: "tiny-1", data: "/dev/sdb", db: "", wal: "" });
+    expect(created).toMatchObject({ osdId: 0, hostname: "tiny-1", data: "/dev/sdb", db: "", wal: "", dbSizeBytes: "0", crushDeviceClass: "" });
     expect(ctx.reported.map((p) => p.fraction)).toEqual([0, 0.5, 1]);
 
     const sdb = await device(backend, "tiny-1", "/dev/sdb");
@@ -79,7 +71,7 @@ describe("sim OSD creation", () => {
     const a = await backend.createOsd(stepContext(), "node-1", planned("/dev/sdc", { db: "/dev/nvme0n1" }), "osd.fast", true);
     const b = await backend.createOsd(stepContext(), "node-1", planned("/dev/sdd", { db: "/dev/nvme0n1", wal: "/dev/sde" }), "osd.fast", true);
     expect([a.osdId, b.osdId]).toEqual([3, 4]);
-    expect(b).toEqual({ osdId: 4, hostname: "node-1", data: "/dev/sdd", db: "/dev/nvme0n1", wal: "/dev/sde" });
+    expect(b).toMatchObject({ osdId: 4, hostname: "node-1", data: "/dev/sdd", db: "/dev/nvme0n1", wal: "/dev/sde" });
     const nvme = await device(backend, "node-1", "/dev/nvme0n1");
     expect(nvme.available).toBe(false);
     expect(nvme.lvs.map((lv) => [lv.osdId, lv.type])).toEqual([

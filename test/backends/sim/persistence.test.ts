@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DaemonDescription_Status, ServiceType } from "../../../gen/ts/ceph_orchestrator/v1/service.js";
+import { PlannedOsd } from "../../../gen/ts/ceph_orchestrator/v1/osd.js";
 import createBackend from "../../../backends/sim/index.js";
 import type { SimBackend } from "../../../backends/sim/cluster.js";
 import type { BackendStore } from "../../../src/backend/backend.js";
@@ -47,7 +48,7 @@ describe("sim backend with a store", () => {
     const first = await simOn(dir);
     const fsid = (await first.sim.status()).details.fsid;
     await first.sim.addHost(stepContext(), { hostname: "node-4", addr: "", labels: ["osd"], status: 0, statusMessage: "" });
-    const osd = await first.sim.createOsd(stepContext(), "node-4", { data: "/dev/sdb", db: "", wal: "", journal: "", osdId: -1, sizeBytes: "0" }, "osd.x", false);
+    const osd = await first.sim.createOsd(stepContext(), "node-4", PlannedOsd.fromPartial({ data: "/dev/sdb", osdId: -1 }), "osd.x", false);
     crash(first.database);
 
     // Another fixture now: the database wins.
@@ -63,7 +64,7 @@ describe("sim backend with a store", () => {
     const daemons = await second.sim.listDaemons(false);
     expect(daemons.find((d) => d.daemonName === `osd.${osd.osdId}`)?.status).toBe(DaemonDescription_Status.STATUS_RUNNING);
     // Idempotent across the restart: asking again returns the same OSD, nothing new.
-    const again = await second.sim.createOsd(stepContext(), "node-4", { data: "/dev/sdb", db: "", wal: "", journal: "", osdId: -1, sizeBytes: "0" }, "osd.x", false);
+    const again = await second.sim.createOsd(stepContext(), "node-4", PlannedOsd.fromPartial({ data: "/dev/sdb", osdId: -1 }), "osd.x", false);
     expect(again.osdId).toBe(osd.osdId);
   });
 
@@ -102,7 +103,7 @@ describe("sim backend with a store", () => {
     // Prepared after 200 ms, then cancelled: the sim keeps it prepared, for a retry to start.
     const { sim, database } = await simOn(dir, { delays: { createOsd: 400 } });
     const stop = new AbortController();
-    const planned = { data: "/dev/sdc", db: "", wal: "", journal: "", osdId: -1, sizeBytes: "0" };
+    const planned = PlannedOsd.fromPartial({ data: "/dev/sdc", osdId: -1 });
     const step = sim.createOsd(stepContext(stop.signal), "node-1", planned, "osd.x", false);
     await new Promise((resolve) => setTimeout(resolve, 300));
     stop.abort();

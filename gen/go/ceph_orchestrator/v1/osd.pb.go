@@ -22,6 +22,60 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// How ceph-volume creates an OSD (upstream's OSDMethod).
+type OsdMethod int32
+
+const (
+	// LVM, the default.
+	OsdMethod_OSD_METHOD_UNSPECIFIED OsdMethod = 0
+	// `ceph-volume lvm`: the OSD's data, DB and WAL are logical volumes.
+	OsdMethod_OSD_METHOD_LVM OsdMethod = 1
+	// `ceph-volume raw`: BlueStore straight on whole devices (one DB or WAL device per data
+	// device; no osds_per_device, data_allocate_fraction, block_db_size or block_wal_size).
+	OsdMethod_OSD_METHOD_RAW OsdMethod = 2
+)
+
+// Enum value maps for OsdMethod.
+var (
+	OsdMethod_name = map[int32]string{
+		0: "OSD_METHOD_UNSPECIFIED",
+		1: "OSD_METHOD_LVM",
+		2: "OSD_METHOD_RAW",
+	}
+	OsdMethod_value = map[string]int32{
+		"OSD_METHOD_UNSPECIFIED": 0,
+		"OSD_METHOD_LVM":         1,
+		"OSD_METHOD_RAW":         2,
+	}
+)
+
+func (x OsdMethod) Enum() *OsdMethod {
+	p := new(OsdMethod)
+	*p = x
+	return p
+}
+
+func (x OsdMethod) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (OsdMethod) Descriptor() protoreflect.EnumDescriptor {
+	return file_ceph_orchestrator_v1_osd_proto_enumTypes[0].Descriptor()
+}
+
+func (OsdMethod) Type() protoreflect.EnumType {
+	return &file_ceph_orchestrator_v1_osd_proto_enumTypes[0]
+}
+
+func (x OsdMethod) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use OsdMethod.Descriptor instead.
+func (OsdMethod) EnumDescriptor() ([]byte, []int) {
+	return file_ceph_orchestrator_v1_osd_proto_rawDescGZIP(), []int{0}
+}
+
 // The object store of the OSDs.
 type DriveGroupSpec_Objectstore int32
 
@@ -59,11 +113,11 @@ func (x DriveGroupSpec_Objectstore) String() string {
 }
 
 func (DriveGroupSpec_Objectstore) Descriptor() protoreflect.EnumDescriptor {
-	return file_ceph_orchestrator_v1_osd_proto_enumTypes[0].Descriptor()
+	return file_ceph_orchestrator_v1_osd_proto_enumTypes[1].Descriptor()
 }
 
 func (DriveGroupSpec_Objectstore) Type() protoreflect.EnumType {
-	return &file_ceph_orchestrator_v1_osd_proto_enumTypes[0]
+	return &file_ceph_orchestrator_v1_osd_proto_enumTypes[1]
 }
 
 func (x DriveGroupSpec_Objectstore) Number() protoreflect.EnumNumber {
@@ -73,6 +127,59 @@ func (x DriveGroupSpec_Objectstore) Number() protoreflect.EnumNumber {
 // Deprecated: Use DriveGroupSpec_Objectstore.Descriptor instead.
 func (DriveGroupSpec_Objectstore) EnumDescriptor() ([]byte, []int) {
 	return file_ceph_orchestrator_v1_osd_proto_rawDescGZIP(), []int{0, 0}
+}
+
+// How the filters of `data_devices` combine (upstream's filter_logic).
+type DriveGroupSpec_FilterLogic int32
+
+const (
+	// AND, the default.
+	DriveGroupSpec_FILTER_LOGIC_UNSPECIFIED DriveGroupSpec_FilterLogic = 0
+	// A device must match every filter.
+	DriveGroupSpec_FILTER_LOGIC_AND DriveGroupSpec_FilterLogic = 1
+	// A device must match at least one filter.
+	DriveGroupSpec_FILTER_LOGIC_OR DriveGroupSpec_FilterLogic = 2
+)
+
+// Enum value maps for DriveGroupSpec_FilterLogic.
+var (
+	DriveGroupSpec_FilterLogic_name = map[int32]string{
+		0: "FILTER_LOGIC_UNSPECIFIED",
+		1: "FILTER_LOGIC_AND",
+		2: "FILTER_LOGIC_OR",
+	}
+	DriveGroupSpec_FilterLogic_value = map[string]int32{
+		"FILTER_LOGIC_UNSPECIFIED": 0,
+		"FILTER_LOGIC_AND":         1,
+		"FILTER_LOGIC_OR":          2,
+	}
+)
+
+func (x DriveGroupSpec_FilterLogic) Enum() *DriveGroupSpec_FilterLogic {
+	p := new(DriveGroupSpec_FilterLogic)
+	*p = x
+	return p
+}
+
+func (x DriveGroupSpec_FilterLogic) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (DriveGroupSpec_FilterLogic) Descriptor() protoreflect.EnumDescriptor {
+	return file_ceph_orchestrator_v1_osd_proto_enumTypes[2].Descriptor()
+}
+
+func (DriveGroupSpec_FilterLogic) Type() protoreflect.EnumType {
+	return &file_ceph_orchestrator_v1_osd_proto_enumTypes[2]
+}
+
+func (x DriveGroupSpec_FilterLogic) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use DriveGroupSpec_FilterLogic.Descriptor instead.
+func (DriveGroupSpec_FilterLogic) EnumDescriptor() ([]byte, []int) {
+	return file_ceph_orchestrator_v1_osd_proto_rawDescGZIP(), []int{0, 1}
 }
 
 // The stages of a removal.
@@ -128,11 +235,11 @@ func (x OsdRemoval_State) String() string {
 }
 
 func (OsdRemoval_State) Descriptor() protoreflect.EnumDescriptor {
-	return file_ceph_orchestrator_v1_osd_proto_enumTypes[1].Descriptor()
+	return file_ceph_orchestrator_v1_osd_proto_enumTypes[3].Descriptor()
 }
 
 func (OsdRemoval_State) Type() protoreflect.EnumType {
-	return &file_ceph_orchestrator_v1_osd_proto_enumTypes[1]
+	return &file_ceph_orchestrator_v1_osd_proto_enumTypes[3]
 }
 
 func (x OsdRemoval_State) Number() protoreflect.EnumNumber {
@@ -166,7 +273,9 @@ type DriveGroupSpec struct {
 	// Directories to back OSDs with files instead of devices, one OSD each, e.g.
 	// "/var/lib/ceph/osd-data/a". Absolute paths without "..".
 	DataDirectories []string `protobuf:"bytes,7,rep,name=data_directories,json=dataDirectories,proto3" json:"data_directories,omitempty"`
-	// How many OSDs to create on each data device. 0 means 1. At most 16.
+	// How many OSDs to create on each data device. 0 means 1. Each OSD gets an equal share of
+	// the device (times `data_allocate_fraction`); a host where a share would be below 5 GiB,
+	// the least ceph-volume takes a device of, gets no OSDs on that device (the plan says why).
 	OsdsPerDevice int32 `protobuf:"varint,8,opt,name=osds_per_device,json=osdsPerDevice,proto3" json:"osds_per_device,omitempty"`
 	// The object store.
 	Objectstore DriveGroupSpec_Objectstore `protobuf:"varint,9,opt,name=objectstore,proto3,enum=ceph_orchestrator.v1.DriveGroupSpec_Objectstore" json:"objectstore,omitempty"`
@@ -183,7 +292,28 @@ type DriveGroupSpec struct {
 	// OPTIONAL. Record the drive group as the OSD service's spec but create no OSDs, now or
 	// later (upstream's `unmanaged`). A managed drive group also takes devices that become
 	// available later.
-	Unmanaged     bool `protobuf:"varint,14,opt,name=unmanaged,proto3" json:"unmanaged,omitempty"`
+	Unmanaged bool `protobuf:"varint,14,opt,name=unmanaged,proto3" json:"unmanaged,omitempty"`
+	// OPTIONAL. The size of each OSD's DB on the DB device, e.g. "60G" or "64424509440" (bytes):
+	// a number with an optional unit B, K, M, G, T or P (powers of 1024, an optional "B" after
+	// the letter), as ceph-volume's --block-db-size takes it. Empty: ceph-volume divides the
+	// DB device evenly among the OSDs that share it. Used with `db_devices` only.
+	BlockDbSize string `protobuf:"bytes,15,opt,name=block_db_size,json=blockDbSize,proto3" json:"block_db_size,omitempty"`
+	// OPTIONAL. The size of each OSD's WAL on the WAL device, in the units of `block_db_size`.
+	// Used with `wal_devices` only.
+	BlockWalSize string `protobuf:"bytes,16,opt,name=block_wal_size,json=blockWalSize,proto3" json:"block_wal_size,omitempty"`
+	// OPTIONAL. The size of each OSD's journal on the journal device (FileStore), in the units of
+	// `block_db_size`. Used with `journal_devices` only.
+	JournalSize string `protobuf:"bytes,17,opt,name=journal_size,json=journalSize,proto3" json:"journal_size,omitempty"`
+	// OPTIONAL. The fraction of each data device the OSDs take, 0 < f <= 1 (upstream's
+	// data_allocate_fraction). Unset means 1: the whole device.
+	DataAllocateFraction *float64 `protobuf:"fixed64,18,opt,name=data_allocate_fraction,json=dataAllocateFraction,proto3,oneof" json:"data_allocate_fraction,omitempty"`
+	// OPTIONAL. The CRUSH device class of the OSDs, e.g. "ssd" or "nvme" (letters, digits, '_',
+	// '-' and '.'). Empty: Ceph picks it from the device (hdd, ssd).
+	CrushDeviceClass string `protobuf:"bytes,19,opt,name=crush_device_class,json=crushDeviceClass,proto3" json:"crush_device_class,omitempty"`
+	// How the filters of `data_devices` combine. The other selections always use AND.
+	FilterLogic DriveGroupSpec_FilterLogic `protobuf:"varint,20,opt,name=filter_logic,json=filterLogic,proto3,enum=ceph_orchestrator.v1.DriveGroupSpec_FilterLogic" json:"filter_logic,omitempty"`
+	// How ceph-volume creates the OSDs.
+	Method        OsdMethod `protobuf:"varint,21,opt,name=method,proto3,enum=ceph_orchestrator.v1.OsdMethod" json:"method,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -316,6 +446,55 @@ func (x *DriveGroupSpec) GetUnmanaged() bool {
 	return false
 }
 
+func (x *DriveGroupSpec) GetBlockDbSize() string {
+	if x != nil {
+		return x.BlockDbSize
+	}
+	return ""
+}
+
+func (x *DriveGroupSpec) GetBlockWalSize() string {
+	if x != nil {
+		return x.BlockWalSize
+	}
+	return ""
+}
+
+func (x *DriveGroupSpec) GetJournalSize() string {
+	if x != nil {
+		return x.JournalSize
+	}
+	return ""
+}
+
+func (x *DriveGroupSpec) GetDataAllocateFraction() float64 {
+	if x != nil && x.DataAllocateFraction != nil {
+		return *x.DataAllocateFraction
+	}
+	return 0
+}
+
+func (x *DriveGroupSpec) GetCrushDeviceClass() string {
+	if x != nil {
+		return x.CrushDeviceClass
+	}
+	return ""
+}
+
+func (x *DriveGroupSpec) GetFilterLogic() DriveGroupSpec_FilterLogic {
+	if x != nil {
+		return x.FilterLogic
+	}
+	return DriveGroupSpec_FILTER_LOGIC_UNSPECIFIED
+}
+
+func (x *DriveGroupSpec) GetMethod() OsdMethod {
+	if x != nil {
+		return x.Method
+	}
+	return OsdMethod_OSD_METHOD_UNSPECIFIED
+}
+
 // A list of OSD ids.
 type OsdIdList struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -363,22 +542,29 @@ func (x *OsdIdList) GetOsdIds() []int32 {
 }
 
 // Which devices of a host a drive group takes (upstream's DeviceSelection). Either `paths`,
-// or any of the filters (which all must match), or `all`.
+// or any of the filters (id_model, vendor, size, rotational: all must match, or at least
+// one with the drive group's filter_logic OR), or `all`.
 type DeviceSelection struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Exact device paths, e.g. "/dev/sdb". Cannot be combined with a filter.
 	Paths []string `protobuf:"bytes,1,rep,name=paths,proto3" json:"paths,omitempty"`
 	// An fnmatch glob of the device's model, e.g. "SSD*" or "*Micron*".
 	IdModel string `protobuf:"bytes,2,opt,name=id_model,json=idModel,proto3" json:"id_model,omitempty"`
-	// A size or size range: "10G", "10G:2T" (between), ":2T" (up to), "10G:" (at least).
-	// Units are K, M, G, T (powers of 1024), with an optional "B" or "iB".
+	// A size or size range as upstream's SizeMatcher takes it: "10G" (exactly), "10G:2T"
+	// (between), ":2T" (up to), "10G:" (at least); whole numbers with a unit M, G, T, MB, GB or
+	// TB, upper case. It is compared with the size ceph-volume prints (e.g. "3.64 TB", in
+	// powers of 1024) read as powers of 1000, as upstream does.
 	Size string `protobuf:"bytes,3,opt,name=size,proto3" json:"size,omitempty"`
 	// Take only rotating (true) or only non-rotating (false) devices.
 	Rotational *bool `protobuf:"varint,4,opt,name=rotational,proto3,oneof" json:"rotational,omitempty"`
-	// Take at most this many of the matching devices per host. 0 means no limit.
+	// Take at most this many of the matching devices per host (upstream's limit). 0 means no
+	// limit.
 	Count int32 `protobuf:"varint,5,opt,name=count,proto3" json:"count,omitempty"`
 	// Take every available device. Only for `data_devices`; cannot be combined with the rest.
-	All           bool `protobuf:"varint,6,opt,name=all,proto3" json:"all,omitempty"`
+	All bool `protobuf:"varint,6,opt,name=all,proto3" json:"all,omitempty"`
+	// The device's vendor must contain this text (case-sensitive, as upstream matches), e.g.
+	// "Samsung" or "ATA".
+	Vendor        string `protobuf:"bytes,7,opt,name=vendor,proto3" json:"vendor,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -453,6 +639,13 @@ func (x *DeviceSelection) GetAll() bool {
 		return x.All
 	}
 	return false
+}
+
+func (x *DeviceSelection) GetVendor() string {
+	if x != nil {
+		return x.Vendor
+	}
+	return ""
 }
 
 // The OSDs a drive group would create on one host.
@@ -533,7 +726,20 @@ type PlannedOsd struct {
 	// The OSD id it would take, when it reuses a claimed one; -1 for a new id.
 	OsdId int32 `protobuf:"varint,5,opt,name=osd_id,json=osdId,proto3" json:"osd_id,omitempty"`
 	// The data device's size in bytes (or 0 for a directory).
-	SizeBytes     int64 `protobuf:"varint,6,opt,name=size_bytes,json=sizeBytes,proto3" json:"size_bytes,omitempty"`
+	SizeBytes int64 `protobuf:"varint,6,opt,name=size_bytes,json=sizeBytes,proto3" json:"size_bytes,omitempty"`
+	// The size of the OSD's data (its block LV) in bytes: its share of the data device with
+	// osds_per_device or data_allocate_fraction, rounded down; 0 when it takes the whole device.
+	DataSizeBytes int64 `protobuf:"varint,7,opt,name=data_size_bytes,json=dataSizeBytes,proto3" json:"data_size_bytes,omitempty"`
+	// The size of its DB on `db` in bytes (block_db_size); 0: the backend's default.
+	DbSizeBytes int64 `protobuf:"varint,8,opt,name=db_size_bytes,json=dbSizeBytes,proto3" json:"db_size_bytes,omitempty"`
+	// The size of its WAL on `wal` in bytes (block_wal_size); 0: the backend's default.
+	WalSizeBytes int64 `protobuf:"varint,9,opt,name=wal_size_bytes,json=walSizeBytes,proto3" json:"wal_size_bytes,omitempty"`
+	// The size of its journal on `journal` in bytes (journal_size); 0: the backend's default.
+	JournalSizeBytes int64 `protobuf:"varint,10,opt,name=journal_size_bytes,json=journalSizeBytes,proto3" json:"journal_size_bytes,omitempty"`
+	// Its CRUSH device class, or empty for Ceph's choice.
+	CrushDeviceClass string `protobuf:"bytes,11,opt,name=crush_device_class,json=crushDeviceClass,proto3" json:"crush_device_class,omitempty"`
+	// How to create it.
+	Method        OsdMethod `protobuf:"varint,12,opt,name=method,proto3,enum=ceph_orchestrator.v1.OsdMethod" json:"method,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -610,6 +816,48 @@ func (x *PlannedOsd) GetSizeBytes() int64 {
 	return 0
 }
 
+func (x *PlannedOsd) GetDataSizeBytes() int64 {
+	if x != nil {
+		return x.DataSizeBytes
+	}
+	return 0
+}
+
+func (x *PlannedOsd) GetDbSizeBytes() int64 {
+	if x != nil {
+		return x.DbSizeBytes
+	}
+	return 0
+}
+
+func (x *PlannedOsd) GetWalSizeBytes() int64 {
+	if x != nil {
+		return x.WalSizeBytes
+	}
+	return 0
+}
+
+func (x *PlannedOsd) GetJournalSizeBytes() int64 {
+	if x != nil {
+		return x.JournalSizeBytes
+	}
+	return 0
+}
+
+func (x *PlannedOsd) GetCrushDeviceClass() string {
+	if x != nil {
+		return x.CrushDeviceClass
+	}
+	return ""
+}
+
+func (x *PlannedOsd) GetMethod() OsdMethod {
+	if x != nil {
+		return x.Method
+	}
+	return OsdMethod_OSD_METHOD_UNSPECIFIED
+}
+
 // An OSD that was created.
 type CreatedOsd struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -622,9 +870,20 @@ type CreatedOsd struct {
 	// Its DB device, or empty.
 	Db string `protobuf:"bytes,4,opt,name=db,proto3" json:"db,omitempty"`
 	// Its WAL device, or empty.
-	Wal           string `protobuf:"bytes,5,opt,name=wal,proto3" json:"wal,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Wal string `protobuf:"bytes,5,opt,name=wal,proto3" json:"wal,omitempty"`
+	// The size of its data in bytes as the backend made it; 0 when it took the whole device or
+	// the backend does not say.
+	DataSizeBytes int64 `protobuf:"varint,6,opt,name=data_size_bytes,json=dataSizeBytes,proto3" json:"data_size_bytes,omitempty"`
+	// The size of its DB in bytes as the backend made it; 0 when it has none or the backend does
+	// not say.
+	DbSizeBytes int64 `protobuf:"varint,7,opt,name=db_size_bytes,json=dbSizeBytes,proto3" json:"db_size_bytes,omitempty"`
+	// The size of its WAL in bytes as the backend made it; 0 when it has none or the backend
+	// does not say.
+	WalSizeBytes int64 `protobuf:"varint,8,opt,name=wal_size_bytes,json=walSizeBytes,proto3" json:"wal_size_bytes,omitempty"`
+	// Its CRUSH device class as the backend set it; empty when left to Ceph.
+	CrushDeviceClass string `protobuf:"bytes,9,opt,name=crush_device_class,json=crushDeviceClass,proto3" json:"crush_device_class,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *CreatedOsd) Reset() {
@@ -688,6 +947,34 @@ func (x *CreatedOsd) GetDb() string {
 func (x *CreatedOsd) GetWal() string {
 	if x != nil {
 		return x.Wal
+	}
+	return ""
+}
+
+func (x *CreatedOsd) GetDataSizeBytes() int64 {
+	if x != nil {
+		return x.DataSizeBytes
+	}
+	return 0
+}
+
+func (x *CreatedOsd) GetDbSizeBytes() int64 {
+	if x != nil {
+		return x.DbSizeBytes
+	}
+	return 0
+}
+
+func (x *CreatedOsd) GetWalSizeBytes() int64 {
+	if x != nil {
+		return x.WalSizeBytes
+	}
+	return 0
+}
+
+func (x *CreatedOsd) GetCrushDeviceClass() string {
+	if x != nil {
+		return x.CrushDeviceClass
 	}
 	return ""
 }
@@ -823,7 +1110,7 @@ var File_ceph_orchestrator_v1_osd_proto protoreflect.FileDescriptor
 
 const file_ceph_orchestrator_v1_osd_proto_rawDesc = "" +
 	"\n" +
-	"\x1eceph_orchestrator/v1/osd.proto\x12\x14ceph_orchestrator.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb3\a\n" +
+	"\x1eceph_orchestrator/v1/osd.proto\x12\x14ceph_orchestrator.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8a\v\n" +
 	"\x0eDriveGroupSpec\x12\x1d\n" +
 	"\n" +
 	"service_id\x18\x01 \x01(\tR\tserviceId\x12!\n" +
@@ -842,16 +1129,28 @@ const file_ceph_orchestrator_v1_osd_proto_rawDesc = "" +
 	"\bdb_slots\x18\v \x01(\x05R\adbSlots\x12\x1b\n" +
 	"\twal_slots\x18\f \x01(\x05R\bwalSlots\x12Y\n" +
 	"\rosd_id_claims\x18\r \x03(\v25.ceph_orchestrator.v1.DriveGroupSpec.OsdIdClaimsEntryR\vosdIdClaims\x12\x1c\n" +
-	"\tunmanaged\x18\x0e \x01(\bR\tunmanaged\x1a_\n" +
+	"\tunmanaged\x18\x0e \x01(\bR\tunmanaged\x12\"\n" +
+	"\rblock_db_size\x18\x0f \x01(\tR\vblockDbSize\x12$\n" +
+	"\x0eblock_wal_size\x18\x10 \x01(\tR\fblockWalSize\x12!\n" +
+	"\fjournal_size\x18\x11 \x01(\tR\vjournalSize\x129\n" +
+	"\x16data_allocate_fraction\x18\x12 \x01(\x01H\x00R\x14dataAllocateFraction\x88\x01\x01\x12,\n" +
+	"\x12crush_device_class\x18\x13 \x01(\tR\x10crushDeviceClass\x12S\n" +
+	"\ffilter_logic\x18\x14 \x01(\x0e20.ceph_orchestrator.v1.DriveGroupSpec.FilterLogicR\vfilterLogic\x127\n" +
+	"\x06method\x18\x15 \x01(\x0e2\x1f.ceph_orchestrator.v1.OsdMethodR\x06method\x1a_\n" +
 	"\x10OsdIdClaimsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x125\n" +
 	"\x05value\x18\x02 \x01(\v2\x1f.ceph_orchestrator.v1.OsdIdListR\x05value:\x028\x01\"`\n" +
 	"\vObjectstore\x12\x1b\n" +
 	"\x17OBJECTSTORE_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15OBJECTSTORE_BLUESTORE\x10\x01\x12\x19\n" +
-	"\x15OBJECTSTORE_FILESTORE\x10\x02\"$\n" +
+	"\x15OBJECTSTORE_FILESTORE\x10\x02\"V\n" +
+	"\vFilterLogic\x12\x1c\n" +
+	"\x18FILTER_LOGIC_UNSPECIFIED\x10\x00\x12\x14\n" +
+	"\x10FILTER_LOGIC_AND\x10\x01\x12\x13\n" +
+	"\x0fFILTER_LOGIC_OR\x10\x02B\x19\n" +
+	"\x17_data_allocate_fraction\"$\n" +
 	"\tOsdIdList\x12\x17\n" +
-	"\aosd_ids\x18\x01 \x03(\x05R\x06osdIds\"\xb2\x01\n" +
+	"\aosd_ids\x18\x01 \x03(\x05R\x06osdIds\"\xca\x01\n" +
 	"\x0fDeviceSelection\x12\x14\n" +
 	"\x05paths\x18\x01 \x03(\tR\x05paths\x12\x19\n" +
 	"\bid_model\x18\x02 \x01(\tR\aidModel\x12\x12\n" +
@@ -860,12 +1159,13 @@ const file_ceph_orchestrator_v1_osd_proto_rawDesc = "" +
 	"rotational\x18\x04 \x01(\bH\x00R\n" +
 	"rotational\x88\x01\x01\x12\x14\n" +
 	"\x05count\x18\x05 \x01(\x05R\x05count\x12\x10\n" +
-	"\x03all\x18\x06 \x01(\bR\x03allB\r\n" +
+	"\x03all\x18\x06 \x01(\bR\x03all\x12\x16\n" +
+	"\x06vendor\x18\a \x01(\tR\x06vendorB\r\n" +
 	"\v_rotational\"y\n" +
 	"\vOsdHostPlan\x12\x1a\n" +
 	"\bhostname\x18\x01 \x01(\tR\bhostname\x124\n" +
 	"\x04osds\x18\x02 \x03(\v2 .ceph_orchestrator.v1.PlannedOsdR\x04osds\x12\x18\n" +
-	"\amessage\x18\x03 \x01(\tR\amessage\"\x92\x01\n" +
+	"\amessage\x18\x03 \x01(\tR\amessage\"\x99\x03\n" +
 	"\n" +
 	"PlannedOsd\x12\x12\n" +
 	"\x04data\x18\x01 \x01(\tR\x04data\x12\x0e\n" +
@@ -874,14 +1174,25 @@ const file_ceph_orchestrator_v1_osd_proto_rawDesc = "" +
 	"\ajournal\x18\x04 \x01(\tR\ajournal\x12\x15\n" +
 	"\x06osd_id\x18\x05 \x01(\x05R\x05osdId\x12\x1d\n" +
 	"\n" +
-	"size_bytes\x18\x06 \x01(\x03R\tsizeBytes\"u\n" +
+	"size_bytes\x18\x06 \x01(\x03R\tsizeBytes\x12&\n" +
+	"\x0fdata_size_bytes\x18\a \x01(\x03R\rdataSizeBytes\x12\"\n" +
+	"\rdb_size_bytes\x18\b \x01(\x03R\vdbSizeBytes\x12$\n" +
+	"\x0ewal_size_bytes\x18\t \x01(\x03R\fwalSizeBytes\x12,\n" +
+	"\x12journal_size_bytes\x18\n" +
+	" \x01(\x03R\x10journalSizeBytes\x12,\n" +
+	"\x12crush_device_class\x18\v \x01(\tR\x10crushDeviceClass\x127\n" +
+	"\x06method\x18\f \x01(\x0e2\x1f.ceph_orchestrator.v1.OsdMethodR\x06method\"\x95\x02\n" +
 	"\n" +
 	"CreatedOsd\x12\x15\n" +
 	"\x06osd_id\x18\x01 \x01(\x05R\x05osdId\x12\x1a\n" +
 	"\bhostname\x18\x02 \x01(\tR\bhostname\x12\x12\n" +
 	"\x04data\x18\x03 \x01(\tR\x04data\x12\x0e\n" +
 	"\x02db\x18\x04 \x01(\tR\x02db\x12\x10\n" +
-	"\x03wal\x18\x05 \x01(\tR\x03wal\"\xe0\x03\n" +
+	"\x03wal\x18\x05 \x01(\tR\x03wal\x12&\n" +
+	"\x0fdata_size_bytes\x18\x06 \x01(\x03R\rdataSizeBytes\x12\"\n" +
+	"\rdb_size_bytes\x18\a \x01(\x03R\vdbSizeBytes\x12$\n" +
+	"\x0ewal_size_bytes\x18\b \x01(\x03R\fwalSizeBytes\x12,\n" +
+	"\x12crush_device_class\x18\t \x01(\tR\x10crushDeviceClass\"\xe0\x03\n" +
 	"\n" +
 	"OsdRemoval\x12\x15\n" +
 	"\x06osd_id\x18\x01 \x01(\x05R\x05osdId\x12\x1a\n" +
@@ -903,7 +1214,11 @@ const file_ceph_orchestrator_v1_osd_proto_rawDesc = "" +
 	"\n" +
 	"STATE_DONE\x10\x04\x12\x10\n" +
 	"\fSTATE_FAILED\x10\x05\x12\x13\n" +
-	"\x0fSTATE_CANCELLED\x10\x06BNZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3"
+	"\x0fSTATE_CANCELLED\x10\x06*O\n" +
+	"\tOsdMethod\x12\x1a\n" +
+	"\x16OSD_METHOD_UNSPECIFIED\x10\x00\x12\x12\n" +
+	"\x0eOSD_METHOD_LVM\x10\x01\x12\x12\n" +
+	"\x0eOSD_METHOD_RAW\x10\x02BNZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3"
 
 var (
 	file_ceph_orchestrator_v1_osd_proto_rawDescOnce sync.Once
@@ -917,37 +1232,42 @@ func file_ceph_orchestrator_v1_osd_proto_rawDescGZIP() []byte {
 	return file_ceph_orchestrator_v1_osd_proto_rawDescData
 }
 
-var file_ceph_orchestrator_v1_osd_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_ceph_orchestrator_v1_osd_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
 var file_ceph_orchestrator_v1_osd_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_ceph_orchestrator_v1_osd_proto_goTypes = []any{
-	(DriveGroupSpec_Objectstore)(0), // 0: ceph_orchestrator.v1.DriveGroupSpec.Objectstore
-	(OsdRemoval_State)(0),           // 1: ceph_orchestrator.v1.OsdRemoval.State
-	(*DriveGroupSpec)(nil),          // 2: ceph_orchestrator.v1.DriveGroupSpec
-	(*OsdIdList)(nil),               // 3: ceph_orchestrator.v1.OsdIdList
-	(*DeviceSelection)(nil),         // 4: ceph_orchestrator.v1.DeviceSelection
-	(*OsdHostPlan)(nil),             // 5: ceph_orchestrator.v1.OsdHostPlan
-	(*PlannedOsd)(nil),              // 6: ceph_orchestrator.v1.PlannedOsd
-	(*CreatedOsd)(nil),              // 7: ceph_orchestrator.v1.CreatedOsd
-	(*OsdRemoval)(nil),              // 8: ceph_orchestrator.v1.OsdRemoval
-	nil,                             // 9: ceph_orchestrator.v1.DriveGroupSpec.OsdIdClaimsEntry
-	(*timestamppb.Timestamp)(nil),   // 10: google.protobuf.Timestamp
+	(OsdMethod)(0),                  // 0: ceph_orchestrator.v1.OsdMethod
+	(DriveGroupSpec_Objectstore)(0), // 1: ceph_orchestrator.v1.DriveGroupSpec.Objectstore
+	(DriveGroupSpec_FilterLogic)(0), // 2: ceph_orchestrator.v1.DriveGroupSpec.FilterLogic
+	(OsdRemoval_State)(0),           // 3: ceph_orchestrator.v1.OsdRemoval.State
+	(*DriveGroupSpec)(nil),          // 4: ceph_orchestrator.v1.DriveGroupSpec
+	(*OsdIdList)(nil),               // 5: ceph_orchestrator.v1.OsdIdList
+	(*DeviceSelection)(nil),         // 6: ceph_orchestrator.v1.DeviceSelection
+	(*OsdHostPlan)(nil),             // 7: ceph_orchestrator.v1.OsdHostPlan
+	(*PlannedOsd)(nil),              // 8: ceph_orchestrator.v1.PlannedOsd
+	(*CreatedOsd)(nil),              // 9: ceph_orchestrator.v1.CreatedOsd
+	(*OsdRemoval)(nil),              // 10: ceph_orchestrator.v1.OsdRemoval
+	nil,                             // 11: ceph_orchestrator.v1.DriveGroupSpec.OsdIdClaimsEntry
+	(*timestamppb.Timestamp)(nil),   // 12: google.protobuf.Timestamp
 }
 var file_ceph_orchestrator_v1_osd_proto_depIdxs = []int32{
-	4,  // 0: ceph_orchestrator.v1.DriveGroupSpec.data_devices:type_name -> ceph_orchestrator.v1.DeviceSelection
-	4,  // 1: ceph_orchestrator.v1.DriveGroupSpec.db_devices:type_name -> ceph_orchestrator.v1.DeviceSelection
-	4,  // 2: ceph_orchestrator.v1.DriveGroupSpec.wal_devices:type_name -> ceph_orchestrator.v1.DeviceSelection
-	4,  // 3: ceph_orchestrator.v1.DriveGroupSpec.journal_devices:type_name -> ceph_orchestrator.v1.DeviceSelection
-	0,  // 4: ceph_orchestrator.v1.DriveGroupSpec.objectstore:type_name -> ceph_orchestrator.v1.DriveGroupSpec.Objectstore
-	9,  // 5: ceph_orchestrator.v1.DriveGroupSpec.osd_id_claims:type_name -> ceph_orchestrator.v1.DriveGroupSpec.OsdIdClaimsEntry
-	6,  // 6: ceph_orchestrator.v1.OsdHostPlan.osds:type_name -> ceph_orchestrator.v1.PlannedOsd
-	1,  // 7: ceph_orchestrator.v1.OsdRemoval.state:type_name -> ceph_orchestrator.v1.OsdRemoval.State
-	10, // 8: ceph_orchestrator.v1.OsdRemoval.started:type_name -> google.protobuf.Timestamp
-	3,  // 9: ceph_orchestrator.v1.DriveGroupSpec.OsdIdClaimsEntry.value:type_name -> ceph_orchestrator.v1.OsdIdList
-	10, // [10:10] is the sub-list for method output_type
-	10, // [10:10] is the sub-list for method input_type
-	10, // [10:10] is the sub-list for extension type_name
-	10, // [10:10] is the sub-list for extension extendee
-	0,  // [0:10] is the sub-list for field type_name
+	6,  // 0: ceph_orchestrator.v1.DriveGroupSpec.data_devices:type_name -> ceph_orchestrator.v1.DeviceSelection
+	6,  // 1: ceph_orchestrator.v1.DriveGroupSpec.db_devices:type_name -> ceph_orchestrator.v1.DeviceSelection
+	6,  // 2: ceph_orchestrator.v1.DriveGroupSpec.wal_devices:type_name -> ceph_orchestrator.v1.DeviceSelection
+	6,  // 3: ceph_orchestrator.v1.DriveGroupSpec.journal_devices:type_name -> ceph_orchestrator.v1.DeviceSelection
+	1,  // 4: ceph_orchestrator.v1.DriveGroupSpec.objectstore:type_name -> ceph_orchestrator.v1.DriveGroupSpec.Objectstore
+	11, // 5: ceph_orchestrator.v1.DriveGroupSpec.osd_id_claims:type_name -> ceph_orchestrator.v1.DriveGroupSpec.OsdIdClaimsEntry
+	2,  // 6: ceph_orchestrator.v1.DriveGroupSpec.filter_logic:type_name -> ceph_orchestrator.v1.DriveGroupSpec.FilterLogic
+	0,  // 7: ceph_orchestrator.v1.DriveGroupSpec.method:type_name -> ceph_orchestrator.v1.OsdMethod
+	8,  // 8: ceph_orchestrator.v1.OsdHostPlan.osds:type_name -> ceph_orchestrator.v1.PlannedOsd
+	0,  // 9: ceph_orchestrator.v1.PlannedOsd.method:type_name -> ceph_orchestrator.v1.OsdMethod
+	3,  // 10: ceph_orchestrator.v1.OsdRemoval.state:type_name -> ceph_orchestrator.v1.OsdRemoval.State
+	12, // 11: ceph_orchestrator.v1.OsdRemoval.started:type_name -> google.protobuf.Timestamp
+	5,  // 12: ceph_orchestrator.v1.DriveGroupSpec.OsdIdClaimsEntry.value:type_name -> ceph_orchestrator.v1.OsdIdList
+	13, // [13:13] is the sub-list for method output_type
+	13, // [13:13] is the sub-list for method input_type
+	13, // [13:13] is the sub-list for extension type_name
+	13, // [13:13] is the sub-list for extension extendee
+	0,  // [0:13] is the sub-list for field type_name
 }
 
 func init() { file_ceph_orchestrator_v1_osd_proto_init() }
@@ -955,13 +1275,14 @@ func file_ceph_orchestrator_v1_osd_proto_init() {
 	if File_ceph_orchestrator_v1_osd_proto != nil {
 		return
 	}
+	file_ceph_orchestrator_v1_osd_proto_msgTypes[0].OneofWrappers = []any{}
 	file_ceph_orchestrator_v1_osd_proto_msgTypes[2].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ceph_orchestrator_v1_osd_proto_rawDesc), len(file_ceph_orchestrator_v1_osd_proto_rawDesc)),
-			NumEnums:      2,
+			NumEnums:      4,
 			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   0,

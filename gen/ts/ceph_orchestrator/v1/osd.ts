@@ -12,6 +12,52 @@ export const protobufPackage = "ceph_orchestrator.v1";
 
 export const protobufFileName = "ceph_orchestrator/v1/osd.proto";
 
+/** How ceph-volume creates an OSD (upstream's OSDMethod). */
+export enum OsdMethod {
+  /** OSD_METHOD_UNSPECIFIED - LVM, the default. */
+  OSD_METHOD_UNSPECIFIED = 0,
+  /** OSD_METHOD_LVM - `ceph-volume lvm`: the OSD's data, DB and WAL are logical volumes. */
+  OSD_METHOD_LVM = 1,
+  /**
+   * OSD_METHOD_RAW - `ceph-volume raw`: BlueStore straight on whole devices (one DB or WAL device per data
+   * device; no osds_per_device, data_allocate_fraction, block_db_size or block_wal_size).
+   */
+  OSD_METHOD_RAW = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function osdMethodFromJSON(object: any): OsdMethod {
+  switch (object) {
+    case 0:
+    case "OSD_METHOD_UNSPECIFIED":
+      return OsdMethod.OSD_METHOD_UNSPECIFIED;
+    case 1:
+    case "OSD_METHOD_LVM":
+      return OsdMethod.OSD_METHOD_LVM;
+    case 2:
+    case "OSD_METHOD_RAW":
+      return OsdMethod.OSD_METHOD_RAW;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return OsdMethod.UNRECOGNIZED;
+  }
+}
+
+export function osdMethodToJSON(object: OsdMethod): string {
+  switch (object) {
+    case OsdMethod.OSD_METHOD_UNSPECIFIED:
+      return "OSD_METHOD_UNSPECIFIED";
+    case OsdMethod.OSD_METHOD_LVM:
+      return "OSD_METHOD_LVM";
+    case OsdMethod.OSD_METHOD_RAW:
+      return "OSD_METHOD_RAW";
+    case OsdMethod.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /**
  * A drive group: a set of devices formatted into OSDs the same way, as ceph-volume
  * understands it (upstream's DriveGroupSpec). Validation follows upstream's rules; each
@@ -49,7 +95,11 @@ export interface DriveGroupSpec {
    * "/var/lib/ceph/osd-data/a". Absolute paths without "..".
    */
   dataDirectories: string[];
-  /** How many OSDs to create on each data device. 0 means 1. At most 16. */
+  /**
+   * How many OSDs to create on each data device. 0 means 1. Each OSD gets an equal share of
+   * the device (times `data_allocate_fraction`); a host where a share would be below 5 GiB,
+   * the least ceph-volume takes a device of, gets no OSDs on that device (the plan says why).
+   */
   osdsPerDevice: number;
   /** The object store. */
   objectstore: DriveGroupSpec_Objectstore;
@@ -71,6 +121,39 @@ export interface DriveGroupSpec {
    * available later.
    */
   unmanaged: boolean;
+  /**
+   * OPTIONAL. The size of each OSD's DB on the DB device, e.g. "60G" or "64424509440" (bytes):
+   * a number with an optional unit B, K, M, G, T or P (powers of 1024, an optional "B" after
+   * the letter), as ceph-volume's --block-db-size takes it. Empty: ceph-volume divides the
+   * DB device evenly among the OSDs that share it. Used with `db_devices` only.
+   */
+  blockDbSize: string;
+  /**
+   * OPTIONAL. The size of each OSD's WAL on the WAL device, in the units of `block_db_size`.
+   * Used with `wal_devices` only.
+   */
+  blockWalSize: string;
+  /**
+   * OPTIONAL. The size of each OSD's journal on the journal device (FileStore), in the units of
+   * `block_db_size`. Used with `journal_devices` only.
+   */
+  journalSize: string;
+  /**
+   * OPTIONAL. The fraction of each data device the OSDs take, 0 < f <= 1 (upstream's
+   * data_allocate_fraction). Unset means 1: the whole device.
+   */
+  dataAllocateFraction?:
+    | number
+    | undefined;
+  /**
+   * OPTIONAL. The CRUSH device class of the OSDs, e.g. "ssd" or "nvme" (letters, digits, '_',
+   * '-' and '.'). Empty: Ceph picks it from the device (hdd, ssd).
+   */
+  crushDeviceClass: string;
+  /** How the filters of `data_devices` combine. The other selections always use AND. */
+  filterLogic: DriveGroupSpec_FilterLogic;
+  /** How ceph-volume creates the OSDs. */
+  method: OsdMethod;
 }
 
 /** The object store of the OSDs. */
@@ -116,6 +199,49 @@ export function driveGroupSpec_ObjectstoreToJSON(object: DriveGroupSpec_Objectst
   }
 }
 
+/** How the filters of `data_devices` combine (upstream's filter_logic). */
+export enum DriveGroupSpec_FilterLogic {
+  /** FILTER_LOGIC_UNSPECIFIED - AND, the default. */
+  FILTER_LOGIC_UNSPECIFIED = 0,
+  /** FILTER_LOGIC_AND - A device must match every filter. */
+  FILTER_LOGIC_AND = 1,
+  /** FILTER_LOGIC_OR - A device must match at least one filter. */
+  FILTER_LOGIC_OR = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function driveGroupSpec_FilterLogicFromJSON(object: any): DriveGroupSpec_FilterLogic {
+  switch (object) {
+    case 0:
+    case "FILTER_LOGIC_UNSPECIFIED":
+      return DriveGroupSpec_FilterLogic.FILTER_LOGIC_UNSPECIFIED;
+    case 1:
+    case "FILTER_LOGIC_AND":
+      return DriveGroupSpec_FilterLogic.FILTER_LOGIC_AND;
+    case 2:
+    case "FILTER_LOGIC_OR":
+      return DriveGroupSpec_FilterLogic.FILTER_LOGIC_OR;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return DriveGroupSpec_FilterLogic.UNRECOGNIZED;
+  }
+}
+
+export function driveGroupSpec_FilterLogicToJSON(object: DriveGroupSpec_FilterLogic): string {
+  switch (object) {
+    case DriveGroupSpec_FilterLogic.FILTER_LOGIC_UNSPECIFIED:
+      return "FILTER_LOGIC_UNSPECIFIED";
+    case DriveGroupSpec_FilterLogic.FILTER_LOGIC_AND:
+      return "FILTER_LOGIC_AND";
+    case DriveGroupSpec_FilterLogic.FILTER_LOGIC_OR:
+      return "FILTER_LOGIC_OR";
+    case DriveGroupSpec_FilterLogic.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 export interface DriveGroupSpec_OsdIdClaimsEntry {
   key: string;
   value?: OsdIdList | undefined;
@@ -129,7 +255,8 @@ export interface OsdIdList {
 
 /**
  * Which devices of a host a drive group takes (upstream's DeviceSelection). Either `paths`,
- * or any of the filters (which all must match), or `all`.
+ * or any of the filters (id_model, vendor, size, rotational: all must match, or at least
+ * one with the drive group's filter_logic OR), or `all`.
  */
 export interface DeviceSelection {
   /** Exact device paths, e.g. "/dev/sdb". Cannot be combined with a filter. */
@@ -137,18 +264,28 @@ export interface DeviceSelection {
   /** An fnmatch glob of the device's model, e.g. "SSD*" or "*Micron*". */
   idModel: string;
   /**
-   * A size or size range: "10G", "10G:2T" (between), ":2T" (up to), "10G:" (at least).
-   * Units are K, M, G, T (powers of 1024), with an optional "B" or "iB".
+   * A size or size range as upstream's SizeMatcher takes it: "10G" (exactly), "10G:2T"
+   * (between), ":2T" (up to), "10G:" (at least); whole numbers with a unit M, G, T, MB, GB or
+   * TB, upper case. It is compared with the size ceph-volume prints (e.g. "3.64 TB", in
+   * powers of 1024) read as powers of 1000, as upstream does.
    */
   size: string;
   /** Take only rotating (true) or only non-rotating (false) devices. */
   rotational?:
     | boolean
     | undefined;
-  /** Take at most this many of the matching devices per host. 0 means no limit. */
+  /**
+   * Take at most this many of the matching devices per host (upstream's limit). 0 means no
+   * limit.
+   */
   count: number;
   /** Take every available device. Only for `data_devices`; cannot be combined with the rest. */
   all: boolean;
+  /**
+   * The device's vendor must contain this text (case-sensitive, as upstream matches), e.g.
+   * "Samsung" or "ATA".
+   */
+  vendor: string;
 }
 
 /** The OSDs a drive group would create on one host. */
@@ -175,6 +312,21 @@ export interface PlannedOsd {
   osdId: number;
   /** The data device's size in bytes (or 0 for a directory). */
   sizeBytes: string;
+  /**
+   * The size of the OSD's data (its block LV) in bytes: its share of the data device with
+   * osds_per_device or data_allocate_fraction, rounded down; 0 when it takes the whole device.
+   */
+  dataSizeBytes: string;
+  /** The size of its DB on `db` in bytes (block_db_size); 0: the backend's default. */
+  dbSizeBytes: string;
+  /** The size of its WAL on `wal` in bytes (block_wal_size); 0: the backend's default. */
+  walSizeBytes: string;
+  /** The size of its journal on `journal` in bytes (journal_size); 0: the backend's default. */
+  journalSizeBytes: string;
+  /** Its CRUSH device class, or empty for Ceph's choice. */
+  crushDeviceClass: string;
+  /** How to create it. */
+  method: OsdMethod;
 }
 
 /** An OSD that was created. */
@@ -189,6 +341,23 @@ export interface CreatedOsd {
   db: string;
   /** Its WAL device, or empty. */
   wal: string;
+  /**
+   * The size of its data in bytes as the backend made it; 0 when it took the whole device or
+   * the backend does not say.
+   */
+  dataSizeBytes: string;
+  /**
+   * The size of its DB in bytes as the backend made it; 0 when it has none or the backend does
+   * not say.
+   */
+  dbSizeBytes: string;
+  /**
+   * The size of its WAL in bytes as the backend made it; 0 when it has none or the backend
+   * does not say.
+   */
+  walSizeBytes: string;
+  /** Its CRUSH device class as the backend set it; empty when left to Ceph. */
+  crushDeviceClass: string;
 }
 
 /** An OSD in the removal queue and how far its removal has got. */
@@ -304,6 +473,13 @@ function createBaseDriveGroupSpec(): DriveGroupSpec {
     walSlots: 0,
     osdIdClaims: {},
     unmanaged: false,
+    blockDbSize: "",
+    blockWalSize: "",
+    journalSize: "",
+    dataAllocateFraction: undefined,
+    crushDeviceClass: "",
+    filterLogic: 0,
+    method: 0,
   };
 }
 
@@ -350,6 +526,27 @@ export const DriveGroupSpec: MessageFns<DriveGroupSpec> = {
     });
     if (message.unmanaged !== false) {
       writer.uint32(112).bool(message.unmanaged);
+    }
+    if (message.blockDbSize !== "") {
+      writer.uint32(122).string(message.blockDbSize);
+    }
+    if (message.blockWalSize !== "") {
+      writer.uint32(130).string(message.blockWalSize);
+    }
+    if (message.journalSize !== "") {
+      writer.uint32(138).string(message.journalSize);
+    }
+    if (message.dataAllocateFraction !== undefined) {
+      writer.uint32(145).double(message.dataAllocateFraction);
+    }
+    if (message.crushDeviceClass !== "") {
+      writer.uint32(154).string(message.crushDeviceClass);
+    }
+    if (message.filterLogic !== 0) {
+      writer.uint32(160).int32(message.filterLogic);
+    }
+    if (message.method !== 0) {
+      writer.uint32(168).int32(message.method);
     }
     return writer;
   },
@@ -482,6 +679,62 @@ export const DriveGroupSpec: MessageFns<DriveGroupSpec> = {
             message.unmanaged = reader.bool();
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.blockDbSize = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.blockWalSize = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.journalSize = reader.string();
+            continue;
+          }
+          case 18: {
+            if (tag !== 145) {
+              break;
+            }
+
+            message.dataAllocateFraction = reader.double();
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.crushDeviceClass = reader.string();
+            continue;
+          }
+          case 20: {
+            if (tag !== 160) {
+              break;
+            }
+
+            message.filterLogic = reader.int32() as any;
+            continue;
+          }
+          case 21: {
+            if (tag !== 168) {
+              break;
+            }
+
+            message.method = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -576,6 +829,37 @@ export const DriveGroupSpec: MessageFns<DriveGroupSpec> = {
         )
         : {},
       unmanaged: isSet(object.unmanaged) ? globalThis.Boolean(object.unmanaged) : false,
+      blockDbSize: isSet(object.blockDbSize)
+        ? globalThis.String(object.blockDbSize)
+        : isSet(object.block_db_size)
+        ? globalThis.String(object.block_db_size)
+        : "",
+      blockWalSize: isSet(object.blockWalSize)
+        ? globalThis.String(object.blockWalSize)
+        : isSet(object.block_wal_size)
+        ? globalThis.String(object.block_wal_size)
+        : "",
+      journalSize: isSet(object.journalSize)
+        ? globalThis.String(object.journalSize)
+        : isSet(object.journal_size)
+        ? globalThis.String(object.journal_size)
+        : "",
+      dataAllocateFraction: isSet(object.dataAllocateFraction)
+        ? globalThis.Number(object.dataAllocateFraction)
+        : isSet(object.data_allocate_fraction)
+        ? globalThis.Number(object.data_allocate_fraction)
+        : undefined,
+      crushDeviceClass: isSet(object.crushDeviceClass)
+        ? globalThis.String(object.crushDeviceClass)
+        : isSet(object.crush_device_class)
+        ? globalThis.String(object.crush_device_class)
+        : "",
+      filterLogic: isSet(object.filterLogic)
+        ? driveGroupSpec_FilterLogicFromJSON(object.filterLogic)
+        : isSet(object.filter_logic)
+        ? driveGroupSpec_FilterLogicFromJSON(object.filter_logic)
+        : 0,
+      method: isSet(object.method) ? osdMethodFromJSON(object.method) : 0,
     };
   },
 
@@ -629,6 +913,27 @@ export const DriveGroupSpec: MessageFns<DriveGroupSpec> = {
     if (message.unmanaged !== false) {
       obj.unmanaged = message.unmanaged;
     }
+    if (message.blockDbSize !== "") {
+      obj.blockDbSize = message.blockDbSize;
+    }
+    if (message.blockWalSize !== "") {
+      obj.blockWalSize = message.blockWalSize;
+    }
+    if (message.journalSize !== "") {
+      obj.journalSize = message.journalSize;
+    }
+    if (message.dataAllocateFraction !== undefined) {
+      obj.dataAllocateFraction = floatToJson(message.dataAllocateFraction);
+    }
+    if (message.crushDeviceClass !== "") {
+      obj.crushDeviceClass = message.crushDeviceClass;
+    }
+    if (message.filterLogic !== 0) {
+      obj.filterLogic = driveGroupSpec_FilterLogicToJSON(message.filterLogic);
+    }
+    if (message.method !== 0) {
+      obj.method = osdMethodToJSON(message.method);
+    }
     return obj;
   },
 
@@ -667,6 +972,13 @@ export const DriveGroupSpec: MessageFns<DriveGroupSpec> = {
       {},
     );
     message.unmanaged = object.unmanaged ?? false;
+    message.blockDbSize = object.blockDbSize ?? "";
+    message.blockWalSize = object.blockWalSize ?? "";
+    message.journalSize = object.journalSize ?? "";
+    message.dataAllocateFraction = object.dataAllocateFraction ?? undefined;
+    message.crushDeviceClass = object.crushDeviceClass ?? "";
+    message.filterLogic = object.filterLogic ?? 0;
+    message.method = object.method ?? 0;
     return message;
   },
 };
@@ -848,7 +1160,7 @@ export const OsdIdList: MessageFns<OsdIdList> = {
 };
 
 function createBaseDeviceSelection(): DeviceSelection {
-  return { paths: [], idModel: "", size: "", rotational: undefined, count: 0, all: false };
+  return { paths: [], idModel: "", size: "", rotational: undefined, count: 0, all: false, vendor: "" };
 }
 
 export const DeviceSelection: MessageFns<DeviceSelection> = {
@@ -870,6 +1182,9 @@ export const DeviceSelection: MessageFns<DeviceSelection> = {
     }
     if (message.all !== false) {
       writer.uint32(48).bool(message.all);
+    }
+    if (message.vendor !== "") {
+      writer.uint32(58).string(message.vendor);
     }
     return writer;
   },
@@ -935,6 +1250,14 @@ export const DeviceSelection: MessageFns<DeviceSelection> = {
             message.all = reader.bool();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.vendor = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -959,6 +1282,7 @@ export const DeviceSelection: MessageFns<DeviceSelection> = {
       rotational: isSet(object.rotational) ? globalThis.Boolean(object.rotational) : undefined,
       count: isSet(object.count) ? globalThis.Number(object.count) : 0,
       all: isSet(object.all) ? globalThis.Boolean(object.all) : false,
+      vendor: isSet(object.vendor) ? globalThis.String(object.vendor) : "",
     };
   },
 
@@ -982,6 +1306,9 @@ export const DeviceSelection: MessageFns<DeviceSelection> = {
     if (message.all !== false) {
       obj.all = message.all;
     }
+    if (message.vendor !== "") {
+      obj.vendor = message.vendor;
+    }
     return obj;
   },
 
@@ -996,6 +1323,7 @@ export const DeviceSelection: MessageFns<DeviceSelection> = {
     message.rotational = object.rotational ?? undefined;
     message.count = object.count ?? 0;
     message.all = object.all ?? false;
+    message.vendor = object.vendor ?? "";
     return message;
   },
 };
@@ -1102,7 +1430,20 @@ export const OsdHostPlan: MessageFns<OsdHostPlan> = {
 };
 
 function createBasePlannedOsd(): PlannedOsd {
-  return { data: "", db: "", wal: "", journal: "", osdId: 0, sizeBytes: "0" };
+  return {
+    data: "",
+    db: "",
+    wal: "",
+    journal: "",
+    osdId: 0,
+    sizeBytes: "0",
+    dataSizeBytes: "0",
+    dbSizeBytes: "0",
+    walSizeBytes: "0",
+    journalSizeBytes: "0",
+    crushDeviceClass: "",
+    method: 0,
+  };
 }
 
 export const PlannedOsd: MessageFns<PlannedOsd> = {
@@ -1124,6 +1465,24 @@ export const PlannedOsd: MessageFns<PlannedOsd> = {
     }
     if (message.sizeBytes !== "0") {
       writer.uint32(48).int64(message.sizeBytes);
+    }
+    if (message.dataSizeBytes !== "0") {
+      writer.uint32(56).int64(message.dataSizeBytes);
+    }
+    if (message.dbSizeBytes !== "0") {
+      writer.uint32(64).int64(message.dbSizeBytes);
+    }
+    if (message.walSizeBytes !== "0") {
+      writer.uint32(72).int64(message.walSizeBytes);
+    }
+    if (message.journalSizeBytes !== "0") {
+      writer.uint32(80).int64(message.journalSizeBytes);
+    }
+    if (message.crushDeviceClass !== "") {
+      writer.uint32(90).string(message.crushDeviceClass);
+    }
+    if (message.method !== 0) {
+      writer.uint32(96).int32(message.method);
     }
     return writer;
   },
@@ -1189,6 +1548,54 @@ export const PlannedOsd: MessageFns<PlannedOsd> = {
             message.sizeBytes = reader.int64().toString();
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.dataSizeBytes = reader.int64().toString();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.dbSizeBytes = reader.int64().toString();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.walSizeBytes = reader.int64().toString();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.journalSizeBytes = reader.int64().toString();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.crushDeviceClass = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.method = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1217,6 +1624,32 @@ export const PlannedOsd: MessageFns<PlannedOsd> = {
         : isSet(object.size_bytes)
         ? globalThis.String(object.size_bytes)
         : "0",
+      dataSizeBytes: isSet(object.dataSizeBytes)
+        ? globalThis.String(object.dataSizeBytes)
+        : isSet(object.data_size_bytes)
+        ? globalThis.String(object.data_size_bytes)
+        : "0",
+      dbSizeBytes: isSet(object.dbSizeBytes)
+        ? globalThis.String(object.dbSizeBytes)
+        : isSet(object.db_size_bytes)
+        ? globalThis.String(object.db_size_bytes)
+        : "0",
+      walSizeBytes: isSet(object.walSizeBytes)
+        ? globalThis.String(object.walSizeBytes)
+        : isSet(object.wal_size_bytes)
+        ? globalThis.String(object.wal_size_bytes)
+        : "0",
+      journalSizeBytes: isSet(object.journalSizeBytes)
+        ? globalThis.String(object.journalSizeBytes)
+        : isSet(object.journal_size_bytes)
+        ? globalThis.String(object.journal_size_bytes)
+        : "0",
+      crushDeviceClass: isSet(object.crushDeviceClass)
+        ? globalThis.String(object.crushDeviceClass)
+        : isSet(object.crush_device_class)
+        ? globalThis.String(object.crush_device_class)
+        : "",
+      method: isSet(object.method) ? osdMethodFromJSON(object.method) : 0,
     };
   },
 
@@ -1240,6 +1673,24 @@ export const PlannedOsd: MessageFns<PlannedOsd> = {
     if (message.sizeBytes !== "0") {
       obj.sizeBytes = message.sizeBytes;
     }
+    if (message.dataSizeBytes !== "0") {
+      obj.dataSizeBytes = message.dataSizeBytes;
+    }
+    if (message.dbSizeBytes !== "0") {
+      obj.dbSizeBytes = message.dbSizeBytes;
+    }
+    if (message.walSizeBytes !== "0") {
+      obj.walSizeBytes = message.walSizeBytes;
+    }
+    if (message.journalSizeBytes !== "0") {
+      obj.journalSizeBytes = message.journalSizeBytes;
+    }
+    if (message.crushDeviceClass !== "") {
+      obj.crushDeviceClass = message.crushDeviceClass;
+    }
+    if (message.method !== 0) {
+      obj.method = osdMethodToJSON(message.method);
+    }
     return obj;
   },
 
@@ -1254,12 +1705,28 @@ export const PlannedOsd: MessageFns<PlannedOsd> = {
     message.journal = object.journal ?? "";
     message.osdId = object.osdId ?? 0;
     message.sizeBytes = object.sizeBytes ?? "0";
+    message.dataSizeBytes = object.dataSizeBytes ?? "0";
+    message.dbSizeBytes = object.dbSizeBytes ?? "0";
+    message.walSizeBytes = object.walSizeBytes ?? "0";
+    message.journalSizeBytes = object.journalSizeBytes ?? "0";
+    message.crushDeviceClass = object.crushDeviceClass ?? "";
+    message.method = object.method ?? 0;
     return message;
   },
 };
 
 function createBaseCreatedOsd(): CreatedOsd {
-  return { osdId: 0, hostname: "", data: "", db: "", wal: "" };
+  return {
+    osdId: 0,
+    hostname: "",
+    data: "",
+    db: "",
+    wal: "",
+    dataSizeBytes: "0",
+    dbSizeBytes: "0",
+    walSizeBytes: "0",
+    crushDeviceClass: "",
+  };
 }
 
 export const CreatedOsd: MessageFns<CreatedOsd> = {
@@ -1278,6 +1745,18 @@ export const CreatedOsd: MessageFns<CreatedOsd> = {
     }
     if (message.wal !== "") {
       writer.uint32(42).string(message.wal);
+    }
+    if (message.dataSizeBytes !== "0") {
+      writer.uint32(48).int64(message.dataSizeBytes);
+    }
+    if (message.dbSizeBytes !== "0") {
+      writer.uint32(56).int64(message.dbSizeBytes);
+    }
+    if (message.walSizeBytes !== "0") {
+      writer.uint32(64).int64(message.walSizeBytes);
+    }
+    if (message.crushDeviceClass !== "") {
+      writer.uint32(74).string(message.crushDeviceClass);
     }
     return writer;
   },
@@ -1335,6 +1814,38 @@ export const CreatedOsd: MessageFns<CreatedOsd> = {
             message.wal = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.dataSizeBytes = reader.int64().toString();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.dbSizeBytes = reader.int64().toString();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.walSizeBytes = reader.int64().toString();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.crushDeviceClass = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1358,6 +1869,26 @@ export const CreatedOsd: MessageFns<CreatedOsd> = {
       data: isSet(object.data) ? globalThis.String(object.data) : "",
       db: isSet(object.db) ? globalThis.String(object.db) : "",
       wal: isSet(object.wal) ? globalThis.String(object.wal) : "",
+      dataSizeBytes: isSet(object.dataSizeBytes)
+        ? globalThis.String(object.dataSizeBytes)
+        : isSet(object.data_size_bytes)
+        ? globalThis.String(object.data_size_bytes)
+        : "0",
+      dbSizeBytes: isSet(object.dbSizeBytes)
+        ? globalThis.String(object.dbSizeBytes)
+        : isSet(object.db_size_bytes)
+        ? globalThis.String(object.db_size_bytes)
+        : "0",
+      walSizeBytes: isSet(object.walSizeBytes)
+        ? globalThis.String(object.walSizeBytes)
+        : isSet(object.wal_size_bytes)
+        ? globalThis.String(object.wal_size_bytes)
+        : "0",
+      crushDeviceClass: isSet(object.crushDeviceClass)
+        ? globalThis.String(object.crushDeviceClass)
+        : isSet(object.crush_device_class)
+        ? globalThis.String(object.crush_device_class)
+        : "",
     };
   },
 
@@ -1378,6 +1909,18 @@ export const CreatedOsd: MessageFns<CreatedOsd> = {
     if (message.wal !== "") {
       obj.wal = message.wal;
     }
+    if (message.dataSizeBytes !== "0") {
+      obj.dataSizeBytes = message.dataSizeBytes;
+    }
+    if (message.dbSizeBytes !== "0") {
+      obj.dbSizeBytes = message.dbSizeBytes;
+    }
+    if (message.walSizeBytes !== "0") {
+      obj.walSizeBytes = message.walSizeBytes;
+    }
+    if (message.crushDeviceClass !== "") {
+      obj.crushDeviceClass = message.crushDeviceClass;
+    }
     return obj;
   },
 
@@ -1391,6 +1934,10 @@ export const CreatedOsd: MessageFns<CreatedOsd> = {
     message.data = object.data ?? "";
     message.db = object.db ?? "";
     message.wal = object.wal ?? "";
+    message.dataSizeBytes = object.dataSizeBytes ?? "0";
+    message.dbSizeBytes = object.dbSizeBytes ?? "0";
+    message.walSizeBytes = object.walSizeBytes ?? "0";
+    message.crushDeviceClass = object.crushDeviceClass ?? "";
     return message;
   },
 };
@@ -1632,6 +2179,10 @@ export const OsdRemoval: MessageFns<OsdRemoval> = {
     return message;
   },
 };
+
+function floatToJson(value: number | null | undefined): number | string | null | undefined {
+  return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
