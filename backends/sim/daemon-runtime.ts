@@ -15,6 +15,10 @@ const USAGE: Partial<Record<ServiceType, { memory: number; cpu: number }>> = {
   [ServiceType.SERVICE_TYPE_MDS]: { memory: 64 * MiB, cpu: 0.2 },
   [ServiceType.SERVICE_TYPE_RGW]: { memory: 96 * MiB, cpu: 0.3 },
   [ServiceType.SERVICE_TYPE_CRASH]: { memory: 9 * MiB, cpu: 0.0 },
+  [ServiceType.SERVICE_TYPE_NODE_EXPORTER]: { memory: 18 * MiB, cpu: 0.1 },
+  [ServiceType.SERVICE_TYPE_PROMETHEUS]: { memory: 160 * MiB, cpu: 0.6 },
+  [ServiceType.SERVICE_TYPE_GRAFANA]: { memory: 85 * MiB, cpu: 0.2 },
+  [ServiceType.SERVICE_TYPE_ALERTMANAGER]: { memory: 24 * MiB, cpu: 0.1 },
 };
 /** An OSD's osd_memory_target by default. */
 const OSD_MEMORY_TARGET = 4096 * MiB;
@@ -57,7 +61,17 @@ export function runtimeOf(d: SimDaemon, addr: string, active: boolean, service: 
   };
 }
 
+/** cephadm's default ports of the monitoring stack. */
+const MONITORING_PORTS: Partial<Record<ServiceType, number[]>> = {
+  [ServiceType.SERVICE_TYPE_NODE_EXPORTER]: [9100],
+  [ServiceType.SERVICE_TYPE_PROMETHEUS]: [9095],
+  [ServiceType.SERVICE_TYPE_GRAFANA]: [3000],
+  [ServiceType.SERVICE_TYPE_ALERTMANAGER]: [9093, 9094],
+};
+
 function portsOf(d: SimDaemon, service: ServiceRecord | undefined): number[] {
+  const monitoring = MONITORING_PORTS[d.type];
+  if (monitoring) return monitoring;
   if (d.type === ServiceType.SERVICE_TYPE_MON) return [3300, 6789];
   if (d.type === ServiceType.SERVICE_TYPE_RGW) {
     const port = service?.details?.$case === "rgw" ? service.details.value.rgwFrontendPort : 0;

@@ -8,6 +8,7 @@
 // mon.ts, mgr.ts, mds.ts and rgw.ts), osds.ts and maintenance.ts, on the core of core.ts.
 import type { Logger } from "pino";
 import type { Backend, BackendStore } from "../../src/backend/backend.js";
+import { ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import type { SshConfig } from "./config.js";
 import { createCore } from "./core.js";
 import { Daemons } from "./daemons.js";
@@ -56,6 +57,8 @@ export function createSshBackend(config: SshConfig, log: Logger): SshBackend {
   return {
     name: "ssh",
     version: "0.1.0",
+    // What daemons.ts has a kind for (and OSDs).
+    serviceTypes: [ServiceType.SERVICE_TYPE_MON, ServiceType.SERVICE_TYPE_MGR, ServiceType.SERVICE_TYPE_OSD, ServiceType.SERVICE_TYPE_MDS, ServiceType.SERVICE_TYPE_RGW],
     unsupportedOptions: {
       "ceph_orchestrator.v1.OsdService.CreateOsds": OSD_OPTIONS,
       "ceph_orchestrator.v1.OsdService.ReplaceOsds": OSD_OPTIONS,

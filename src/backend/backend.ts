@@ -74,6 +74,8 @@ export interface Backend {
    * (e.g. {"ceph_orchestrator.v1.OsdService.CreateOsds": ["spec.encrypted"]}).
    */
   readonly unsupportedOptions?: Readonly<Record<string, readonly string[]>>;
+  /** The service types whose daemons it can deploy; absent: every type. */
+  readonly serviceTypes?: readonly ServiceType[];
 
   /** Cheap: may be called on every request. */
   status(): Promise<BackendStatus>;

@@ -12,6 +12,10 @@ const NAMES: ReadonlyMap<ServiceType, string> = new Map([
   [ServiceType.SERVICE_TYPE_ISCSI, "iscsi"],
   [ServiceType.SERVICE_TYPE_RBD_MIRROR, "rbd-mirror"],
   [ServiceType.SERVICE_TYPE_CRASH, "crash"],
+  [ServiceType.SERVICE_TYPE_NODE_EXPORTER, "node-exporter"],
+  [ServiceType.SERVICE_TYPE_PROMETHEUS, "prometheus"],
+  [ServiceType.SERVICE_TYPE_GRAFANA, "grafana"],
+  [ServiceType.SERVICE_TYPE_ALERTMANAGER, "alertmanager"],
 ]);
 
 /** Every Ceph service type name ("mon", "rbd-mirror", ...). */

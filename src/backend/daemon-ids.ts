@@ -6,12 +6,19 @@ import { typeName } from "./ceph-names.js";
 import { AlreadyExistsError } from "./errors.js";
 
 // cephadm names these after the host alone: there is one per host.
-const NAMED_BY_HOST = new Set<ServiceType>([ServiceType.SERVICE_TYPE_MON, ServiceType.SERVICE_TYPE_CRASH]);
+const NAMED_BY_HOST = new Set<ServiceType>([
+  ServiceType.SERVICE_TYPE_MON,
+  ServiceType.SERVICE_TYPE_CRASH,
+  ServiceType.SERVICE_TYPE_NODE_EXPORTER,
+  ServiceType.SERVICE_TYPE_PROMETHEUS,
+  ServiceType.SERVICE_TYPE_GRAFANA,
+  ServiceType.SERVICE_TYPE_ALERTMANAGER,
+]);
 const MAX_ATTEMPTS = 100;
 
 /**
  * A new daemon id as cephadm's get_unique_name makes it: the short hostname (up to the first
- * '.') for mon and crash; `[<service_id>.]<short hostname>.<6 random lowercase letters>` for
+ * '.') for mon, crash and the monitoring stack; `[<service_id>.]<short hostname>.<6 random lowercase letters>` for
  * the others (mgr too: upstream names mgrs "host.abcdef"). `random` returns [0, 1) like
  * Math.random; pass a seeded one in tests. Throws AlreadyExistsError when a mon or crash id
  * is taken, or when no free id turns up.

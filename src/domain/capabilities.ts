@@ -3,11 +3,16 @@
 // and which RPCs answer UNIMPLEMENTED, so the two never disagree; and it checks a request
 // against the options the backend does not support.
 import type { GetCapabilitiesResponse, GetStatusResponse } from "../../gen/ts/ceph_orchestrator/v1/orchestrator_service.js";
+import { ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import type { Backend } from "../backend/backend.js";
 import { methodDescriptor } from "../contract/descriptors.js";
 import { NotImplementedError } from "./errors.js";
 import type { AnyEntry } from "./registry-types.js";
 import { ensureOptionsSupported } from "./request-options.js";
+
+const ALL_SERVICE_TYPES = Object.values(ServiceType).filter(
+  (t): t is ServiceType => typeof t === "number" && t !== ServiceType.SERVICE_TYPE_UNSPECIFIED && t !== ServiceType.UNRECOGNIZED,
+);
 
 /** An RPC as the capability checks see it. */
 export interface RpcNeeds {
@@ -44,6 +49,7 @@ export function getCapabilities(backend: Backend, rpcs: readonly RpcNeeds[]): Ge
   return {
     backend: backend.name,
     version: backend.version,
+    serviceTypes: backend.serviceTypes ? [...backend.serviceTypes] : ALL_SERVICE_TYPES,
     rpcs: rpcs.map((rpc) => ({
       method: rpc.fullName,
       supported: isSupported(backend, rpc),

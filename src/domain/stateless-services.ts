@@ -8,7 +8,7 @@ import {
   type UpdateStatelessServiceRequest,
 } from "../../gen/ts/ceph_orchestrator/v1/service_service.js";
 import type { ServiceRecord } from "../backend/backend.js";
-import { serviceName, typeFromName } from "../backend/ceph-names.js";
+import { serviceName, typeFromName, typeName } from "../backend/ceph-names.js";
 import { nowTimestamp } from "../backend/timestamps.js";
 import type { WritePlan } from "../operations/engine.js";
 import { type Deps, settleAll, stepContext, writePlan } from "./context.js";
@@ -18,6 +18,15 @@ import { validatePlacement } from "./placement.js";
 import { type WriteUseCase, fullName } from "./registry-types.js";
 import { applyPlan, daemonsOf, hostsOf, placementHosts } from "./service-placement.js";
 
+/** Services without an id: one service of the type (placed on hosts, one daemon each). */
+const WITHOUT_ID: ReadonlySet<ServiceType> = new Set([
+  ServiceType.SERVICE_TYPE_CRASH,
+  ServiceType.SERVICE_TYPE_NODE_EXPORTER,
+  ServiceType.SERVICE_TYPE_PROMETHEUS,
+  ServiceType.SERVICE_TYPE_GRAFANA,
+  ServiceType.SERVICE_TYPE_ALERTMANAGER,
+]);
+
 /** The stateless services: those AddStatelessService may create. */
 export const STATELESS_TYPES: ReadonlySet<ServiceType> = new Set([
   ServiceType.SERVICE_TYPE_MDS,
@@ -25,7 +34,13 @@ export const STATELESS_TYPES: ReadonlySet<ServiceType> = new Set([
   ServiceType.SERVICE_TYPE_NFS,
   ServiceType.SERVICE_TYPE_ISCSI,
   ServiceType.SERVICE_TYPE_RBD_MIRROR,
+  ...WITHOUT_ID,
 ]);
+
+/** Whether the backend can deploy daemons of the type. */
+export function deployable(deps: Deps, type: ServiceType): boolean {
+  return deps.backend.serviceTypes === undefined || deps.backend.serviceTypes.includes(type);
+}
 
 export const addStatelessService: WriteUseCase<AddStatelessServiceRequest> = {
   validate: (deps, req) => validateStatelessSpec(deps, req.spec, req.requestId),
@@ -121,9 +136,14 @@ export async function validateStatelessSpec(deps: Deps, spec: StatelessServiceSp
   const s = spec!;
   v.addAll(validateEnum(s.serviceType, ServiceType, "spec.service_type", true));
   const stateless = STATELESS_TYPES.has(s.serviceType);
-  v.check(stateless || s.serviceType <= 0, "spec.service_type", "must be one of MDS, RGW, NFS, ISCSI, RBD_MIRROR");
+  v.check(stateless || s.serviceType <= 0, "spec.service_type", `must be one of ${[...STATELESS_TYPES].map(typeName).join(", ")}`);
+  if (stateless && !deployable(deps, s.serviceType)) {
+    v.check(false, "spec.service_type", `the ${deps.backend.name} backend cannot run ${typeName(s.serviceType)} daemons`);
+  }
   if (s.serviceType === ServiceType.SERVICE_TYPE_RBD_MIRROR) {
     if (s.serviceId !== "") v.addAll(validateServiceId(s.serviceId, "spec.service_id"));
+  } else if (WITHOUT_ID.has(s.serviceType)) {
+    v.check(s.serviceId === "", "spec.service_id", `must be empty: there is one ${typeName(s.serviceType)} service`);
   } else if (stateless) {
     v.check(s.serviceId !== "", "spec.service_id", "is required");
     if (s.serviceId !== "") v.addAll(validateServiceId(s.serviceId, "spec.service_id"));

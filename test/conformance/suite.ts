@@ -45,6 +45,20 @@ import {
   stateName,
 } from "./api.js";
 
+/** Every stateless service type of the contract. */
+const STATELESS = [
+  ServiceType.SERVICE_TYPE_MDS,
+  ServiceType.SERVICE_TYPE_RGW,
+  ServiceType.SERVICE_TYPE_NFS,
+  ServiceType.SERVICE_TYPE_ISCSI,
+  ServiceType.SERVICE_TYPE_RBD_MIRROR,
+  ServiceType.SERVICE_TYPE_CRASH,
+  ServiceType.SERVICE_TYPE_NODE_EXPORTER,
+  ServiceType.SERVICE_TYPE_PROMETHEUS,
+  ServiceType.SERVICE_TYPE_GRAFANA,
+  ServiceType.SERVICE_TYPE_ALERTMANAGER,
+];
+
 /** What the suite needs to know about the cluster behind a backend. */
 export interface ConformanceFacts {
   /**
@@ -504,6 +518,19 @@ export function defineConformanceSuite(name: string, start: () => Promise<Confor
         } finally {
           await opsOf(api.daemonAction({ action: ServiceAction.SERVICE_ACTION_START, daemonName: name! })).catch(() => undefined);
         }
+      });
+
+      it("a service type the backend cannot run (GetCapabilities' service_types) is refused naming spec.service_type; nothing changes", async (ctx) => {
+        needs(ctx, "ServiceService.AddStatelessService", "ServiceService.DescribeServices");
+        const types = new Set((await api.getCapabilities()).serviceTypes);
+        for (const t of [ServiceType.SERVICE_TYPE_MON, ServiceType.SERVICE_TYPE_MGR, ServiceType.SERVICE_TYPE_OSD]) expect(types.has(t), `type ${t}`).toBe(true);
+        const before = await snapshot();
+        for (const t of STATELESS.filter((x) => !types.has(x))) {
+          const e = await refusal(api.addStatelessService({ spec: { serviceType: t, serviceId: "conformance", placement: { count: 1 } } }));
+          expectError(e, grpc.status.INVALID_ARGUMENT, "INVALID_FIELD");
+          expect(e.fields, `type ${t}`).toContain("spec.service_type");
+        }
+        expect(await snapshot()).toEqual(before);
       });
 
       it("a stateless service: add (again: no change; other spec: ALREADY_EXISTS), update, act on, remove a daemon, remove", { timeout }, async (ctx) => {

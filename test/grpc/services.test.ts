@@ -344,6 +344,28 @@ describe("the operations of service writes", () => {
   });
 });
 
+describe("crash and the monitoring stack (ceph orch apply node-exporter, ...)", () => {
+  it("places one daemon per host, named after the host, on cephadm's ports; refuses a service id naming the field", async () => {
+    const api = await start();
+    expect((await api.getCapabilities()).serviceTypes).toContain(T.SERVICE_TYPE_NODE_EXPORTER);
+    await succeeded(api.addStatelessService({ spec: { serviceType: T.SERVICE_TYPE_NODE_EXPORTER, placement: { hostPattern: "*" } } }));
+    expect((await api.listDaemons({ serviceName: "node-exporter" })).daemons.map((d) => [d.daemonName, d.ports, d.status])).toEqual([
+      ["node-exporter.node-1", [9100], DS.STATUS_RUNNING],
+      ["node-exporter.node-2", [9100], DS.STATUS_RUNNING],
+      ["node-exporter.node-3", [9100], DS.STATUS_RUNNING],
+    ]);
+    await succeeded(api.addStatelessService({ spec: { serviceType: T.SERVICE_TYPE_PROMETHEUS, placement: { count: 1 } } }));
+    expect((await api.describeServices({ serviceName: "prometheus" })).services[0]).toMatchObject({ running: 1, size: 1 });
+    // crash exists in the fixture: updated to fewer hosts, its daemon on node-3 goes.
+    await succeeded(api.updateStatelessService({ spec: { serviceType: T.SERVICE_TYPE_CRASH, placement: { hosts: [{ hostname: "node-1" }, { hostname: "node-2" }] } } }));
+    expect((await api.listDaemons({ serviceName: "crash" })).daemons.map((d) => d.hostname)).toEqual(["node-1", "node-2"]);
+    expect(await refusal(api.addStatelessService({ spec: { serviceType: T.SERVICE_TYPE_GRAFANA, serviceId: "g" } }))).toMatchObject({
+      code: grpc.status.INVALID_ARGUMENT,
+      fields: ["spec.service_id"],
+    });
+  });
+});
+
 describe("AddDaemons (ceph orch daemon add)", () => {
   it("deploys one daemon per named host for a service without a spec or an unmanaged one; refuses a managed one", async () => {
     const api = await start();

@@ -33,6 +33,10 @@ SERVICE_TYPES: Dict[str, service_pb2.ServiceType] = {
     "iscsi": service_pb2.SERVICE_TYPE_ISCSI,
     "rbd-mirror": service_pb2.SERVICE_TYPE_RBD_MIRROR,
     "crash": service_pb2.SERVICE_TYPE_CRASH,
+    "node-exporter": service_pb2.SERVICE_TYPE_NODE_EXPORTER,
+    "prometheus": service_pb2.SERVICE_TYPE_PROMETHEUS,
+    "grafana": service_pb2.SERVICE_TYPE_GRAFANA,
+    "alertmanager": service_pb2.SERVICE_TYPE_ALERTMANAGER,
 }
 _TYPE_NAMES = {v: k for k, v in SERVICE_TYPES.items()}
 
@@ -115,20 +119,44 @@ def _placement_dict(p: Any) -> Any:
     return p
 
 
+# Upstream's names and values in a drive group dict, and the proto's.
+_SELECTION_KEYS = {"model": "id_model", "limit": "count", "rotates": "rotational"}  # rotates: Nautilus
+_SIZE_KEYS = ("block_db_size", "block_wal_size", "journal_size")
+_ENUM_PREFIXES = {"objectstore": "OBJECTSTORE_", "filter_logic": "FILTER_LOGIC_", "method": "OSD_METHOD_"}
+
+
+def _device_selection(sel: Any) -> Any:
+    if not isinstance(sel, Mapping):
+        return sel
+    out = {_SELECTION_KEYS.get(k, k): v for k, v in sel.items()}
+    if isinstance(out.get("rotational"), int) and not isinstance(out["rotational"], bool):
+        out["rotational"] = bool(out["rotational"])  # upstream's docs write `rotational: 1`
+    return out
+
+
 def drive_group_from_dict(data: Mapping[str, Any]) -> osd_pb2.DriveGroupSpec:
-    """A DriveGroupSpec from a dict in upstream's (or the proto's) shape:
-    ``objectstore: "bluestore"``, ``placement: {host_pattern: ...}``,
-    ``osd_id_claims: {host: [ids]}`` are accepted besides the proto's own fields."""
+    """A DriveGroupSpec from a dict in upstream's (or the proto's) shape, as ``ceph orch apply
+    osd -i`` reads it: the settings at the top or under ``spec:``, ``placement: {host_pattern:
+    ...}``, ``objectstore: bluestore``, ``filter_logic: OR``, ``method: raw``, sizes such as
+    ``block_db_size`` as bytes (int) or text ("10G"), ``osd_id_claims: {host: [ids]}``, and in
+    device selections ``model``, ``limit`` and ``rotational: 1``, besides the proto's fields."""
     d = dict(data)
+    nested = d.pop("spec", None)
+    if isinstance(nested, Mapping):
+        d.update(nested)
     d.pop("service_type", None)
     placement = d.pop("placement", None)
     if placement is not None:
         if not isinstance(placement, Mapping) or set(placement) - {"host_pattern"}:
             raise invalid("spec.placement", "only placement.host_pattern is supported; use host_pattern")
         d.setdefault("host_pattern", placement.get("host_pattern", ""))
-    store = d.get("objectstore")
-    if isinstance(store, str) and not store.startswith("OBJECTSTORE_"):
-        d["objectstore"] = "OBJECTSTORE_" + store.upper()
+    for key, prefix in _ENUM_PREFIXES.items():
+        value = d.get(key)
+        if isinstance(value, str) and not value.startswith(prefix):
+            d[key] = prefix + value.upper()
+    for key in _SIZE_KEYS:
+        if isinstance(d.get(key), int) and not isinstance(d[key], bool):
+            d[key] = str(d[key])
     claims = d.get("osd_id_claims")
     if isinstance(claims, Mapping):
         d["osd_id_claims"] = {
@@ -136,11 +164,8 @@ def drive_group_from_dict(data: Mapping[str, Any]) -> osd_pb2.DriveGroupSpec:
             for host, ids in claims.items()
         }
     for key in ("data_devices", "db_devices", "wal_devices", "journal_devices"):
-        sel = d.get(key)
-        if isinstance(sel, Mapping) and "rotates" in sel:  # Nautilus' name
-            sel = dict(sel)
-            sel["rotational"] = sel.pop("rotates")
-            d[key] = sel
+        if key in d:
+            d[key] = _device_selection(d[key])
     return _parse(d, osd_pb2.DriveGroupSpec(), "spec")
 
 

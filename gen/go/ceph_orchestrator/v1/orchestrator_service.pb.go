@@ -185,7 +185,10 @@ type GetCapabilitiesResponse struct {
 	// The backend's version.
 	Version string `protobuf:"bytes,2,opt,name=version,proto3" json:"version,omitempty"`
 	// One entry for every RPC of the API, supported or not.
-	Rpcs          []*RpcCapability `protobuf:"bytes,3,rep,name=rpcs,proto3" json:"rpcs,omitempty"`
+	Rpcs []*RpcCapability `protobuf:"bytes,3,rep,name=rpcs,proto3" json:"rpcs,omitempty"`
+	// The service types whose daemons the backend can deploy; a spec of another type is
+	// refused (INVALID_ARGUMENT naming `spec.service_type`).
+	ServiceTypes  []ServiceType `protobuf:"varint,4,rep,packed,name=service_types,json=serviceTypes,proto3,enum=ceph_orchestrator.v1.ServiceType" json:"service_types,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -237,6 +240,13 @@ func (x *GetCapabilitiesResponse) GetVersion() string {
 func (x *GetCapabilitiesResponse) GetRpcs() []*RpcCapability {
 	if x != nil {
 		return x.Rpcs
+	}
+	return nil
+}
+
+func (x *GetCapabilitiesResponse) GetServiceTypes() []ServiceType {
+	if x != nil {
+		return x.ServiceTypes
 	}
 	return nil
 }
@@ -476,7 +486,7 @@ var File_ceph_orchestrator_v1_orchestrator_service_proto protoreflect.FileDescri
 
 const file_ceph_orchestrator_v1_orchestrator_service_proto_rawDesc = "" +
 	"\n" +
-	"/ceph_orchestrator/v1/orchestrator_service.proto\x12\x14ceph_orchestrator.v1\"\x12\n" +
+	"/ceph_orchestrator/v1/orchestrator_service.proto\x12\x14ceph_orchestrator.v1\x1a\"ceph_orchestrator/v1/service.proto\"\x12\n" +
 	"\x10GetStatusRequest\"\x87\x02\n" +
 	"\x11GetStatusResponse\x12\x1c\n" +
 	"\tavailable\x18\x01 \x01(\bR\tavailable\x12\x16\n" +
@@ -487,11 +497,12 @@ const file_ceph_orchestrator_v1_orchestrator_service_proto_rawDesc = "" +
 	"\fDetailsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x18\n" +
-	"\x16GetCapabilitiesRequest\"\x86\x01\n" +
+	"\x16GetCapabilitiesRequest\"\xce\x01\n" +
 	"\x17GetCapabilitiesResponse\x12\x18\n" +
 	"\abackend\x18\x01 \x01(\tR\abackend\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x127\n" +
-	"\x04rpcs\x18\x03 \x03(\v2#.ceph_orchestrator.v1.RpcCapabilityR\x04rpcs\"v\n" +
+	"\x04rpcs\x18\x03 \x03(\v2#.ceph_orchestrator.v1.RpcCapabilityR\x04rpcs\x12F\n" +
+	"\rservice_types\x18\x04 \x03(\x0e2!.ceph_orchestrator.v1.ServiceTypeR\fserviceTypes\"v\n" +
 	"\rRpcCapability\x12\x16\n" +
 	"\x06method\x18\x01 \x01(\tR\x06method\x12\x1c\n" +
 	"\tsupported\x18\x02 \x01(\bR\tsupported\x12/\n" +
@@ -532,23 +543,25 @@ var file_ceph_orchestrator_v1_orchestrator_service_proto_goTypes = []any{
 	(*ResumeReconciliationRequest)(nil),  // 7: ceph_orchestrator.v1.ResumeReconciliationRequest
 	(*ResumeReconciliationResponse)(nil), // 8: ceph_orchestrator.v1.ResumeReconciliationResponse
 	nil,                                  // 9: ceph_orchestrator.v1.GetStatusResponse.DetailsEntry
+	(ServiceType)(0),                     // 10: ceph_orchestrator.v1.ServiceType
 }
 var file_ceph_orchestrator_v1_orchestrator_service_proto_depIdxs = []int32{
-	9, // 0: ceph_orchestrator.v1.GetStatusResponse.details:type_name -> ceph_orchestrator.v1.GetStatusResponse.DetailsEntry
-	4, // 1: ceph_orchestrator.v1.GetCapabilitiesResponse.rpcs:type_name -> ceph_orchestrator.v1.RpcCapability
-	0, // 2: ceph_orchestrator.v1.OrchestratorService.GetStatus:input_type -> ceph_orchestrator.v1.GetStatusRequest
-	2, // 3: ceph_orchestrator.v1.OrchestratorService.GetCapabilities:input_type -> ceph_orchestrator.v1.GetCapabilitiesRequest
-	5, // 4: ceph_orchestrator.v1.OrchestratorService.PauseReconciliation:input_type -> ceph_orchestrator.v1.PauseReconciliationRequest
-	7, // 5: ceph_orchestrator.v1.OrchestratorService.ResumeReconciliation:input_type -> ceph_orchestrator.v1.ResumeReconciliationRequest
-	1, // 6: ceph_orchestrator.v1.OrchestratorService.GetStatus:output_type -> ceph_orchestrator.v1.GetStatusResponse
-	3, // 7: ceph_orchestrator.v1.OrchestratorService.GetCapabilities:output_type -> ceph_orchestrator.v1.GetCapabilitiesResponse
-	6, // 8: ceph_orchestrator.v1.OrchestratorService.PauseReconciliation:output_type -> ceph_orchestrator.v1.PauseReconciliationResponse
-	8, // 9: ceph_orchestrator.v1.OrchestratorService.ResumeReconciliation:output_type -> ceph_orchestrator.v1.ResumeReconciliationResponse
-	6, // [6:10] is the sub-list for method output_type
-	2, // [2:6] is the sub-list for method input_type
-	2, // [2:2] is the sub-list for extension type_name
-	2, // [2:2] is the sub-list for extension extendee
-	0, // [0:2] is the sub-list for field type_name
+	9,  // 0: ceph_orchestrator.v1.GetStatusResponse.details:type_name -> ceph_orchestrator.v1.GetStatusResponse.DetailsEntry
+	4,  // 1: ceph_orchestrator.v1.GetCapabilitiesResponse.rpcs:type_name -> ceph_orchestrator.v1.RpcCapability
+	10, // 2: ceph_orchestrator.v1.GetCapabilitiesResponse.service_types:type_name -> ceph_orchestrator.v1.ServiceType
+	0,  // 3: ceph_orchestrator.v1.OrchestratorService.GetStatus:input_type -> ceph_orchestrator.v1.GetStatusRequest
+	2,  // 4: ceph_orchestrator.v1.OrchestratorService.GetCapabilities:input_type -> ceph_orchestrator.v1.GetCapabilitiesRequest
+	5,  // 5: ceph_orchestrator.v1.OrchestratorService.PauseReconciliation:input_type -> ceph_orchestrator.v1.PauseReconciliationRequest
+	7,  // 6: ceph_orchestrator.v1.OrchestratorService.ResumeReconciliation:input_type -> ceph_orchestrator.v1.ResumeReconciliationRequest
+	1,  // 7: ceph_orchestrator.v1.OrchestratorService.GetStatus:output_type -> ceph_orchestrator.v1.GetStatusResponse
+	3,  // 8: ceph_orchestrator.v1.OrchestratorService.GetCapabilities:output_type -> ceph_orchestrator.v1.GetCapabilitiesResponse
+	6,  // 9: ceph_orchestrator.v1.OrchestratorService.PauseReconciliation:output_type -> ceph_orchestrator.v1.PauseReconciliationResponse
+	8,  // 10: ceph_orchestrator.v1.OrchestratorService.ResumeReconciliation:output_type -> ceph_orchestrator.v1.ResumeReconciliationResponse
+	7,  // [7:11] is the sub-list for method output_type
+	3,  // [3:7] is the sub-list for method input_type
+	3,  // [3:3] is the sub-list for extension type_name
+	3,  // [3:3] is the sub-list for extension extendee
+	0,  // [0:3] is the sub-list for field type_name
 }
 
 func init() { file_ceph_orchestrator_v1_orchestrator_service_proto_init() }
@@ -556,6 +569,7 @@ func file_ceph_orchestrator_v1_orchestrator_service_proto_init() {
 	if File_ceph_orchestrator_v1_orchestrator_service_proto != nil {
 		return
 	}
+	file_ceph_orchestrator_v1_service_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

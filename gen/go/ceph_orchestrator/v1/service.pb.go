@@ -44,35 +44,51 @@ const (
 	ServiceType_SERVICE_TYPE_ISCSI ServiceType = 7
 	// RBD mirroring daemons ("rbd-mirror").
 	ServiceType_SERVICE_TYPE_RBD_MIRROR ServiceType = 8
-	// Crash collectors ("crash").
+	// Crash collectors ("crash"), one per host.
 	ServiceType_SERVICE_TYPE_CRASH ServiceType = 9
+	// Prometheus' host metrics exporters ("node-exporter"), one per host.
+	ServiceType_SERVICE_TYPE_NODE_EXPORTER ServiceType = 10
+	// Prometheus servers ("prometheus").
+	ServiceType_SERVICE_TYPE_PROMETHEUS ServiceType = 11
+	// Grafana servers ("grafana").
+	ServiceType_SERVICE_TYPE_GRAFANA ServiceType = 12
+	// Prometheus Alertmanagers ("alertmanager").
+	ServiceType_SERVICE_TYPE_ALERTMANAGER ServiceType = 13
 )
 
 // Enum value maps for ServiceType.
 var (
 	ServiceType_name = map[int32]string{
-		0: "SERVICE_TYPE_UNSPECIFIED",
-		1: "SERVICE_TYPE_MON",
-		2: "SERVICE_TYPE_MGR",
-		3: "SERVICE_TYPE_OSD",
-		4: "SERVICE_TYPE_MDS",
-		5: "SERVICE_TYPE_RGW",
-		6: "SERVICE_TYPE_NFS",
-		7: "SERVICE_TYPE_ISCSI",
-		8: "SERVICE_TYPE_RBD_MIRROR",
-		9: "SERVICE_TYPE_CRASH",
+		0:  "SERVICE_TYPE_UNSPECIFIED",
+		1:  "SERVICE_TYPE_MON",
+		2:  "SERVICE_TYPE_MGR",
+		3:  "SERVICE_TYPE_OSD",
+		4:  "SERVICE_TYPE_MDS",
+		5:  "SERVICE_TYPE_RGW",
+		6:  "SERVICE_TYPE_NFS",
+		7:  "SERVICE_TYPE_ISCSI",
+		8:  "SERVICE_TYPE_RBD_MIRROR",
+		9:  "SERVICE_TYPE_CRASH",
+		10: "SERVICE_TYPE_NODE_EXPORTER",
+		11: "SERVICE_TYPE_PROMETHEUS",
+		12: "SERVICE_TYPE_GRAFANA",
+		13: "SERVICE_TYPE_ALERTMANAGER",
 	}
 	ServiceType_value = map[string]int32{
-		"SERVICE_TYPE_UNSPECIFIED": 0,
-		"SERVICE_TYPE_MON":         1,
-		"SERVICE_TYPE_MGR":         2,
-		"SERVICE_TYPE_OSD":         3,
-		"SERVICE_TYPE_MDS":         4,
-		"SERVICE_TYPE_RGW":         5,
-		"SERVICE_TYPE_NFS":         6,
-		"SERVICE_TYPE_ISCSI":       7,
-		"SERVICE_TYPE_RBD_MIRROR":  8,
-		"SERVICE_TYPE_CRASH":       9,
+		"SERVICE_TYPE_UNSPECIFIED":   0,
+		"SERVICE_TYPE_MON":           1,
+		"SERVICE_TYPE_MGR":           2,
+		"SERVICE_TYPE_OSD":           3,
+		"SERVICE_TYPE_MDS":           4,
+		"SERVICE_TYPE_RGW":           5,
+		"SERVICE_TYPE_NFS":           6,
+		"SERVICE_TYPE_ISCSI":         7,
+		"SERVICE_TYPE_RBD_MIRROR":    8,
+		"SERVICE_TYPE_CRASH":         9,
+		"SERVICE_TYPE_NODE_EXPORTER": 10,
+		"SERVICE_TYPE_PROMETHEUS":    11,
+		"SERVICE_TYPE_GRAFANA":       12,
+		"SERVICE_TYPE_ALERTMANAGER":  13,
 	}
 )
 
@@ -833,15 +849,19 @@ func (x *DaemonDescription) GetImage() string {
 	return ""
 }
 
-// A stateless service to add or update: MDS, RGW, NFS, iSCSI or rbd-mirror (upstream's
-// StatelessServiceSpec with its RGWSpec and NFSServiceSpec subclasses).
+// A stateless service to add or update: MDS, RGW, NFS, iSCSI, rbd-mirror, crash or the
+// monitoring stack (upstream's ServiceSpec with its RGWSpec and NFSServiceSpec subclasses).
+// A type the backend cannot run (GetCapabilities' `service_types`) is refused, naming
+// `spec.service_type`.
 type StatelessServiceSpec struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// REQUIRED. One of MDS, RGW, NFS, ISCSI, RBD_MIRROR.
+	// REQUIRED. One of MDS, RGW, NFS, ISCSI, RBD_MIRROR, CRASH, NODE_EXPORTER, PROMETHEUS,
+	// GRAFANA, ALERTMANAGER.
 	ServiceType ServiceType `protobuf:"varint,1,opt,name=service_type,json=serviceType,proto3,enum=ceph_orchestrator.v1.ServiceType" json:"service_type,omitempty"`
-	// REQUIRED except for rbd-mirror. The service's id: the file system for MDS, the zone
-	// for RGW, the cluster id for NFS, the gateway name for iSCSI. 1 to 64 characters of
-	// letters, digits, '-', '_' and '.'.
+	// REQUIRED for MDS, RGW, NFS and iSCSI; optional for rbd-mirror; empty for crash and the
+	// monitoring stack. The service's id: the file system for MDS, the zone for RGW, the
+	// cluster id for NFS, the gateway name for iSCSI. 1 to 64 characters of letters, digits,
+	// '-', '_' and '.'.
 	ServiceId string `protobuf:"bytes,2,opt,name=service_id,json=serviceId,proto3" json:"service_id,omitempty"`
 	// Where its daemons run. Empty means one daemon on any host.
 	Placement *Placement `protobuf:"bytes,3,opt,name=placement,proto3" json:"placement,omitempty"`
@@ -1361,7 +1381,7 @@ const file_ceph_orchestrator_v1_service_proto_rawDesc = "" +
 	"\x04pool\x18\x01 \x01(\tR\x04pool\x12\x19\n" +
 	"\bapi_user\x18\x02 \x01(\tR\aapiUser\x12'\n" +
 	"\fapi_password\x18\x03 \x01(\tB\x04\x88\xb5\x18\x01R\vapiPassword\x12&\n" +
-	"\x0ftrusted_ip_list\x18\x04 \x03(\tR\rtrustedIpList*\xfc\x01\n" +
+	"\x0ftrusted_ip_list\x18\x04 \x03(\tR\rtrustedIpList*\xf2\x02\n" +
 	"\vServiceType\x12\x1c\n" +
 	"\x18SERVICE_TYPE_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10SERVICE_TYPE_MON\x10\x01\x12\x14\n" +
@@ -1372,7 +1392,12 @@ const file_ceph_orchestrator_v1_service_proto_rawDesc = "" +
 	"\x10SERVICE_TYPE_NFS\x10\x06\x12\x16\n" +
 	"\x12SERVICE_TYPE_ISCSI\x10\a\x12\x1b\n" +
 	"\x17SERVICE_TYPE_RBD_MIRROR\x10\b\x12\x16\n" +
-	"\x12SERVICE_TYPE_CRASH\x10\t*\xb6\x01\n" +
+	"\x12SERVICE_TYPE_CRASH\x10\t\x12\x1e\n" +
+	"\x1aSERVICE_TYPE_NODE_EXPORTER\x10\n" +
+	"\x12\x1b\n" +
+	"\x17SERVICE_TYPE_PROMETHEUS\x10\v\x12\x18\n" +
+	"\x14SERVICE_TYPE_GRAFANA\x10\f\x12\x1d\n" +
+	"\x19SERVICE_TYPE_ALERTMANAGER\x10\r*\xb6\x01\n" +
 	"\rServiceAction\x12\x1e\n" +
 	"\x1aSERVICE_ACTION_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14SERVICE_ACTION_START\x10\x01\x12\x17\n" +

@@ -11,9 +11,10 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from ceph_orchestrator.v1 import service_pb2 as ceph__orchestrator_dot_v1_dot_service__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n/ceph_orchestrator/v1/orchestrator_service.proto\x12\x14\x63\x65ph_orchestrator.v1\"\x12\n\x10GetStatusRequest\"\x87\x02\n\x11GetStatusResponse\x12\x1c\n\tavailable\x18\x01 \x01(\x08R\tavailable\x12\x16\n\x06reason\x18\x02 \x01(\tR\x06reason\x12\x18\n\x07\x62\x61\x63kend\x18\x03 \x01(\tR\x07\x62\x61\x63kend\x12N\n\x07\x64\x65tails\x18\x04 \x03(\x0b\x32\x34.ceph_orchestrator.v1.GetStatusResponse.DetailsEntryR\x07\x64\x65tails\x12\x16\n\x06paused\x18\x05 \x01(\x08R\x06paused\x1a:\n\x0c\x44\x65tailsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01\"\x18\n\x16GetCapabilitiesRequest\"\x86\x01\n\x17GetCapabilitiesResponse\x12\x18\n\x07\x62\x61\x63kend\x18\x01 \x01(\tR\x07\x62\x61\x63kend\x12\x18\n\x07version\x18\x02 \x01(\tR\x07version\x12\x37\n\x04rpcs\x18\x03 \x03(\x0b\x32#.ceph_orchestrator.v1.RpcCapabilityR\x04rpcs\"v\n\rRpcCapability\x12\x16\n\x06method\x18\x01 \x01(\tR\x06method\x12\x1c\n\tsupported\x18\x02 \x01(\x08R\tsupported\x12/\n\x13unsupported_options\x18\x03 \x03(\tR\x12unsupportedOptions\"\x1c\n\x1aPauseReconciliationRequest\"5\n\x1bPauseReconciliationResponse\x12\x16\n\x06paused\x18\x01 \x01(\x08R\x06paused\"\x1d\n\x1bResumeReconciliationRequest\"6\n\x1cResumeReconciliationResponse\x12\x16\n\x06paused\x18\x01 \x01(\x08R\x06paused2\xde\x03\n\x13OrchestratorService\x12\\\n\tGetStatus\x12&.ceph_orchestrator.v1.GetStatusRequest\x1a\'.ceph_orchestrator.v1.GetStatusResponse\x12n\n\x0fGetCapabilities\x12,.ceph_orchestrator.v1.GetCapabilitiesRequest\x1a-.ceph_orchestrator.v1.GetCapabilitiesResponse\x12z\n\x13PauseReconciliation\x12\x30.ceph_orchestrator.v1.PauseReconciliationRequest\x1a\x31.ceph_orchestrator.v1.PauseReconciliationResponse\x12}\n\x14ResumeReconciliation\x12\x31.ceph_orchestrator.v1.ResumeReconciliationRequest\x1a\x32.ceph_orchestrator.v1.ResumeReconciliationResponseBNZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n/ceph_orchestrator/v1/orchestrator_service.proto\x12\x14\x63\x65ph_orchestrator.v1\x1a\"ceph_orchestrator/v1/service.proto\"\x12\n\x10GetStatusRequest\"\x87\x02\n\x11GetStatusResponse\x12\x1c\n\tavailable\x18\x01 \x01(\x08R\tavailable\x12\x16\n\x06reason\x18\x02 \x01(\tR\x06reason\x12\x18\n\x07\x62\x61\x63kend\x18\x03 \x01(\tR\x07\x62\x61\x63kend\x12N\n\x07\x64\x65tails\x18\x04 \x03(\x0b\x32\x34.ceph_orchestrator.v1.GetStatusResponse.DetailsEntryR\x07\x64\x65tails\x12\x16\n\x06paused\x18\x05 \x01(\x08R\x06paused\x1a:\n\x0c\x44\x65tailsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01\"\x18\n\x16GetCapabilitiesRequest\"\xce\x01\n\x17GetCapabilitiesResponse\x12\x18\n\x07\x62\x61\x63kend\x18\x01 \x01(\tR\x07\x62\x61\x63kend\x12\x18\n\x07version\x18\x02 \x01(\tR\x07version\x12\x37\n\x04rpcs\x18\x03 \x03(\x0b\x32#.ceph_orchestrator.v1.RpcCapabilityR\x04rpcs\x12\x46\n\rservice_types\x18\x04 \x03(\x0e\x32!.ceph_orchestrator.v1.ServiceTypeR\x0cserviceTypes\"v\n\rRpcCapability\x12\x16\n\x06method\x18\x01 \x01(\tR\x06method\x12\x1c\n\tsupported\x18\x02 \x01(\x08R\tsupported\x12/\n\x13unsupported_options\x18\x03 \x03(\tR\x12unsupportedOptions\"\x1c\n\x1aPauseReconciliationRequest\"5\n\x1bPauseReconciliationResponse\x12\x16\n\x06paused\x18\x01 \x01(\x08R\x06paused\"\x1d\n\x1bResumeReconciliationRequest\"6\n\x1cResumeReconciliationResponse\x12\x16\n\x06paused\x18\x01 \x01(\x08R\x06paused2\xde\x03\n\x13OrchestratorService\x12\\\n\tGetStatus\x12&.ceph_orchestrator.v1.GetStatusRequest\x1a\'.ceph_orchestrator.v1.GetStatusResponse\x12n\n\x0fGetCapabilities\x12,.ceph_orchestrator.v1.GetCapabilitiesRequest\x1a-.ceph_orchestrator.v1.GetCapabilitiesResponse\x12z\n\x13PauseReconciliation\x12\x30.ceph_orchestrator.v1.PauseReconciliationRequest\x1a\x31.ceph_orchestrator.v1.PauseReconciliationResponse\x12}\n\x14ResumeReconciliation\x12\x31.ceph_orchestrator.v1.ResumeReconciliationRequest\x1a\x32.ceph_orchestrator.v1.ResumeReconciliationResponseBNZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ceph_orchestrator.v1.orchestrator_service_pb2', globals())
@@ -23,26 +24,26 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   DESCRIPTOR._serialized_options = b'ZLgithub.com/ceph-orchestrator-grpc/gen/go/ceph_orchestrator/v1;orchestratorv1'
   _GETSTATUSRESPONSE_DETAILSENTRY._options = None
   _GETSTATUSRESPONSE_DETAILSENTRY._serialized_options = b'8\001'
-  _GETSTATUSREQUEST._serialized_start=73
-  _GETSTATUSREQUEST._serialized_end=91
-  _GETSTATUSRESPONSE._serialized_start=94
-  _GETSTATUSRESPONSE._serialized_end=357
-  _GETSTATUSRESPONSE_DETAILSENTRY._serialized_start=299
-  _GETSTATUSRESPONSE_DETAILSENTRY._serialized_end=357
-  _GETCAPABILITIESREQUEST._serialized_start=359
-  _GETCAPABILITIESREQUEST._serialized_end=383
-  _GETCAPABILITIESRESPONSE._serialized_start=386
-  _GETCAPABILITIESRESPONSE._serialized_end=520
-  _RPCCAPABILITY._serialized_start=522
-  _RPCCAPABILITY._serialized_end=640
-  _PAUSERECONCILIATIONREQUEST._serialized_start=642
-  _PAUSERECONCILIATIONREQUEST._serialized_end=670
-  _PAUSERECONCILIATIONRESPONSE._serialized_start=672
-  _PAUSERECONCILIATIONRESPONSE._serialized_end=725
-  _RESUMERECONCILIATIONREQUEST._serialized_start=727
-  _RESUMERECONCILIATIONREQUEST._serialized_end=756
-  _RESUMERECONCILIATIONRESPONSE._serialized_start=758
-  _RESUMERECONCILIATIONRESPONSE._serialized_end=812
-  _ORCHESTRATORSERVICE._serialized_start=815
-  _ORCHESTRATORSERVICE._serialized_end=1293
+  _GETSTATUSREQUEST._serialized_start=109
+  _GETSTATUSREQUEST._serialized_end=127
+  _GETSTATUSRESPONSE._serialized_start=130
+  _GETSTATUSRESPONSE._serialized_end=393
+  _GETSTATUSRESPONSE_DETAILSENTRY._serialized_start=335
+  _GETSTATUSRESPONSE_DETAILSENTRY._serialized_end=393
+  _GETCAPABILITIESREQUEST._serialized_start=395
+  _GETCAPABILITIESREQUEST._serialized_end=419
+  _GETCAPABILITIESRESPONSE._serialized_start=422
+  _GETCAPABILITIESRESPONSE._serialized_end=628
+  _RPCCAPABILITY._serialized_start=630
+  _RPCCAPABILITY._serialized_end=748
+  _PAUSERECONCILIATIONREQUEST._serialized_start=750
+  _PAUSERECONCILIATIONREQUEST._serialized_end=778
+  _PAUSERECONCILIATIONRESPONSE._serialized_start=780
+  _PAUSERECONCILIATIONRESPONSE._serialized_end=833
+  _RESUMERECONCILIATIONREQUEST._serialized_start=835
+  _RESUMERECONCILIATIONREQUEST._serialized_end=864
+  _RESUMERECONCILIATIONRESPONSE._serialized_start=866
+  _RESUMERECONCILIATIONRESPONSE._serialized_end=920
+  _ORCHESTRATORSERVICE._serialized_start=923
+  _ORCHESTRATORSERVICE._serialized_end=1401
 # @@protoc_insertion_point(module_scope)

@@ -1,3 +1,4 @@
+from ceph_orchestrator.v1 import service_pb2 as _service_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -10,14 +11,16 @@ class GetCapabilitiesRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class GetCapabilitiesResponse(_message.Message):
-    __slots__ = ["backend", "rpcs", "version"]
+    __slots__ = ["backend", "rpcs", "service_types", "version"]
     BACKEND_FIELD_NUMBER: _ClassVar[int]
     RPCS_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_TYPES_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     backend: str
     rpcs: _containers.RepeatedCompositeFieldContainer[RpcCapability]
+    service_types: _containers.RepeatedScalarFieldContainer[_service_pb2.ServiceType]
     version: str
-    def __init__(self, backend: _Optional[str] = ..., version: _Optional[str] = ..., rpcs: _Optional[_Iterable[_Union[RpcCapability, _Mapping]]] = ...) -> None: ...
+    def __init__(self, backend: _Optional[str] = ..., version: _Optional[str] = ..., rpcs: _Optional[_Iterable[_Union[RpcCapability, _Mapping]]] = ..., service_types: _Optional[_Iterable[_Union[_service_pb2.ServiceType, str]]] = ...) -> None: ...
 
 class GetStatusRequest(_message.Message):
     __slots__ = []

@@ -18,6 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { ServiceType, serviceTypeFromJSON, serviceTypeToJSON } from "./service.js";
 
 export const protobufPackage = "ceph_orchestrator.v1";
 
@@ -58,6 +59,11 @@ export interface GetCapabilitiesResponse {
   version: string;
   /** One entry for every RPC of the API, supported or not. */
   rpcs: RpcCapability[];
+  /**
+   * The service types whose daemons the backend can deploy; a spec of another type is
+   * refused (INVALID_ARGUMENT naming `spec.service_type`).
+   */
+  serviceTypes: ServiceType[];
 }
 
 /** Whether the backend supports one RPC, and which of its options. */
@@ -448,7 +454,7 @@ export const GetCapabilitiesRequest: MessageFns<GetCapabilitiesRequest> = {
 };
 
 function createBaseGetCapabilitiesResponse(): GetCapabilitiesResponse {
-  return { backend: "", version: "", rpcs: [] };
+  return { backend: "", version: "", rpcs: [], serviceTypes: [] };
 }
 
 export const GetCapabilitiesResponse: MessageFns<GetCapabilitiesResponse> = {
@@ -461,6 +467,13 @@ export const GetCapabilitiesResponse: MessageFns<GetCapabilitiesResponse> = {
     }
     for (const v of message.rpcs) {
       RpcCapability.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.serviceTypes.length !== 0) {
+      writer.uint32(34).fork();
+      for (const v of message.serviceTypes) {
+        writer.int32(v);
+      }
+      writer.join();
     }
     return writer;
   },
@@ -502,6 +515,24 @@ export const GetCapabilitiesResponse: MessageFns<GetCapabilitiesResponse> = {
             message.rpcs.push(RpcCapability.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag === 32) {
+              message.serviceTypes.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 34) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.serviceTypes.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -519,6 +550,11 @@ export const GetCapabilitiesResponse: MessageFns<GetCapabilitiesResponse> = {
       backend: isSet(object.backend) ? globalThis.String(object.backend) : "",
       version: isSet(object.version) ? globalThis.String(object.version) : "",
       rpcs: globalThis.Array.isArray(object?.rpcs) ? object.rpcs.map((e: any) => RpcCapability.fromJSON(e)) : [],
+      serviceTypes: globalThis.Array.isArray(object?.serviceTypes)
+        ? object.serviceTypes.map((e: any) => serviceTypeFromJSON(e))
+        : globalThis.Array.isArray(object?.service_types)
+        ? object.service_types.map((e: any) => serviceTypeFromJSON(e))
+        : [],
     };
   },
 
@@ -533,6 +569,9 @@ export const GetCapabilitiesResponse: MessageFns<GetCapabilitiesResponse> = {
     if (message.rpcs?.length) {
       obj.rpcs = message.rpcs.map((e) => RpcCapability.toJSON(e));
     }
+    if (message.serviceTypes?.length) {
+      obj.serviceTypes = message.serviceTypes.map((e) => serviceTypeToJSON(e));
+    }
     return obj;
   },
 
@@ -544,6 +583,7 @@ export const GetCapabilitiesResponse: MessageFns<GetCapabilitiesResponse> = {
     message.backend = object.backend ?? "";
     message.version = object.version ?? "";
     message.rpcs = object.rpcs?.map((e) => RpcCapability.fromPartial(e)) || [];
+    message.serviceTypes = object.serviceTypes?.map((e) => e) || [];
     return message;
   },
 };

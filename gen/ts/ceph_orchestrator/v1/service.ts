@@ -33,8 +33,16 @@ export enum ServiceType {
   SERVICE_TYPE_ISCSI = 7,
   /** SERVICE_TYPE_RBD_MIRROR - RBD mirroring daemons ("rbd-mirror"). */
   SERVICE_TYPE_RBD_MIRROR = 8,
-  /** SERVICE_TYPE_CRASH - Crash collectors ("crash"). */
+  /** SERVICE_TYPE_CRASH - Crash collectors ("crash"), one per host. */
   SERVICE_TYPE_CRASH = 9,
+  /** SERVICE_TYPE_NODE_EXPORTER - Prometheus' host metrics exporters ("node-exporter"), one per host. */
+  SERVICE_TYPE_NODE_EXPORTER = 10,
+  /** SERVICE_TYPE_PROMETHEUS - Prometheus servers ("prometheus"). */
+  SERVICE_TYPE_PROMETHEUS = 11,
+  /** SERVICE_TYPE_GRAFANA - Grafana servers ("grafana"). */
+  SERVICE_TYPE_GRAFANA = 12,
+  /** SERVICE_TYPE_ALERTMANAGER - Prometheus Alertmanagers ("alertmanager"). */
+  SERVICE_TYPE_ALERTMANAGER = 13,
   UNRECOGNIZED = -1,
 }
 
@@ -70,6 +78,18 @@ export function serviceTypeFromJSON(object: any): ServiceType {
     case 9:
     case "SERVICE_TYPE_CRASH":
       return ServiceType.SERVICE_TYPE_CRASH;
+    case 10:
+    case "SERVICE_TYPE_NODE_EXPORTER":
+      return ServiceType.SERVICE_TYPE_NODE_EXPORTER;
+    case 11:
+    case "SERVICE_TYPE_PROMETHEUS":
+      return ServiceType.SERVICE_TYPE_PROMETHEUS;
+    case 12:
+    case "SERVICE_TYPE_GRAFANA":
+      return ServiceType.SERVICE_TYPE_GRAFANA;
+    case 13:
+    case "SERVICE_TYPE_ALERTMANAGER":
+      return ServiceType.SERVICE_TYPE_ALERTMANAGER;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -99,6 +119,14 @@ export function serviceTypeToJSON(object: ServiceType): string {
       return "SERVICE_TYPE_RBD_MIRROR";
     case ServiceType.SERVICE_TYPE_CRASH:
       return "SERVICE_TYPE_CRASH";
+    case ServiceType.SERVICE_TYPE_NODE_EXPORTER:
+      return "SERVICE_TYPE_NODE_EXPORTER";
+    case ServiceType.SERVICE_TYPE_PROMETHEUS:
+      return "SERVICE_TYPE_PROMETHEUS";
+    case ServiceType.SERVICE_TYPE_GRAFANA:
+      return "SERVICE_TYPE_GRAFANA";
+    case ServiceType.SERVICE_TYPE_ALERTMANAGER:
+      return "SERVICE_TYPE_ALERTMANAGER";
     case ServiceType.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -381,16 +409,22 @@ export function daemonDescription_StatusToJSON(object: DaemonDescription_Status)
 }
 
 /**
- * A stateless service to add or update: MDS, RGW, NFS, iSCSI or rbd-mirror (upstream's
- * StatelessServiceSpec with its RGWSpec and NFSServiceSpec subclasses).
+ * A stateless service to add or update: MDS, RGW, NFS, iSCSI, rbd-mirror, crash or the
+ * monitoring stack (upstream's ServiceSpec with its RGWSpec and NFSServiceSpec subclasses).
+ * A type the backend cannot run (GetCapabilities' `service_types`) is refused, naming
+ * `spec.service_type`.
  */
 export interface StatelessServiceSpec {
-  /** REQUIRED. One of MDS, RGW, NFS, ISCSI, RBD_MIRROR. */
+  /**
+   * REQUIRED. One of MDS, RGW, NFS, ISCSI, RBD_MIRROR, CRASH, NODE_EXPORTER, PROMETHEUS,
+   * GRAFANA, ALERTMANAGER.
+   */
   serviceType: ServiceType;
   /**
-   * REQUIRED except for rbd-mirror. The service's id: the file system for MDS, the zone
-   * for RGW, the cluster id for NFS, the gateway name for iSCSI. 1 to 64 characters of
-   * letters, digits, '-', '_' and '.'.
+   * REQUIRED for MDS, RGW, NFS and iSCSI; optional for rbd-mirror; empty for crash and the
+   * monitoring stack. The service's id: the file system for MDS, the zone for RGW, the
+   * cluster id for NFS, the gateway name for iSCSI. 1 to 64 characters of letters, digits,
+   * '-', '_' and '.'.
    */
   serviceId: string;
   /** Where its daemons run. Empty means one daemon on any host. */
