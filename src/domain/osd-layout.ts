@@ -120,7 +120,8 @@ export function validateLayout(spec: DriveGroupSpec, p: string): FieldViolation[
     ...validateEnum(spec.filterLogic, DriveGroupSpec_FilterLogic, `${p}.filter_logic`),
   ];
   const f = spec.dataAllocateFraction;
-  if (f !== undefined && !(Number.isFinite(f) && f > 0 && f <= 1)) {
+  const partial = f !== undefined && Number.isFinite(f) && f > 0 && f < 1;
+  if (f !== undefined && !partial && f !== 1) {
     out.push({ field: `${p}.data_allocate_fraction`, description: `must be above 0 and at most 1, not ${f}` });
   }
   const deviceClass = validateString(spec.crushDeviceClass, `${p}.crush_device_class`, MAX_CRUSH_NAME);
@@ -138,7 +139,7 @@ export function validateLayout(spec: DriveGroupSpec, p: string): FieldViolation[
     const rawCannot: [string, boolean][] = [
       ["objectstore", filestore],
       ["osds_per_device", spec.osdsPerDevice > 1],
-      ["data_allocate_fraction", f !== undefined && f !== 1],
+      ["data_allocate_fraction", partial],
       ["block_db_size", spec.blockDbSize !== ""],
       ["block_wal_size", spec.blockWalSize !== ""],
       ["db_slots", spec.dbSlots > 0],

@@ -126,6 +126,54 @@ describe("CreateOsds", () => {
     expect(ssd.lvs.map((l) => l.type)).toEqual(["db", "db"]);
   });
 
+  it("block_db_size sizes each DB on the shared SSD; the device class is set; a DB too large for the SSD plans nothing", async () => {
+    const api = await start();
+    const spec = { hostPattern: "node-2", dataDevices: { paths: ["/dev/sdc", "/dev/sdd"] }, dbDevices: { paths: ["/dev/sde"] }, blockDbSize: "60G", crushDeviceClass: "hdd_fast" };
+    const op = (await opsOf(api.createOsds({ spec }))).at(-1)!;
+    expect(op.state, op.message).toBe(S.STATE_SUCCEEDED);
+    expect(created(op).map((o) => [o.data, o.db, o.dbSizeBytes, o.crushDeviceClass])).toEqual([
+      ["/dev/sdc", "/dev/sde", String(60 * 1024 ** 3), "hdd_fast"],
+      ["/dev/sdd", "/dev/sde", String(60 * 1024 ** 3), "hdd_fast"],
+    ]);
+    const huge = await api.previewOsds({ spec: { hostPattern: "node-3", dataDevices: { paths: ["/dev/sdc", "/dev/sdd"] }, dbDevices: { paths: ["/dev/sde"] }, blockDbSize: "300G" } });
+    expect(huge.hosts[0]!.osds).toEqual([]);
+    expect(huge.hosts[0]!.message).toMatch(/db device \/dev\/sde .* cannot hold 2 db part\(s\) of 300.00 GB/);
+  });
+
+  it("osds_per_device splits a device into OSDs of equal shares, data_allocate_fraction takes part of it", async () => {
+    const api = await start();
+    const sdc = await device(api, "node-1", "/dev/sdc");
+    const op = (await opsOf(api.createOsds({ spec: { serviceId: "split", hostPattern: "node-1", dataDevices: { paths: ["/dev/sdc"] }, osdsPerDevice: 2, dataAllocateFraction: 0.5 } }))).at(-1)!;
+    expect(op.state, op.message).toBe(S.STATE_SUCCEEDED);
+    const quarter = String(BigInt(sdc.sizeBytes) / 4n);
+    expect(created(op).map((o) => [o.data, o.dataSizeBytes])).toEqual([
+      ["/dev/sdc", quarter],
+      ["/dev/sdc", quarter],
+    ]);
+    expect((await device(api, "node-1", "/dev/sdc")).lvs.map((l) => l.type)).toEqual(["block", "block"]);
+    expect((await osdDaemons(api)).filter((d) => d.service === "osd.split").map((d) => d.status)).toEqual([DS.STATUS_RUNNING, DS.STATUS_RUNNING]);
+  });
+
+  it.each([
+    ["block_db_size", { blockDbSize: "10X" }],
+    ["block_wal_size", { blockWalSize: "0" }],
+    ["journal_size", { journalSize: "1G" }],
+    ["data_allocate_fraction", { dataAllocateFraction: 0 }],
+    ["data_allocate_fraction", { dataAllocateFraction: 1.5 }],
+    ["crush_device_class", { crushDeviceClass: "fast ssd" }],
+    ["filter_logic", { filterLogic: 7 }],
+    ["method", { method: 9 }],
+    ["osds_per_device", { method: 2, osdsPerDevice: 2 }],
+    ["data_devices.size", { dataDevices: { size: "1.5T" } }],
+  ])("refuses an invalid %s naming the field, before anything starts", async (field, bad) => {
+    const api = await start();
+    const e = await refusal(api.createOsds({ spec: { hostPattern: "node-*", dataDevices: { paths: ["/dev/sdd"] }, ...bad } }));
+    expect(grpc.status[e.code]).toBe("INVALID_ARGUMENT");
+    expect(e.fields).toEqual([`spec.${field}`]);
+    expect(e.messages).toEqual([]);
+    expect((await osdDaemons(api)).map((d) => d.id)).toEqual([0, 1, 2]);
+  });
+
   it("a data directory becomes an OSD without a device; encryption is accepted by the sim", async () => {
     const api = await start();
     const op = (await opsOf(api.createOsds({ spec: { serviceId: "dirs", hostPattern: "node-3", dataDirectories: ["/var/lib/ceph/osd-data/a"], encrypted: true } }))).at(-1)!;

@@ -317,6 +317,34 @@ def test_drive_group_validation(client: OrchestratorClient) -> None:
     assert (str(ninfo.value), ninfo.value.code) == ("osd 'osd.99' not found", StatusCode.NOT_FOUND)
 
 
+def test_drive_group_pacific_fields(client: OrchestratorClient) -> None:
+    from ceph_orchestrator_client.specs import drive_group_from_dict
+    # As `ceph orch apply osd -i` reads a Pacific spec: settings under `spec:`, upstream's names.
+    upstream = {
+        "service_type": "osd", "service_id": "fast", "placement": {"host_pattern": "node-*"},
+        "spec": {
+            "data_devices": {"rotational": 1, "model": "HGST", "vendor": "ATA", "limit": 2},
+            "db_devices": {"rotational": 0},
+            "filter_logic": "or", "method": "lvm", "block_db_size": 64424509440, "block_wal_size": "1G",
+            "data_allocate_fraction": 0.5, "crush_device_class": "hdd_fast", "osds_per_device": 1,
+        },
+    }
+    spec = drive_group_from_dict(upstream)
+    assert (spec.service_id, spec.host_pattern, spec.filter_logic, spec.method) == (
+        "fast", "node-*", osd_pb2.DriveGroupSpec.FILTER_LOGIC_OR, osd_pb2.OSD_METHOD_LVM)
+    assert (spec.block_db_size, spec.block_wal_size, spec.data_allocate_fraction, spec.crush_device_class) == (
+        "64424509440", "1G", 0.5, "hdd_fast")
+    assert spec.data_devices == osd_pb2.DeviceSelection(rotational=True, id_model="HGST", vendor="ATA", count=2)
+    plans = client.preview_osds(upstream)
+    planned = [o for h in plans for o in h.osds]
+    assert planned and all(o.db for o in planned)
+    assert {(o.data_size_bytes * 2 == o.size_bytes, o.db_size_bytes, o.crush_device_class) for o in planned} == {
+        (True, 64424509440, "hdd_fast")}
+    with pytest.raises(OrchestratorValidationError) as info:
+        client.create_osds({**upstream, "spec": {**upstream["spec"], "data_allocate_fraction": 2, "method": "raw"}})
+    assert info.value.fields == ["spec.data_allocate_fraction", "spec.block_db_size", "spec.block_wal_size"]
+
+
 # --- services and daemons -------------------------------------------------------------
 
 def test_describe_service(client: OrchestratorClient) -> None:
