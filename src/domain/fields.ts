@@ -155,6 +155,15 @@ export function validateAbsolutePath(value: string, field: string, maxLength = 4
  * Validates a write that names a host and one more required field (`field`, checked by
  * `check` when given), and its request id: one ValidationError naming each bad field.
  */
+/** A write that names a service: its name and the request id. */
+export function validateServiceWrite(req: { serviceName: string; requestId: string }): void {
+  const v = new Violations();
+  v.check(req.serviceName !== "", "service_name", "is required");
+  v.addAll(validateString(req.serviceName, "service_name", 128));
+  v.addAll(validateRequestId(req.requestId));
+  v.throwIfAny();
+}
+
 export function validateHostWrite(
   hostname: string,
   field: string,

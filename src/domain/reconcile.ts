@@ -20,11 +20,11 @@ import { nowTimestamp } from "../backend/timestamps.js";
 import type { OperationRun, WritePlan } from "../operations/engine.js";
 import { type Deps, settleAll, writePlan } from "./context.js";
 import { FailedPreconditionError, NotFoundError } from "./errors.js";
-import { Violations, validateRequestId, validateString } from "./fields.js";
+import { validateServiceWrite } from "./fields.js";
 import { planDriveGroup, runCreate } from "./osds.js";
 import { resolvePlacement } from "./placement.js";
 import { type WriteUseCase, fullName } from "./registry-types.js";
-import { describe, summarize } from "./service-descriptions.js";
+import { describe, findService, summarize } from "./service-descriptions.js";
 
 /** What a service lacks or has too much of. */
 export interface Drift {
@@ -143,16 +143,9 @@ export function deployOne(deps: Deps, run: OperationRun, record: ServiceRecord, 
 }
 
 export const reconcileService: WriteUseCase<ReconcileServiceRequest> = {
-  validate: (_deps, req) => {
-    const v = new Violations();
-    v.check(req.serviceName !== "", "service_name", "is required");
-    v.addAll(validateString(req.serviceName, "service_name", 128));
-    v.addAll(validateRequestId(req.requestId));
-    v.throwIfAny();
-  },
+  validate: (_deps, req) => validateServiceWrite(req),
   plan: async (deps, req) => {
-    const record = (await deps.backend.listServices!()).find((s) => s.serviceName === req.serviceName);
-    if (!record) throw new NotFoundError("service", req.serviceName);
+    const record = await findService(deps, req.serviceName);
     if (record.unmanaged) {
       throw new FailedPreconditionError(`service/${req.serviceName}`, `service '${req.serviceName}' is unmanaged; apply it managed first`);
     }

@@ -16,6 +16,7 @@ import { nowTimestamp } from "../backend/timestamps.js";
 import { compareStrings } from "../backend/versions.js";
 import { withoutSecrets } from "../contract/secrets.js";
 import type { Deps } from "./context.js";
+import { NotFoundError } from "./errors.js";
 import { Violations, validateEnum, validateHostname, validatePageSize, validateString } from "./fields.js";
 import { paginate, validatePageToken } from "./pagination.js";
 
@@ -110,4 +111,11 @@ export async function listDaemons(deps: Deps, req: ListDaemonsRequest): Promise<
   const query = `daemons:${req.daemonType}:${req.serviceName}:${req.daemonId}:${req.hostname}:${req.refresh}`;
   const { page, nextPageToken, totalSize } = paginate(daemons, req.pageSize, req.pageToken, query);
   return { daemons: page, nextPageToken, totalSize };
+}
+
+/** The service's record; NOT_FOUND when the backend has none. */
+export async function findService(deps: Deps, serviceName: string): Promise<ServiceRecord> {
+  const record = (await deps.backend.listServices!()).find((s) => s.serviceName === serviceName);
+  if (!record) throw new NotFoundError("service", serviceName);
+  return record;
 }

@@ -13,7 +13,8 @@ import { nowTimestamp } from "../backend/timestamps.js";
 import type { WritePlan } from "../operations/engine.js";
 import { type Deps, settleAll, stepContext, writePlan } from "./context.js";
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from "./errors.js";
-import { Violations, validateEnum, validateRequestId, validateServiceId, validateString } from "./fields.js";
+import { Violations, validateEnum, validateRequestId, validateServiceId, validateServiceWrite, validateString } from "./fields.js";
+import { findService } from "./service-descriptions.js";
 import { validatePlacement } from "./placement.js";
 import { type WriteUseCase, fullName } from "./registry-types.js";
 import { applyPlan, daemonsOf, hostsOf, placementHosts } from "./service-placement.js";
@@ -82,16 +83,9 @@ function statelessPlan(
 }
 
 export const removeStatelessService: WriteUseCase<RemoveStatelessServiceRequest> = {
-  validate: (_deps, req) => {
-    const v = new Violations();
-    v.check(req.serviceName !== "", "service_name", "is required");
-    v.addAll(validateString(req.serviceName, "service_name", 128));
-    v.addAll(validateRequestId(req.requestId));
-    v.throwIfAny();
-  },
+  validate: (_deps, req) => validateServiceWrite(req),
   plan: async (deps, req) => {
-    const existing = (await deps.backend.listServices!()).find((s) => s.serviceName === req.serviceName);
-    if (!existing) throw new NotFoundError("service", req.serviceName);
+    const existing = await findService(deps, req.serviceName);
     if (existing.serviceType === ServiceType.SERVICE_TYPE_MON || existing.serviceType === ServiceType.SERVICE_TYPE_MGR) {
       throw new FailedPreconditionError(
         `service/${req.serviceName}`,

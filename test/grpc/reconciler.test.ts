@@ -174,9 +174,9 @@ describe("the reconciler", () => {
     const osds = created.outcome?.$case === "result" && created.outcome.value.result?.$case === "osds" ? created.outcome.value.result.value.osds : [];
     expect(osds.length).toBeGreaterThan(0);
     const victim = osds[0]!;
-    // Replaced: its id is kept (destroyed) and its device zapped, so the spec takes the device again.
+    // Replaced: its id is kept (destroyed) and its device wiped (the sim's stand-in for a new
+    // disk), so the managed spec takes the device again, with that id.
     await succeeded(api.removeOsds({ osdIds: [victim.osdId], replace: true, force: true }));
-    await succeeded(api.zapDevice({ hostname: "node-1", path: victim.data }));
     await eventually(`osd.${victim.osdId} is back`, async () =>
       (await api.listDaemons({ daemonId: `osd.${victim.osdId}` })).daemons.find((d) => d.status === DS.STATUS_RUNNING),
     );
