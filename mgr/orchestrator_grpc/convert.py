@@ -162,11 +162,12 @@ def _service_ports(sd: service_pb2.ServiceDescription) -> List[int]:
 
 
 _OBJECTSTORE_NAMES = {osd_pb2.DriveGroupSpec.OBJECTSTORE_FILESTORE: 'filestore'}
+_METHOD_NAMES = {osd_pb2.OSD_METHOD_LVM: 'lvm', osd_pb2.OSD_METHOD_RAW: 'raw'}
 
 
 def _selection_to_upstream(sel: osd_pb2.DeviceSelection) -> DeviceSelection:
-    return DeviceSelection(paths=list(sel.paths) or None, model=sel.id_model or None, size=sel.size or None,
-                           rotational=sel.rotational if sel.HasField('rotational') else None,
+    return DeviceSelection(paths=list(sel.paths) or None, model=sel.id_model or None, vendor=sel.vendor or None,
+                           size=sel.size or None, rotational=sel.rotational if sel.HasField('rotational') else None,
                            limit=sel.count or None, all=sel.all)
 
 
@@ -179,7 +180,12 @@ def drive_group_to_upstream(dg: osd_pb2.DriveGroupSpec, service_id: str, unmanag
         service_id=service_id, placement=PlacementSpec(host_pattern=dg.host_pattern),
         data_directories=list(dg.data_directories) or None, osds_per_device=dg.osds_per_device or None,
         objectstore=_OBJECTSTORE_NAMES.get(dg.objectstore, 'bluestore'), encrypted=dg.encrypted,
-        db_slots=dg.db_slots or None, wal_slots=dg.wal_slots or None, unmanaged=unmanaged, **selections)
+        db_slots=dg.db_slots or None, wal_slots=dg.wal_slots or None, unmanaged=unmanaged,
+        block_db_size=dg.block_db_size or None, block_wal_size=dg.block_wal_size or None,
+        journal_size=dg.journal_size or None, crush_device_class=dg.crush_device_class or None,
+        data_allocate_fraction=dg.data_allocate_fraction if dg.HasField('data_allocate_fraction') else None,
+        filter_logic='OR' if dg.filter_logic == osd_pb2.DriveGroupSpec.FILTER_LOGIC_OR else 'AND',
+        method=_METHOD_NAMES.get(dg.method), **selections)
 
 
 def service_spec_from_proto(sd: Any) -> ServiceSpec:

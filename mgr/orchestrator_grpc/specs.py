@@ -97,9 +97,9 @@ def stateless_spec_to_proto(spec: Any, nfs_pool: str) -> service_pb2.StatelessSe
 _OBJECTSTORES = {'bluestore': osd_pb2.DriveGroupSpec.OBJECTSTORE_UNSPECIFIED,
                  'filestore': osd_pb2.DriveGroupSpec.OBJECTSTORE_FILESTORE}
 
-# DriveGroupSpec fields without a place in the API.
-_DG_UNSUPPORTED = ('block_db_size', 'block_wal_size', 'journal_size', 'data_allocate_fraction',
-                   'method', 'crush_device_class') + COMMON_UNSUPPORTED
+# The same for filter_logic: AND, upstream's default, goes as the API's default.
+_FILTER_LOGICS = {'AND': osd_pb2.DriveGroupSpec.FILTER_LOGIC_UNSPECIFIED, 'OR': osd_pb2.DriveGroupSpec.FILTER_LOGIC_OR}
+_METHODS = {'lvm': osd_pb2.OSD_METHOD_LVM, 'raw': osd_pb2.OSD_METHOD_RAW}
 
 
 def _dg_invalid(name: str, msg: str) -> OrchestratorValidationError:
@@ -110,9 +110,7 @@ def _dg_invalid(name: str, msg: str) -> OrchestratorValidationError:
 def _selection(sel: Any, key: str, name: str) -> Optional[osd_pb2.DeviceSelection]:
     if sel is None:
         return None
-    if getattr(sel, 'vendor', None):
-        raise _dg_invalid(name, f'{key}: filtering for `vendor` is not supported by {MODULE_NAME}')
-    out = osd_pb2.DeviceSelection()
+    out = osd_pb2.DeviceSelection(vendor=str(getattr(sel, 'vendor', None) or ''))
     for p in getattr(sel, 'paths', None) or []:
         out.paths.append(str(getattr(p, 'path', p)))
     if getattr(sel, 'model', None):
@@ -129,15 +127,26 @@ def _selection(sel: Any, key: str, name: str) -> Optional[osd_pb2.DeviceSelectio
     return out
 
 
+def _text(dg: Any, field: str) -> str:
+    """A field upstream keeps as text or a number (sizes, the device class) as text."""
+    value = getattr(dg, field, None)
+    return '' if value in (None, '') else str(value)
+
+
 def drive_group_to_proto(dg: Any, host_pattern: str) -> osd_pb2.DriveGroupSpec:
     """An upstream DriveGroupSpec as the API's, for the hosts ``host_pattern`` matches."""
     name = str(getattr(dg, 'service_id', None) or 'default')
-    for field in _DG_UNSUPPORTED:
+    for field in COMMON_UNSUPPORTED:
         value = getattr(dg, field, None)
         if value not in (None, False, [], {}, ''):
             raise _dg_invalid(name, f'`{field}` is not supported by {MODULE_NAME}')
-    if str(getattr(dg, 'filter_logic', 'AND') or 'AND').upper() != 'AND':
-        raise _dg_invalid(name, f'`filter_logic` OR is not supported by {MODULE_NAME}')
+    logic = str(getattr(dg, 'filter_logic', None) or 'AND').upper()
+    if logic not in _FILTER_LOGICS:
+        raise _dg_invalid(name, 'filter_logic must be either <AND> or <OR>')
+    method = getattr(dg, 'method', None)
+    method = str(getattr(method, 'value', method) or '')  # upstream's OSDMethod is a str enum
+    if method and method not in _METHODS:
+        raise _dg_invalid(name, 'method must be one of None, lvm, raw')
     store = str(getattr(dg, 'objectstore', None) or 'bluestore')
     if store not in _OBJECTSTORES:
         raise _dg_invalid(name, f'unknown objectstore {store!r}')
@@ -151,7 +160,15 @@ def drive_group_to_proto(dg: Any, host_pattern: str) -> osd_pb2.DriveGroupSpec:
         db_slots=int(getattr(dg, 'db_slots', None) or 0),
         wal_slots=int(getattr(dg, 'wal_slots', None) or 0),
         unmanaged=bool(getattr(dg, 'unmanaged', False)),
+        block_db_size=_text(dg, 'block_db_size'),
+        block_wal_size=_text(dg, 'block_wal_size'),
+        journal_size=_text(dg, 'journal_size'),
+        crush_device_class=_text(dg, 'crush_device_class'),
+        filter_logic=_FILTER_LOGICS[logic],
+        method=_METHODS.get(method, osd_pb2.OSD_METHOD_UNSPECIFIED),
     )
+    if getattr(dg, 'data_allocate_fraction', None) is not None:
+        out.data_allocate_fraction = float(dg.data_allocate_fraction)
     for key in ('data_devices', 'db_devices', 'wal_devices', 'journal_devices'):
         sel = _selection(getattr(dg, key, None), key, name)
         if sel is not None:
@@ -194,6 +211,8 @@ def _stored_drive_group(sd: Any) -> osd_pb2.DriveGroupSpec:
     out.service_id = sd.service_id  # "default" when the drive group had none
     if out.objectstore == osd_pb2.DriveGroupSpec.OBJECTSTORE_BLUESTORE:
         out.objectstore = osd_pb2.DriveGroupSpec.OBJECTSTORE_UNSPECIFIED  # the same store
+    if out.filter_logic == osd_pb2.DriveGroupSpec.FILTER_LOGIC_AND:
+        out.filter_logic = osd_pb2.DriveGroupSpec.FILTER_LOGIC_UNSPECIFIED  # the same logic
     return out
 
 
