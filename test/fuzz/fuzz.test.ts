@@ -207,7 +207,8 @@ function check(rpc: RpcMethod, out: Outcome, before: string, invalid: string[]):
   const changed = clusterState() !== before;
   if (!write || !out.ok) {
     if (changed) p.push(`the cluster changed after ${out.ok ? "a read" : `a refused write (${grpc.status[out.error.code]})`}`);
-  } else if (rpc.method !== "CancelOperation") {
+  } else if (rpc.def.responseStream) {
+    // A write that starts an operation streams it to its end (commands answer once).
     const last = out.messages.at(-1);
     const op = last ? (rpc.def.responseDeserialize(last) as { operation?: { done: boolean } }).operation : undefined;
     if (!op?.done) p.push("an accepted write's stream ended without a terminal operation");
