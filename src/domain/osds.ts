@@ -134,12 +134,14 @@ function createOsdsPlan(deps: Deps, req: CreateOsdsRequest, hosts: string[]): Wr
  */
 export async function runCreate(deps: Deps, run: OperationRun, spec: DriveGroupSpec) {
   const name = serviceName(ServiceType.SERVICE_TYPE_OSD, spec.serviceId || "default");
+  // Kept when the spec is saved again (a backend without listServices keeps it itself, if at all).
+  const existing = (await deps.backend.listServices?.())?.find((s) => s.serviceName === name);
   await deps.backend.saveService!(stepContext(run), {
     serviceType: ServiceType.SERVICE_TYPE_OSD,
     serviceId: spec.serviceId || "default",
     serviceName: name,
     placement: { label: "", hosts: [], count: 0, hostPattern: spec.hostPattern },
-    created: nowTimestamp(),
+    created: existing?.created ?? nowTimestamp(),
     radosConfigLocation: "",
     serviceUrl: "",
     details: { $case: "driveGroup", value: { ...spec, osdIdClaims: {} } },

@@ -80,7 +80,10 @@ export function isReconciled(record: ServiceRecord): boolean {
 export async function driftOf(deps: Deps, record: ServiceRecord, hosts: readonly Host[], daemons: readonly DaemonDescription[]): Promise<Drift> {
   const group = driveGroupOf(record);
   if (record.serviceType === ServiceType.SERVICE_TYPE_OSD) {
-    const osds = group && deps.backend.createOsd ? (await planDriveGroup(deps, group)).reduce((n, p) => n + p.osds.length, 0) : 0;
+    // Devices that became available: data directories are planned every time (the inventory
+    // does not say which hold an OSD), so they never count as drift.
+    const onDevice = (data: string) => !group?.dataDirectories.includes(data);
+    const osds = group && deps.backend.createOsd ? (await planDriveGroup(deps, group)).reduce((n, p) => n + p.osds.filter((o) => onDevice(o.data)).length, 0) : 0;
     return { missing: [], surplus: [], failed: [], osds };
   }
   return { ...daemonDrift(record, hosts, daemons), osds: 0 };

@@ -189,6 +189,22 @@ describe("the reconciler", () => {
   });
 });
 
+describe("drive groups of data directories", () => {
+  it("do not drift: the reconciler starts nothing for them once created, and the spec keeps when it was created", async () => {
+    const api = await start();
+    await succeeded(api.createOsds({ spec: { serviceId: "dirs", hostPattern: "node-2", dataDirectories: ["/var/lib/ceph/osd-dir"] } }));
+    const created = (await api.describeServices({ serviceName: "osd.dirs" })).services[0]!.created;
+    await sleep(800);
+    expect(await reconcilerOps(api)).toEqual([]);
+    // Another client write re-runs nothing for it either.
+    await succeeded(api.addHostLabel({ hostname: "node-2", label: "x" }));
+    await sleep(400);
+    expect(await reconcilerOps(api)).toEqual([]);
+    await succeeded(api.reconcileService({ serviceName: "osd.dirs" }));
+    expect((await api.describeServices({ serviceName: "osd.dirs" })).services[0]!.created).toEqual(created);
+  });
+});
+
 describe("ReconcileService from a client", () => {
   it("converges one service now, and refuses an unknown one or a bad request naming the field", async () => {
     // No interval: only the client reconciles.
