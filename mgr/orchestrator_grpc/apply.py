@@ -35,7 +35,7 @@ class Apply:
             elif stype in cv.STATELESS_TYPES:
                 results.append(self._apply_stateless(spec, no_overwrite))
             else:
-                # No RPC writes such specs (crash, ...): only the service's own spec, as
+                # No RPC writes such specs (ingress, ...): only the service's own spec, as
                 # `orch ls --export` printed it, goes through, changing nothing.
                 done, _ = self._no_write_needed(spec, no_overwrite)
                 if done is None:
@@ -137,6 +137,7 @@ class Apply:
     # Upstream has a method per stateless type; the spec's service_type says which (all
     # need the same RPCs, so apply_mds's name also serves for refusing them up front).
     apply_rgw = apply_nfs = apply_iscsi = apply_rbd_mirror = apply_mds
+    apply_crash = apply_node_exporter = apply_prometheus = apply_grafana = apply_alertmanager = apply_mds
 
     def _apply_stateless(self, spec: Any, no_overwrite: bool = False) -> str:
         name = spec.service_name()

@@ -7,6 +7,7 @@ are used there duck-typed (attributes and methods), never checked with ``isinsta
 """
 
 import datetime
+import inspect
 from typing import Any, Dict, List, Optional, Sequence
 
 from google.protobuf import json_format
@@ -42,8 +43,13 @@ MODULE_NAME = 'orchestrator_grpc'
 #: ServiceType enum value -> Ceph's name ("mon", "rbd-mirror", ...).
 TYPE_NAMES: Dict[int, str] = {v: k for k, v in SERVICE_TYPES.items()}
 
-#: Service types the API manages as "stateless" services (Add/Update/RemoveStatelessService).
-STATELESS_TYPES = ('mds', 'rgw', 'nfs', 'iscsi', 'rbd-mirror')
+#: Service types the API manages as "stateless" services (Add/Update/RemoveStatelessService);
+#: the last five have no service id. Which of them a backend deploys, it decides.
+STATELESS_TYPES = ('mds', 'rgw', 'nfs', 'iscsi', 'rbd-mirror',
+                   'crash', 'node-exporter', 'prometheus', 'grafana', 'alertmanager')
+
+# Later python-common releases' inventory.Device takes device_nodes; 16.2's does not.
+_DEVICE_HAS_NODES = 'device_nodes' in inspect.signature(inventory.Device.__init__).parameters
 
 _HOST_STATUS = {
     host_pb2.Host.STATUS_ONLINE: '',
@@ -114,6 +120,7 @@ def device_to_upstream(d: Any, refreshed: Optional[datetime.datetime]) -> invent
                  'type': lv.type, 'osd_fsid': lv.osd_fsid, 'cluster_fsid': lv.cluster_fsid,
                  'osdspec_affinity': lv.osdspec_affinity, 'block_uuid': lv.block_uuid}
         lvs.append({k: v for k, v in entry.items() if v != ''})
+    extra = {'device_nodes': d.device_nodes or None} if _DEVICE_HAS_NODES else {}
     return inventory.Device(
         path=d.path,
         sys_api=sys_api,
@@ -121,9 +128,10 @@ def device_to_upstream(d: Any, refreshed: Optional[datetime.datetime]) -> invent
         rejected_reasons=sorted(d.rejected_reasons),
         lvs=lvs,
         device_id=d.device_id or None,
-        lsm_data={},
-        created=refreshed,
-        ceph_device=bool(lvs),
+        lsm_data=struct_to_dict(d.lsm_data),
+        created=to_datetime(d.created) or refreshed,
+        ceph_device=bool(d.ceph_device or lvs),
+        **extra,
     )
 
 
@@ -250,6 +258,15 @@ def daemon_to_upstream(dd: Any) -> DaemonDescription:
         started=to_datetime(dd.started),
         service_name=dd.service_name or None,
         osdspec_affinity=affinity,
+        ports=list(dd.ports) or None,
+        ip=dd.ip or None,
+        memory_usage=dd.memory_usage or None,
+        memory_request=dd.memory_request or None,
+        memory_limit=dd.memory_limit or None,
+        cpu_percentage=dd.cpu_percentage or None,
+        is_active=bool(dd.is_active),
+        rank=dd.rank if dd.HasField('rank') else None,
+        container_image_name=dd.image or None,
     )
 
 
@@ -309,7 +326,7 @@ class OSDRemoval:
         self.message = r.message
         self.replace = bool(r.replace)
         self.force = bool(r.force)
-        self.zap = False
+        self.zap = bool(r.zap)
         self.pg_count = int(r.pg_count)
         self.started = r.state != osd_pb2.OsdRemoval.STATE_PENDING
         self.draining = r.state == osd_pb2.OsdRemoval.STATE_DRAINING

@@ -1,5 +1,6 @@
 """Hosts, their labels and their devices (`ceph orch host ...`, `ceph orch device ...`)."""
 
+import errno
 from typing import Any, List, Optional
 
 import orchestrator
@@ -16,9 +17,7 @@ class Hosts:
         return self._add_host(host_spec)
 
     def _add_host(self, spec: Any) -> str:
-        if getattr(spec, 'status', '') and str(spec.status).lower() == 'maintenance':
-            raise orchestrator.OrchestratorValidationError(
-                'adding a host in maintenance is not supported by %s' % MODULE_NAME)
+        maintenance = str(getattr(spec, 'status', '') or '').lower() == 'maintenance'
         if getattr(spec, 'location', None):
             raise orchestrator.OrchestratorValidationError(
                 'host location is not supported by %s' % MODULE_NAME)
@@ -31,7 +30,8 @@ class Hosts:
                 return "Added host '%s' with addr '%s'" % (hostname, c.result.addr or addr or hostname)
             return "Scheduled to add host '%s'%s (operation %s)" % (
                 hostname, " with addr '%s'" % addr if addr else '', c.operation_id)
-        return self._write(lambda cl: cl.add_host(hostname, addr=addr, labels=labels), describe)
+        return self._write(lambda cl: cl.add_host(hostname, addr=addr, labels=labels,
+                                                           maintenance=maintenance), describe)
 
     @orchestrator_method
     def update_host_addr(self, host: str, addr: str) -> str:
@@ -43,6 +43,45 @@ class Hosts:
     def remove_host(self, host: str, force: bool = False, offline: bool = False) -> str:
         return self._write_saying(lambda cl: cl.remove_host(host, force=bool(force or offline)),
                                   "Removed host '%s'" % host, "Scheduled to remove host '%s'" % host)
+
+    @orchestrator_method
+    def host_ok_to_stop(self, hostname: str) -> str:
+        ok, reasons = self._client().host_ok_to_stop(hostname)
+        if not ok:
+            raise orchestrator.OrchestratorError('\n'.join(reasons) or 'It is NOT safe to stop host %s' % hostname,
+                                                 errno=-errno.EBUSY)
+        return 'It is presumed safe to stop host %s' % hostname
+
+    def _fsid(self) -> str:
+        return str(self.get('mon_map').get('fsid', ''))
+
+    @orchestrator_method
+    def enter_host_maintenance(self, hostname: str, force: bool = False) -> str:
+        return self._write_saying(lambda cl: cl.enter_host_maintenance(hostname, force=bool(force)),
+                                  'Ceph cluster %s on %s moved to maintenance' % (self._fsid(), hostname),
+                                  'Scheduled to move host %s to maintenance' % hostname)
+
+    @orchestrator_method
+    def exit_host_maintenance(self, hostname: str) -> str:
+        return self._write_saying(lambda cl: cl.exit_host_maintenance(hostname),
+                                  'Ceph cluster %s on %s has exited maintenance mode' % (self._fsid(), hostname),
+                                  'Scheduled to take host %s out of maintenance' % hostname)
+
+    @orchestrator_method
+    def drain_host(self, hostname: str, force: bool = False) -> str:
+        if force:
+            raise orchestrator.OrchestratorValidationError(
+                'host drain --force is not supported by %s: the service removes only what is safe to' % MODULE_NAME)
+        # The daemons are those on the host now: the operation removes them in the background.
+        names = sorted(d.daemon_name for d in self._client().list_daemons(host=hostname))
+
+        def describe(c: 'occ.Completion') -> str:
+            removed = sorted(c.result.daemon_names) if c.is_effective else names
+            table = '\n'.join(['%-20s %s' % ('type', 'id'), '-' * 20 + ' ' + '-' * 15] +
+                              ['%-20s %s' % tuple(n.split('.', 1)) for n in removed])
+            verb = 'Removed' if c.is_effective else 'Scheduled to remove'
+            return "%s the following daemons from host '%s'\n%s" % (verb, hostname, table)
+        return self._write(lambda cl: cl.drain_host(hostname), describe)
 
     @orchestrator_method
     def get_hosts(self) -> List[HostSpec]:

@@ -95,15 +95,13 @@ class Osds:
     @orchestrator_method
     def remove_osds(self, osd_ids: List[str], replace: bool = False, force: bool = False,
                     zap: bool = False, no_destroy: bool = False) -> str:
-        if zap:
-            raise orchestrator.OrchestratorValidationError('--zap is not supported by %s' % MODULE_NAME)
         if no_destroy:
             raise orchestrator.OrchestratorValidationError('--no-destroy is not supported by %s' % MODULE_NAME)
         try:
             ids = [int(i) for i in osd_ids]
         except (TypeError, ValueError):
             raise orchestrator.OrchestratorValidationError('OSD ids must be numbers, got %s' % ', '.join(osd_ids))
-        self._write(lambda cl: cl.remove_osds(ids, replace=bool(replace), force=bool(force)), lambda c: '')
+        self._write(lambda cl: cl.remove_osds(ids, replace=bool(replace), force=bool(force), zap=bool(zap)), lambda c: '')
         return 'Scheduled OSD(s) for removal'
 
     @orchestrator_method

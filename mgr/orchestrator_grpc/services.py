@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional
 
 import orchestrator
 
-from .connection import MODULE_NAME, cv, occ, orchestrator_method
+from .connection import MODULE_NAME, cv, occ, orchestrator_method, sp
 
 _ACTIONS = {'start': 'start', 'stop': 'stop', 'restart': 'restart', 'redeploy': 'redeploy',
             'reconfig': 'reload', 'reload': 'reload'}
@@ -58,9 +58,10 @@ class Services:
 
     @orchestrator_method
     def daemon_action(self, action: str, daemon_name: str, image: Optional[str] = None) -> str:
-        if image:
-            raise orchestrator.OrchestratorValidationError(
-                'redeploying with a container image (--image) is not supported by %s' % MODULE_NAME)
+        # The API redeploys on a Ceph version, which stands in for upstream's image (a
+        # backend that cannot choose one refuses it).
+        if image and action != 'redeploy':
+            raise orchestrator.OrchestratorValidationError('an image is only taken by redeploy, not %s' % action)
         api_action = self._action(action)
 
         def describe(c: 'occ.Completion') -> str:
@@ -68,7 +69,7 @@ class Services:
             if c.is_effective:
                 return "%s %s%s" % (self._past(action), daemon_name, " on host '%s'" % host if host else '')
             return "Scheduled to %s %s%s" % (action, daemon_name, " on host '%s'" % host if host else '')
-        return self._write(lambda cl: cl.daemon_action(api_action, daemon_name), describe)
+        return self._write(lambda cl: cl.daemon_action(api_action, daemon_name, image=image or None), describe)
 
     @orchestrator_method
     def remove_daemons(self, names: List[str]) -> str:
@@ -95,11 +96,25 @@ class Services:
 
     @orchestrator_method
     def remove_service(self, service_name: str, force: bool = False) -> str:
-        stype = service_name.split('.', 1)[0]
-        if stype not in cv.STATELESS_TYPES:
-            raise orchestrator.OrchestratorValidationError(
-                'service %s cannot be removed: %s removes only %s services' % (
-                    service_name, MODULE_NAME, ', '.join(cv.STATELESS_TYPES)))
+        # The service refuses mon and mgr, and removes only an OSD service's spec.
         return self._write_saying(lambda cl: cl.remove_stateless_service(service_name),
                                   'Removed service %s' % service_name,
                                   'Scheduled to remove service %s' % service_name)
+
+    @orchestrator_method
+    def add_daemon(self, spec: Any) -> str:
+        stype = str(spec.service_type)
+        if stype not in cv.STATELESS_TYPES:
+            raise orchestrator.OrchestratorValidationError(
+                '%s adds daemons only of %s services' % (MODULE_NAME, ', '.join(cv.STATELESS_TYPES)))
+        msg = sp.stateless_spec_to_proto(spec, self._nfs_pool())
+        hosts = [h.hostname for h in msg.placement.hosts]
+
+        def describe(c: 'occ.Completion') -> str:
+            if c.is_effective:
+                by_name = self._daemon_hosts(service_name=spec.service_name())
+                return '\n'.join("Deployed %s on host '%s'" % (n, by_name.get(n, '?'))
+                                 for n in sorted(c.result.daemon_names))
+            return '\n'.join("Scheduled to deploy %s daemon on host '%s' (operation %s)" % (stype, h, c.operation_id)
+                             for h in hosts)
+        return self._write(lambda cl: cl.add_daemon(msg), describe)

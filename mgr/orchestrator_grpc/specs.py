@@ -46,7 +46,9 @@ def placement_is_empty(p: Any) -> bool:
 COMMON_UNSUPPORTED = ('config', 'networks', 'extra_container_args', 'extra_entrypoint_args', 'custom_configs')
 
 # cephadm's placement of a stateless service whose spec has none.
-DEFAULT_COUNTS = {'mds': 2, 'rgw': 2, 'nfs': 1, 'iscsi': 1, 'rbd-mirror': 2}
+# crash and node-exporter: none, a daemon on every host (cephadm's '*').
+DEFAULT_COUNTS = {'mds': 2, 'rgw': 2, 'nfs': 1, 'iscsi': 1, 'rbd-mirror': 2, 'prometheus': 1, 'grafana': 1,
+                  'alertmanager': 1}
 
 
 def refuse(spec: Any, fields: Iterable[str], what: str) -> None:
@@ -184,7 +186,7 @@ def drive_group_to_proto(dg: Any, host_pattern: str) -> osd_pb2.DriveGroupSpec:
 def with_default_placement(msg: service_pb2.StatelessServiceSpec, stype: str) -> service_pb2.StatelessServiceSpec:
     """cephadm's default placement when the spec has none (the API's empty placement
     would mean a daemon on every host)."""
-    if msg.placement == service_pb2.Placement():
+    if msg.placement == service_pb2.Placement() and stype in DEFAULT_COUNTS:
         msg.placement.count = DEFAULT_COUNTS[stype]
     return msg
 

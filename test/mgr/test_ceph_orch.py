@@ -37,10 +37,12 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 import yaml
+from google.protobuf import json_format
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path[:0] = [os.path.join(ROOT, 'clients', 'python'), os.path.join(ROOT, 'gen', 'python')]
 
+from ceph_orchestrator.v1 import host_pb2, service_pb2  # noqa: E402
 from ceph_orchestrator_client import SERVICE_TYPES, OrchestratorClient  # noqa: E402
 
 MODULE = 'orchestrator_grpc'
@@ -343,13 +345,24 @@ def test_device_ls_json_matches_inventory(svc: OrchestratorClient) -> None:
             assert d['device_id'] == (w.device_id or None)
             assert d['sys_api']['size'] == int(w.size_bytes)  # exact, as ceph-volume reports it
             assert d['human_readable_type'] == ('hdd' if w.rotational else 'ssd')
-            assert bool(d['lvs']) == bool(len(w.lvs)) and d['ceph_device'] == bool(len(w.lvs))
+            assert bool(d['lvs']) == bool(len(w.lvs)) and d['ceph_device'] == bool(w.ceph_device or len(w.lvs))
+            assert d['lsm_data'] == json_format.MessageToDict(w.lsm_data)
+            if w.created.seconds:
+                assert d['created'].startswith(w.created.ToDatetime().strftime('%Y-%m-%dT%H:%M:%S')), d
     # one host, rescanned (--refresh); the plain table as cephadm prints it
     one = ok_json('orch', 'device', 'ls', HOSTS[0], '--refresh')
     assert [h['name'] for h in one] == [HOSTS[0]]
     table = ok('orch', 'device', 'ls', HOSTS[0]).splitlines()
     assert table[0].split()[:5] == ['HOST', 'PATH', 'TYPE', 'DEVICE', 'ID']
     assert len(table) == 1 + len(inv[HOSTS[0]].devices)
+    # --wide: libstoragemgmt's columns (health, transport, rpm) from the devices' lsm_data
+    wide = ok('orch', 'device', 'ls', HOSTS[0], '--wide').splitlines()
+    assert wide[0].split()[:6] == ['HOST', 'PATH', 'TYPE', 'TRANSPORT', 'RPM', 'DEVICE'] and 'HEALTH' in wide[0], wide[0]
+    assert len(wide) == 1 + len(inv[HOSTS[0]].devices)
+    for d in inv[HOSTS[0]].devices:
+        health = json_format.MessageToDict(d.lsm_data).get('health')
+        row = next(line for line in wide[1:] if line.split()[1] == d.path)
+        assert not health or health in row, (health, row)
 
 
 def test_ls_and_ps_match_service(svc: OrchestratorClient) -> None:
@@ -371,6 +384,14 @@ def test_ls_and_ps_match_service(svc: OrchestratorClient) -> None:
         assert d['hostname'] == want.hostname and d.get('version') == (want.version or None)
         assert d['status_desc'] == want.status_desc and d['status'] == 1  # running
         assert d['service_name'] == want.service_name
+        # what the service says of the running daemon: its ports and address, its memory, its
+        # image; an MDS's rank, the active mgr (memory and CPU change between the two reads)
+        assert d.get('ports') == (list(want.ports) or None) and d.get('ip') == (want.ip or None), d
+        assert bool(d.get('memory_usage')) == bool(want.memory_usage), d
+        assert d.get('memory_request') == (want.memory_request or None) and d.get('memory_limit') == (want.memory_limit or None)
+        assert d.get('container_image_name') == (want.image or None) and d['is_active'] is want.is_active
+        assert d.get('rank') == (want.rank if want.HasField('rank') else None)
+    assert any(d.get('memory_usage') for d in ps) and any(d.get('ports') for d in ps), ps
     ps_plain = ok('orch', 'ps').splitlines()
     assert ps_plain[0].split()[:4] == ['NAME', 'HOST', 'PORTS', 'STATUS']
     assert all('running (' in line for line in ps_plain[1:])
@@ -614,11 +635,16 @@ def test_osd_rm_and_status(svc: OrchestratorClient) -> None:
     victim = sorted((d.daemon_name for d in svc.list_daemons(service_name='osd.' + OSD_SERVICE)),
                     key=lambda n: int(n.split('.')[1]))[-1]
     osd_id = victim.split('.')[1]
-    out = ok('orch', 'osd', 'rm', osd_id)
+    # --zap: its devices are zapped once it is gone (test_device_zap zaps one again). Only on
+    # the ssh cluster, whose OSD has one device: the sim's OSDs share their DB device, which the
+    # service then tries to zap whole and fails ("in use by osd.N"), where cephadm would zap
+    # only the OSD's own LVs.
+    zap = CLUSTER == 'ssh'
+    out = ok('orch', 'osd', 'rm', osd_id, *(('--zap',) if zap else ()))
     assert out.strip() == 'Scheduled OSD(s) for removal'
     status = json.loads(ok('orch', 'osd', 'rm', 'status', '--format', 'json'))
     mine = [r for r in status if str(r['osd_id']) == osd_id]
-    assert mine and mine[0]['hostname'] == osds[victim], status
+    assert mine and mine[0]['hostname'] == osds[victim] and mine[0]['zap'] is zap, status
     queue = {r.osd_id: r for r in svc.remove_osds_status()}
     assert int(osd_id) in queue and mine[0]['operation_id'] == queue[int(osd_id)].operation_id
     table = ok('orch', 'osd', 'rm', 'status').splitlines()
@@ -973,13 +999,136 @@ def test_progress_json_has_every_write(svc: OrchestratorClient) -> None:
     assert all(done[op_id]['message'] in plain for op_id in STARTED)
 
 
+# --- maintenance, drain, daemons added by hand ----------------------------------------------
+
+#: The host these tests add, take through maintenance and drain, and remove again.
+SCRATCH_HOST = 'node-5' if CLUSTER == 'sim' else SPARE
+RUNNING, STOPPED = service_pb2.DaemonDescription.STATUS_RUNNING, service_pb2.DaemonDescription.STATUS_STOPPED
+
+
+def host_status(name: str) -> Optional[str]:
+    return next((h['status'] for h in ok_json('orch', 'host', 'ls') if h['hostname'] == name), None)
+
+
+def daemons_on(svc: OrchestratorClient, host: str) -> Dict[str, int]:
+    return {d.daemon_name: d.status for d in svc.list_daemons(host=host)}
+
+
+def test_host_maintenance_and_drain(svc: OrchestratorClient) -> None:
+    """A host added (in maintenance, on the sim), given an MDS of a service without a spec
+    (`daemon add mds`), redeployed on a version, checked (`host ok-to-stop`), taken through
+    maintenance (its daemons stopped and started again) and drained (its daemons removed,
+    `_no_schedule`), then removed again."""
+    name = SCRATCH_HOST
+    assert name not in {h.hostname for h in svc.get_hosts()}
+    try:
+        if CLUSTER == 'sim':
+            ok('orch', 'host', 'add', name, '--maintenance')
+            eventually('%s in maintenance' % name, lambda: host_status(name) == 'maintenance', WRITE_TIMEOUT)
+            assert next(h for h in svc.get_hosts() if h.hostname == name).status == host_pb2.Host.STATUS_MAINTENANCE
+            ok('orch', 'host', 'maintenance', 'exit', name)
+            eventually('%s out of maintenance' % name, lambda: host_status(name) == '', WRITE_TIMEOUT)
+        else:
+            ok('orch', 'host', 'add', name, SPARE_ADDR)
+            eventually('%s added' % name, lambda: host_status(name) == '', WRITE_TIMEOUT)
+        # an MDS of a service with no spec, by hand, as cephadm advises for such services
+        out = ok('orch', 'daemon', 'add', 'mds', 'handfs', name)
+        assert "host '%s'" % name in out, out
+        eventually('mds.handfs on %s' % name, lambda: running(svc, 'mds.handfs'), WRITE_TIMEOUT)
+        [mds] = [d for d in svc.list_daemons(service_name='mds.handfs')]
+        assert mds.hostname == name
+        time.sleep(RECONCILE_WAIT)  # no spec: the reconciler leaves it alone
+        assert running(svc, 'mds.handfs') == [mds.daemon_name]
+        # redeployed on a version (the one it runs): the sim does; the ssh backend refuses a version
+        p = ceph('orch', 'daemon', 'redeploy', mds.daemon_name, mds.version)
+        if CLUSTER == 'sim':
+            assert p.returncode == 0 and mds.daemon_name in p.stdout, (p.stdout, p.stderr)
+            eventually('%s running again' % mds.daemon_name, lambda: running(svc, 'mds.handfs'), WRITE_TIMEOUT)
+        else:
+            assert p.returncode != 0 and 'version' in p.stderr, (p.returncode, p.stderr)
+
+        safe, reasons = svc.host_ok_to_stop(name)
+        p = ceph('orch', 'host', 'ok-to-stop', name)
+        if safe:
+            assert p.returncode == 0 and p.stdout.strip() == 'It is presumed safe to stop host %s' % name, p
+        else:
+            assert p.returncode != 0 and all(r in p.stderr for r in reasons), (p.stderr, reasons)
+        assert 'not found' in fails(2, 'orch', 'host', 'ok-to-stop', 'no-such-host')
+
+        on_host = daemons_on(svc, name)
+        assert mds.daemon_name in on_host
+        out = ok('orch', 'host', 'maintenance', 'enter', name, '--force')
+        assert name in out, out
+        eventually('%s in maintenance' % name, lambda: host_status(name) == 'maintenance', WRITE_TIMEOUT)
+        eventually('its daemons stopped', lambda: set(daemons_on(svc, name).values()) == {STOPPED}, WRITE_TIMEOUT)
+        assert [line for line in ok('orch', 'host', 'ls').splitlines() if line.startswith(name)][0].split()[-1] == 'Maintenance'
+        out = ok('orch', 'host', 'maintenance', 'exit', name)
+        assert name in out, out
+        eventually('%s out of maintenance' % name, lambda: host_status(name) == '', WRITE_TIMEOUT)
+        eventually('its daemons running again', lambda: set(daemons_on(svc, name)) >= set(on_host) and
+                   set(daemons_on(svc, name).values()) == {RUNNING}, WRITE_TIMEOUT)
+
+        # Not while it holds the file system's last MDS (the service's refusal, naming it; the
+        # API has no --force): that one goes first.
+        err = fails(22, 'orch', 'host', 'drain', name)
+        assert 'is not safe' in err and mds.daemon_name in err, err
+        assert 'not supported' in fails(22, 'orch', 'host', 'drain', name, '--force')
+        ok('orch', 'rm', 'mds.handfs')
+        eventually('mds.handfs gone', lambda: not svc.list_daemons(service_name='mds.handfs'), WRITE_TIMEOUT)
+        out = ok('orch', 'host', 'drain', name)
+        assert out.startswith("Scheduled to remove the following daemons from host '%s'" % name) or \
+            out.startswith("Removed the following daemons from host '%s'" % name), out
+        eventually('%s empty' % name, lambda: not daemons_on(svc, name), WRITE_TIMEOUT)
+        labels = next(h['labels'] for h in ok_json('orch', 'host', 'ls') if h['hostname'] == name)
+        assert '_no_schedule' in labels, labels
+        time.sleep(RECONCILE_WAIT)  # placement never picks it again
+        assert not daemons_on(svc, name)
+    finally:
+        ceph('orch', 'rm', 'mds.handfs')
+        ceph('orch', 'host', 'rm', name, '--force')
+        eventually('%s removed' % name, lambda: name not in {h.hostname for h in svc.get_hosts()}, WRITE_TIMEOUT)
+        eventually('mds.handfs gone', lambda: not svc.list_daemons(service_name='mds.handfs'), WRITE_TIMEOUT)
+
+
+def test_orch_rm_keeps_mons_and_mgrs(svc: OrchestratorClient) -> None:
+    # the CLI refuses without --force; with it, the service does, in its own words
+    p = ceph('orch', 'rm', 'mon')
+    assert p.returncode != 0 and 'The mon and mgr services cannot be removed' in p.stderr, (p.returncode, p.stderr)
+    for stype in ('mon', 'mgr'):
+        p = ceph('orch', 'rm', stype, '--force')
+        assert p.returncode != 0 and 'the %s service cannot be removed' % stype in p.stderr, (p.returncode, p.stderr)
+        assert svc.describe_service(service_name=stype)
+
+
+def test_apply_node_exporter(svc: OrchestratorClient) -> None:
+    """A monitoring service: placed where the backend deploys it (the sim: a daemon on every
+    host), refused naming its type where it does not (ssh)."""
+    if 'node-exporter' not in {TYPE_NAMES.get(t) for t in svc.get_capabilities().service_types}:
+        p = ceph('orch', 'apply', 'node-exporter')
+        assert p.returncode != 0 and 'node-exporter' in p.stderr, (p.returncode, p.stderr)
+        assert not svc.describe_service(service_name='node-exporter')
+        return
+    try:
+        assert ok('orch', 'apply', 'node-exporter').strip() == 'Scheduled node-exporter update...'
+        hosts = {h.hostname for h in svc.get_hosts()}
+        eventually('a node-exporter on every host', lambda: {d['hostname'] for d in ok_json('orch', 'ps', '--daemon_type', 'node-exporter')
+                                                            if d['status'] == 1} == hosts, WRITE_TIMEOUT)
+        [ls] = ok_json('orch', 'ls', 'node-exporter')
+        assert ls['service_name'] == 'node-exporter' and ls['status']['running'] == len(hosts), ls
+        assert [d['service_name'] for d in exported('node-exporter')] == ['node-exporter']
+    finally:
+        ceph('orch', 'rm', 'node-exporter')
+        eventually('node-exporter removed', lambda: not svc.list_daemons(service_name='node-exporter')
+                   and not svc.describe_service(service_name='node-exporter'), WRITE_TIMEOUT)
+
+
 # --- errors -------------------------------------------------------------------------------
 
 def test_errors_from_the_service(svc: OrchestratorClient) -> None:
     assert fails(2, 'orch', 'daemon', 'stop', 'osd.99') == "Error ENOENT: daemon 'osd.99' not found"
     assert fails(2, 'orch', 'host', 'rm', 'nosuch') == "Error ENOENT: host 'nosuch' not found"
     # a method the API does not map: upstream's NotImplementedError wording
-    assert fails(2, 'orch', 'host', 'maintenance', 'enter', HOSTS[0]) == not_supported('host maintenance enter')
+    assert fails(2, 'orch', 'host', 'rescan', HOSTS[0]) == not_supported('host rescan')
     if supported(svc, 'UpgradeService.StartUpgrade'):
         err = fails(22, 'orch', 'upgrade', 'start', '--ceph-version', '99.0.0')
         assert err.startswith("Error EINVAL: target_version: '99.0.0' is not available"), err
@@ -1083,9 +1232,11 @@ def test_credentials_come_from_the_module_options() -> None:
 
 #: Methods of the module that every backend of these tests supports (the ssh one included).
 ALWAYS_AVAILABLE = ('get_hosts', 'get_inventory', 'add_host', 'apply_drivegroups', 'describe_service', 'list_daemons',
-                    'zap_device', 'remove_daemons', 'update_host_addr', 'pause', 'resume')
+                    'zap_device', 'remove_daemons', 'update_host_addr', 'pause', 'resume', 'host_ok_to_stop',
+                    'enter_host_maintenance', 'exit_host_maintenance', 'drain_host', 'add_daemon', 'apply_crash',
+                    'apply_node_exporter')
 #: Methods of upstream's interface the module does not implement.
-NOT_IMPLEMENTED = ('drain_host', 'enter_host_maintenance', 'add_daemon', 'apply_crash')
+NOT_IMPLEMENTED = ('rescan_host', 'apply_ingress', 'apply_snmp_gateway')
 
 
 def module_methods() -> Dict[str, Any]:
