@@ -20,7 +20,7 @@ class Services:
     def describe_service(self, service_type: Optional[str] = None, service_name: Optional[str] = None,
                          refresh: bool = False) -> List[Any]:
         if service_type and service_type not in occ.SERVICE_TYPES:
-            return []  # a type the API does not manage (grafana, ingress, ...) has no services
+            return []  # a type the API does not manage (ingress, ...) has no services
         client = self._client() if not refresh else self._refresh_client()
         services = client.describe_service(service_type=service_type or None,
                                            service_name=service_name or None, refresh=bool(refresh))

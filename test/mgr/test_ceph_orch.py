@@ -397,7 +397,7 @@ def test_ls_and_ps_match_service(svc: OrchestratorClient) -> None:
     assert all('running (' in line for line in ps_plain[1:])
     mons = ok_json('orch', 'ps', '--daemon_type', 'mon')
     assert {d['daemon_name'] for d in mons} == {n for n in daemons if n.startswith('mon.')}
-    assert ok('orch', 'ls', 'grafana').strip() == 'No services reported'  # a type the API lacks
+    assert ok('orch', 'ls', 'ingress').strip() == 'No services reported'  # a type the API lacks
 
 
 def test_upgrade_status_matches_service(svc: OrchestratorClient) -> None:
