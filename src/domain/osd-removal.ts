@@ -228,8 +228,11 @@ function removalOf(method: string, request: unknown): ({ osdIds: number[] } & Re
   return { osdIds: Object.values(r.spec?.osdIdClaims ?? {}).flatMap((c) => c.osdIds), replace: true, force: false, zap: false };
 }
 
-/** The devices that hold an OSD's volumes (data, DB, WAL), from its host's inventory. */
+/**
+ * The devices that hold only this OSD's volumes (data, DB, WAL), from its host's inventory. A
+ * device it shares with other OSDs (a DB device) keeps theirs: it is not zapped.
+ */
 async function devicesOf(deps: Deps, hostname: string, osdId: number): Promise<string[]> {
   const [host] = await deps.backend.getInventory!([hostname], true);
-  return (host?.devices ?? []).filter((d) => d.lvs.some((lv) => lv.osdId === osdId)).map((d) => d.path);
+  return (host?.devices ?? []).filter((d) => d.lvs.length > 0 && d.lvs.every((lv) => lv.osdId === osdId)).map((d) => d.path);
 }

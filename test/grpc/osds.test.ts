@@ -281,6 +281,23 @@ describe("RemoveOsds", () => {
     expect((await api.getOsdRemovalStatus()).removals.map((r) => [r.osdId, r.zap])).toEqual([[1, true]]);
   });
 
+  it("zap leaves a DB device that other OSDs share: only the removed OSD's own devices are zapped", async () => {
+    const api = await start();
+    expect((await opsOf(api.addHost({ host: { hostname: "node-4" } }))).at(-1)!.state).toBe(S.STATE_SUCCEEDED);
+    const created = (await opsOf(api.createOsds({ spec: { serviceId: "shared", hostPattern: "node-4", dataDevices: { rotational: true }, dbDevices: { rotational: false } } }))).at(-1)!;
+    expect(created.state, created.message).toBe(S.STATE_SUCCEEDED);
+    const osds = created.outcome?.$case === "result" && created.outcome.value.result?.$case === "osds" ? created.outcome.value.result.value.osds : [];
+    const shared = osds.filter((o) => o.db !== "");
+    expect(shared.length).toBeGreaterThan(1);
+    const victim = shared[0]!;
+    const op = (await opsOf(api.removeOsds({ osdIds: [victim.osdId], zap: true, force: true }))).at(-1)!;
+    expect(op.state, op.message).toBe(S.STATE_SUCCEEDED);
+    // Its data device is free; the DB device still carries the other OSDs' DBs.
+    expect(await device(api, "node-4", victim.data)).toMatchObject({ available: true, lvs: [] });
+    const db = await device(api, "node-4", victim.db);
+    expect(db.lvs.some((lv) => lv.osdId === shared[1]!.osdId)).toBe(true);
+  });
+
   it("force skips the wait for safe-to-destroy; without force a removal waits and can be cancelled", async () => {
     const api = await start({ delays: { drainPerPg: 60_000 } });
     const forced = (await opsOf(api.removeOsds({ osdIds: [0], force: true }))).at(-1)!;
