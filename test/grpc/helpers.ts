@@ -1,5 +1,6 @@
 // Helpers for the sim-specific gRPC tests: starting the real server in-process on a loopback
 // port with sim options, and reading operation streams.
+import { afterEach } from "vitest";
 import type { Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import type { Timestamp } from "../../gen/ts/google/protobuf/timestamp.js";
 import { STEP_KINDS } from "../../backends/sim/config.js";
@@ -21,6 +22,28 @@ export interface SimOptions {
 
 export interface Sim extends Harness {
   api: Api;
+}
+
+/**
+ * A sim per test, for a test file: `start` starts one (the API client of it), `stop` stops
+ * the one running (to start another on the same data), and whatever runs is stopped after
+ * each test.
+ */
+export function simPerTest(): { start(o?: SimOptions): Promise<Api>; stop(): Promise<void>; current(): Sim | undefined } {
+  let sim: Sim | undefined;
+  const stop = async () => {
+    await sim?.stop();
+    sim = undefined;
+  };
+  afterEach(stop);
+  return {
+    async start(o = {}) {
+      sim = await startSim(o);
+      return sim.api;
+    },
+    stop,
+    current: () => sim,
+  };
 }
 
 /** The sim with every step instant unless `delays` says otherwise. */

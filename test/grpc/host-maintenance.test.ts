@@ -3,22 +3,14 @@
 // maintenance enter and exit (refused when unsafe, unless forced; left alone by the
 // reconciler), and DrainHost.
 import * as grpc from "@grpc/grpc-js";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Host_Status as HS } from "../../gen/ts/ceph_orchestrator/v1/host.js";
 import { type Operation, Operation_Origin as Origin, Operation_State as S } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import { DaemonDescription_Status as DS, ServiceAction as A } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import { type Api, lifecycleProblems, opsOf, refusal } from "../conformance/api.js";
-import { type Sim, type SimOptions, sleep, startSim } from "./helpers.js";
+import { simPerTest, sleep } from "./helpers.js";
 
-let sim: Sim | undefined;
-async function start(o: SimOptions = {}): Promise<Api> {
-  sim = await startSim(o);
-  return sim.api;
-}
-afterEach(async () => {
-  await sim?.stop();
-  sim = undefined;
-});
+const { start } = simPerTest();
 
 async function succeeded(s: ReturnType<Api["addHost"]>): Promise<Operation> {
   const msgs = await opsOf(s);

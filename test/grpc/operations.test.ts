@@ -4,21 +4,13 @@
 // retention.
 import { randomUUID } from "node:crypto";
 import * as grpc from "@grpc/grpc-js";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Operation_State as S, type Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import { DaemonDescription_Status as DS, ServiceAction as A, ServiceType as T } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import { type Api, allPages, detach, duration, firstOp, lifecycleProblems, opsOf, rejection } from "../conformance/api.js";
-import { readUntil, rest, type Sim, type SimOptions, startSim, taskSpan } from "./helpers.js";
+import { readUntil, rest, simPerTest, taskSpan } from "./helpers.js";
 
-let sim: Sim | undefined;
-async function start(o: SimOptions = {}): Promise<Api> {
-  sim = await startSim(o);
-  return sim.api;
-}
-afterEach(async () => {
-  await sim?.stop();
-  sim = undefined;
-});
+const { start } = simPerTest();
 
 const restart = (api: Api, daemonName: string, requestId = "") => api.daemonAction({ action: A.SERVICE_ACTION_RESTART, daemonName, requestId });
 async function pid(api: Api, name: string): Promise<number> {

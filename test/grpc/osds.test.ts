@@ -5,22 +5,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import * as grpc from "@grpc/grpc-js";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Operation_State as S, type Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import { OsdRemoval_State as R } from "../../gen/ts/ceph_orchestrator/v1/osd.js";
 import { DaemonDescription_Status as DS, ServiceType } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import { type Api, detach, eventually, lifecycleProblems, opsOf, refusal } from "../conformance/api.js";
-import { readUntil, rest, type Sim, type SimOptions, startSim } from "./helpers.js";
+import { readUntil, rest, simPerTest } from "./helpers.js";
 
-let sim: Sim | undefined;
-async function start(o: SimOptions = {}): Promise<Api> {
-  sim = await startSim(o);
-  return sim.api;
-}
-afterEach(async () => {
-  await sim?.stop();
-  sim = undefined;
-});
+const { start, stop } = simPerTest();
 
 function created(op: Operation) {
   if (op.outcome?.$case !== "result" || op.outcome.value.result?.$case !== "osds") throw new Error(`no osds result: ${op.message}`);
@@ -328,7 +320,7 @@ describe("RemoveOsds", () => {
       await api.cancelOperation(waiting[0]!.id);
       expect((await rest(s)).at(-1)!.state).toBe(S.STATE_CANCELLED);
       const before = (await api.getOsdRemovalStatus()).removals;
-      await sim!.stop();
+      await stop();
 
       api = await start(journaled);
       const after = (await api.getOsdRemovalStatus()).removals;
@@ -338,8 +330,7 @@ describe("RemoveOsds", () => {
       ]);
       expect(after.map((r) => r.osdId)).toEqual(before.map((r) => r.osdId));
     } finally {
-      await sim?.stop();
-      sim = undefined;
+      await stop();
       rmSync(dir, { recursive: true, force: true });
     }
   });

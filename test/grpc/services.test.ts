@@ -1,7 +1,7 @@
 // ServiceService over real gRPC against the sim's default fixture: describing services and
 // daemons, acting on them, placing mons and mgrs, and the stateless services' life cycle.
 import * as grpc from "@grpc/grpc-js";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Operation_State as S, type Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import {
   DaemonDescription_Status as DS,
@@ -10,17 +10,9 @@ import {
   ServiceType as T,
 } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import { type Api, allPages, lifecycleProblems, opsOf, refusal } from "../conformance/api.js";
-import { ms, type Sim, type SimOptions, startSim, taskSpan } from "./helpers.js";
+import { ms, simPerTest, taskSpan } from "./helpers.js";
 
-let sim: Sim | undefined;
-async function start(o: SimOptions = {}): Promise<Api> {
-  sim = await startSim(o);
-  return sim.api;
-}
-afterEach(async () => {
-  await sim?.stop();
-  sim = undefined;
-});
+const { start } = simPerTest();
 
 function serviceResult(op: Operation): ServiceDescription {
   if (op.outcome?.$case !== "result" || op.outcome.value.result?.$case !== "service") throw new Error(`no service result: ${op.message}`);

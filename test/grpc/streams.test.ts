@@ -2,20 +2,12 @@
 // a full snapshot; disconnecting (the operation goes on) and reattaching with WatchOperation;
 // slow readers; client deadlines on a stream.
 import * as grpc from "@grpc/grpc-js";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Operation_State as S, type Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
-import { type Api, detach, firstOp, lifecycleProblems, opsOf, refusal, stageRank } from "../conformance/api.js";
-import { ms, readUntil, rest, type Sim, type SimOptions, sleep, startSim } from "./helpers.js";
+import { detach, firstOp, lifecycleProblems, opsOf, refusal, stageRank } from "../conformance/api.js";
+import { ms, readUntil, rest, simPerTest, sleep } from "./helpers.js";
 
-let sim: Sim | undefined;
-async function start(o: SimOptions = {}): Promise<Api> {
-  sim = await startSim(o);
-  return sim.api;
-}
-afterEach(async () => {
-  await sim?.stop();
-  sim = undefined;
-});
+const { start } = simPerTest();
 
 /** The states in order, each once. */
 function stateRun(msgs: Operation[]): S[] {

@@ -4,22 +4,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import * as grpc from "@grpc/grpc-js";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Operation_State as S, type Operation } from "../../gen/ts/ceph_orchestrator/v1/operation.js";
 import { ServiceType as T } from "../../gen/ts/ceph_orchestrator/v1/service.js";
 import type { UpgradeStatus } from "../../gen/ts/ceph_orchestrator/v1/upgrade.js";
 import { type Api, detach, eventually, lifecycleProblems, opError, opsOf, refusal } from "../conformance/api.js";
-import { readUntil, rest, type Sim, type SimOptions, sleep, startSim } from "./helpers.js";
+import { readUntil, rest, simPerTest, sleep } from "./helpers.js";
 
-let sim: Sim | undefined;
-async function start(o: SimOptions = {}): Promise<Api> {
-  sim = await startSim(o);
-  return sim.api;
-}
-afterEach(async () => {
-  await sim?.stop();
-  sim = undefined;
-});
+const { start, stop } = simPerTest();
 
 const ORDER = ["mon", "mgr", "osd", "mds", "rgw", "nfs", "iscsi", "rbd-mirror", "crash"];
 const ALL = [
@@ -185,7 +177,7 @@ describe("Pause, Resume, Stop", () => {
       await readUntil(s, (op) => op.message.startsWith("paused after"));
       const n = (await status(api)).daemonsUpgraded;
       detach(s);
-      await sim!.stop();
+      await stop();
 
       api = await start(journaled);
       const after = await eventually(async () => {
@@ -200,8 +192,7 @@ describe("Pause, Resume, Stop", () => {
       expect(final!.state).toBe(S.STATE_SUCCEEDED);
       expect(new Set(Object.values(await versions(api)))).toEqual(new Set(["18.2.4"]));
     } finally {
-      await sim?.stop();
-      sim = undefined;
+      await stop();
       rmSync(dir, { recursive: true, force: true });
     }
   });
