@@ -100,6 +100,8 @@ export class Hosts {
     }
     remote.forget(h);
     h.addr = addr;
+    // Daemons show their host's address: a view read before is out of date.
+    this.core.view.invalidate();
     await state.persist();
     remote.noteReachable(hostname, true);
     ctx.log.info({ hostname, addr }, "ssh: host address changed");

@@ -21,6 +21,8 @@ const UNIT_WRITE = scriptFile("unit-write.sh");
 export interface HostUnit {
   unit: Unit;
   hostname: string;
+  /** The host's address when the view was read. */
+  addr: string;
   reachable: boolean;
 }
 
@@ -74,7 +76,7 @@ export class DaemonView {
     return (await this.get(true)).units.get(name);
   }
 
-  describe(name: string, { unit, hostname, reachable }: HostUnit, view: ClusterView): DaemonDescription {
+  describe(name: string, { unit, hostname, addr, reachable }: HostUnit, view: ClusterView): DaemonDescription {
     const dot = name.indexOf(".");
     let status: Status;
     let desc: string;
@@ -106,18 +108,19 @@ export class DaemonView {
       lastRefresh: toTimestamp(view.at),
       created: toTimestamp(unit.created * 1000),
       started: unit.state === "running" && unit.started > 0 ? toTimestamp(unit.started * 1000) : undefined,
-      ...this.runtime(name, unit, hostname, view),
+      ...this.runtime(name, unit, addr, view),
     };
   }
 
   /** What `ceph orch ps` shows beside the state: ports, address, memory, the active mgr and MDS ranks, the packages. */
-  private runtime(name: string, unit: Unit, hostname: string, view: ClusterView) {
+  private runtime(name: string, unit: Unit, addr: string, view: ClusterView) {
     const type = name.slice(0, name.indexOf("."));
-    const service = this.base.state.services.find((s) => s.serviceName === unit.serviceName);
     const version = view.versions.get(name);
+    // Only an RGW's spec says its port: the other daemons need no look-up of theirs.
+    const port = () => rgwPort(this.base.state.services.find((s) => s.serviceName === unit.serviceName));
     return {
-      ports: type === "mon" ? [3300, 6789] : type === "rgw" ? [rgwPort(service)] : [],
-      ip: this.base.state.hosts.find((h) => h.hostname === hostname)?.addr ?? "",
+      ports: type === "mon" ? [3300, 6789] : type === "rgw" ? [port()] : [],
+      ip: addr,
       memoryUsage: String(unit.state === "running" ? unit.rssKb * 1024 : 0),
       memoryRequest: "0",
       memoryLimit: "0",
@@ -177,7 +180,7 @@ export class DaemonView {
           reachable = false;
           list = this.base.state.units[h.hostname] ?? [];
         }
-        for (const unit of list) units.set(unit.name, { unit, hostname: h.hostname, reachable });
+        for (const unit of list) units.set(unit.name, { unit, hostname: h.hostname, addr: h.addr, reachable });
       }),
     );
     const up = new Set<string>();

@@ -151,10 +151,6 @@ export function validateAbsolutePath(value: string, field: string, maxLength = 4
   return [];
 }
 
-/**
- * Validates a write that names a host and one more required field (`field`, checked by
- * `check` when given), and its request id: one ValidationError naming each bad field.
- */
 /** A write that names a service: its name and the request id. */
 export function validateServiceWrite(req: { serviceName: string; requestId: string }): void {
   const v = new Violations();
@@ -164,6 +160,10 @@ export function validateServiceWrite(req: { serviceName: string; requestId: stri
   v.throwIfAny();
 }
 
+/**
+ * Validates a write that names a host and one more required field (`field`, checked by
+ * `check` when given), and its request id: one ValidationError naming each bad field.
+ */
 export function validateHostWrite(
   hostname: string,
   field: string,

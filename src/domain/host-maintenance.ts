@@ -55,7 +55,7 @@ export async function hostOkToStop(deps: Deps, req: HostOkToStopRequest): Promis
   await findHost(deps, req.hostname);
   const daemons = await daemonsOn(deps, req.hostname);
   const reasons = await stopProblems(deps, daemons);
-  return { ok: reasons.length === 0, reasons, daemonNames: daemons.map((d) => d.daemonName).sort() };
+  return { ok: reasons.length === 0, reasons, daemonNames: daemons.map((d) => d.daemonName) };
 }
 
 /** FAILED_PRECONDITION naming the host and every reason, unless it is safe. */
@@ -142,6 +142,6 @@ function drainPlan(deps: Deps, req: DrainHostRequest): WritePlan {
       await step(run.onHost(hostname, d.daemonName, (ctx) => deps.backend.removeDaemon!(ctx, d)));
     }
     await settleAll(osds.map((d) => step(removeOne(deps, run, d, { replace: false, force: false, zap: false }))));
-    return { result: { $case: "daemons", value: { daemonNames: daemons.map((d) => d.daemonName).sort() } } };
+    return { result: { $case: "daemons", value: { daemonNames: daemons.map((d) => d.daemonName) } } };
   });
 }

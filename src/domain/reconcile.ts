@@ -19,7 +19,7 @@ import { daemonIdFor } from "../backend/daemon-ids.js";
 import { nowTimestamp } from "../backend/timestamps.js";
 import type { OperationRun, WritePlan } from "../operations/engine.js";
 import { type Deps, settleAll, writePlan } from "./context.js";
-import { FailedPreconditionError, NotFoundError } from "./errors.js";
+import { FailedPreconditionError } from "./errors.js";
 import { validateServiceWrite } from "./fields.js";
 import { planDriveGroup, runCreate } from "./osds.js";
 import { resolvePlacement } from "./placement.js";
@@ -36,6 +36,8 @@ export interface Drift {
   failed: DaemonDescription[];
   /** OSDs its drive group would create on available devices. */
   osds: number;
+  /** The hosts closing the drift works on, sorted. */
+  hosts: string[];
 }
 
 /** Services whose daemons go one at a time, to keep mon quorum and a mgr. */
@@ -47,7 +49,7 @@ function reachable(h: Host | undefined): boolean {
 }
 
 /** The daemon part of a service's drift: placements without a daemon, daemons out of place, failed daemons. */
-export function daemonDrift(record: ServiceRecord, hosts: readonly Host[], daemons: readonly DaemonDescription[]): Omit<Drift, "osds"> {
+export function daemonDrift(record: ServiceRecord, hosts: readonly Host[], daemons: readonly DaemonDescription[]): Omit<Drift, "osds" | "hosts"> {
   const current = daemons.filter((d) => d.serviceName === record.serviceName);
   const planned = resolvePlacement(record.placement!, hosts, current);
   const plannedHosts = new Set(planned.map((p) => p.hostname));
@@ -82,11 +84,13 @@ export async function driftOf(deps: Deps, record: ServiceRecord, hosts: readonly
   if (record.serviceType === ServiceType.SERVICE_TYPE_OSD) {
     // Devices that became available: data directories are planned every time (the inventory
     // does not say which hold an OSD), so they never count as drift.
-    const onDevice = (data: string) => !group?.dataDirectories.includes(data);
-    const osds = group && deps.backend.createOsd ? (await planDriveGroup(deps, group)).reduce((n, p) => n + p.osds.filter((o) => onDevice(o.data)).length, 0) : 0;
-    return { missing: [], surplus: [], failed: [], osds };
+    const plans = group && deps.backend.createOsd ? await planDriveGroup(deps, group) : [];
+    const onDevices = plans.map((p) => ({ hostname: p.hostname, osds: p.osds.filter((o) => !group!.dataDirectories.includes(o.data)).length }));
+    const osds = onDevices.reduce((n, p) => n + p.osds, 0);
+    return { missing: [], surplus: [], failed: [], osds, hosts: onDevices.filter((p) => p.osds > 0).map((p) => p.hostname).sort() };
   }
-  return { ...daemonDrift(record, hosts, daemons), osds: 0 };
+  const d = daemonDrift(record, hosts, daemons);
+  return { ...d, osds: 0, hosts: [...new Set([...d.missing, ...d.surplus, ...d.failed].map((x) => x.hostname))].sort() };
 }
 
 export function hasDrift(d: Drift): boolean {
@@ -156,34 +160,20 @@ export const reconcileService: WriteUseCase<ReconcileServiceRequest> = {
       throw new FailedPreconditionError(`service/${req.serviceName}`, `service '${req.serviceName}' has no stored spec to reconcile with`);
     }
     const [hosts, daemons] = await Promise.all([deps.backend.listHosts(), deps.backend.listDaemons!(false)]);
-    return reconcilePlan(deps, req, await driftHosts(deps, record, hosts, daemons));
+    return reconcilePlan(deps, req, (await driftOf(deps, record, hosts, daemons)).hosts);
   },
   rebuild: (deps, req, op) => reconcilePlan(deps, req, op.hosts),
 };
 
-/** The hosts a reconciliation works on, for the operation's `hosts`. */
-async function driftHosts(deps: Deps, record: ServiceRecord, hosts: readonly Host[], daemons: readonly DaemonDescription[]): Promise<string[]> {
-  const group = driveGroupOf(record);
-  if (group) return (await planDriveGroup(deps, group)).filter((p) => p.osds.length > 0).map((p) => p.hostname);
-  const d = daemonDrift(record, hosts, daemons);
-  return [...new Set([...d.missing, ...d.surplus, ...d.failed].map((x) => x.hostname))].sort();
-}
-
-/** The write the reconciler submits for a drifted service. */
-export async function reconcilerPlan(
-  deps: Deps,
-  record: ServiceRecord,
-  hosts: readonly Host[],
-  daemons: readonly DaemonDescription[],
-): Promise<WritePlan> {
-  return { ...reconcilePlan(deps, { serviceName: record.serviceName, requestId: "" }, await driftHosts(deps, record, hosts, daemons)), origin: Operation_Origin.ORIGIN_RECONCILER };
+/** The write the reconciler submits for a service that drifted so. */
+export function reconcilerPlan(deps: Deps, record: ServiceRecord, drift: Drift): WritePlan {
+  return { ...reconcilePlan(deps, { serviceName: record.serviceName, requestId: "" }, drift.hosts), origin: Operation_Origin.ORIGIN_RECONCILER };
 }
 
 function reconcilePlan(deps: Deps, req: ReconcileServiceRequest, hosts: string[]): WritePlan {
   return writePlan(fullName(ServiceServiceService.reconcileService), req, `Reconcile service '${req.serviceName}'`, hosts, async (run) => {
     // The spec as it is now: it may have changed or gone since the drift was seen.
-    const record = (await deps.backend.listServices!()).find((s) => s.serviceName === req.serviceName);
-    if (!record) throw new NotFoundError("service", req.serviceName);
+    const record = await findService(deps, req.serviceName);
     if (record.unmanaged) {
       run.progress(1, "unmanaged: left alone");
     } else {

@@ -136,7 +136,7 @@ export class Reconciler implements ReconcilerControl {
       if (!hasDrift(drift)) continue;
       // A pause or a client's write may have come while this pass looked.
       if (this.pausedNow || engine.list({ states: UNFINISHED, method: "", hostname: "" }).some((o) => o.origin !== Operation_Origin.ORIGIN_RECONCILER)) break;
-      const op = engine.submit(await reconcilerPlan(this.deps, record, hosts, daemons));
+      const op = engine.submit(reconcilerPlan(this.deps, record, drift));
       log.info(
         {
           operationId: op.id,
